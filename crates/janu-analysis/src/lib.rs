@@ -1,0 +1,1 @@
+//! Form analysis: metrics, recognition, phases and findings from landmark sequences. Pure.

@@ -1,0 +1,59 @@
+//! `janu`: practise Janusirsasana, the seated head-to-knee forward bend, well.
+//!
+//! The binary only parses the command line, runs one command from [`cmd`] and turns
+//! its outcome into an exit code; the work lives in the library crates.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+
+/// Janu knows Janusirsasana (the seated head-to-knee forward bend) and watches you do it.
+///
+/// Start with `janu pose` to learn the pose, `janu screen` to check it is safe for
+/// you, `janu plan` and `janu practice` to practise it.
+#[derive(Debug, Parser)]
+#[command(name = "janu", version, about, long_about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Pose(cmd::pose::Args),
+    Screen(cmd::screen::Args),
+    Plan(cmd::plan::Args),
+    Practice(cmd::practice::Args),
+}
+
+fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Pose(args) => cmd::pose::run(args),
+        Command::Screen(args) => cmd::screen::run(args),
+        Command::Plan(args) => cmd::plan::run(args),
+        Command::Practice(args) => cmd::practice::run(args),
+    }
+}
+
+/// True when the error chain holds a broken pipe (`janu pose | head`), which is a
+/// normal way for a reader to stop and not a failure.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

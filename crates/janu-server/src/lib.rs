@@ -1,0 +1,1 @@
+//! The Janu web server: HTTP API, live coaching over WebSocket, web pages.

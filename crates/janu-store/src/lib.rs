@@ -1,0 +1,1 @@
+//! Practice history: SQLite by default, Postgres for a shared server.
