@@ -26,6 +26,9 @@ enum Command {
     Screen(cmd::screen::Args),
     Plan(cmd::plan::Args),
     Practice(cmd::practice::Args),
+    Models(cmd::models::Args),
+    Landmarks(cmd::landmarks::Args),
+    Analyze(cmd::analyze::Args),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -34,6 +37,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Screen(args) => cmd::screen::run(args),
         Command::Plan(args) => cmd::plan::run(args),
         Command::Practice(args) => cmd::practice::run(args),
+        Command::Models(args) => cmd::models::run(args),
+        Command::Landmarks(args) => cmd::landmarks::run(args),
+        Command::Analyze(args) => cmd::analyze::run(args),
     }
 }
 

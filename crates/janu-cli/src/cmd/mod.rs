@@ -1,5 +1,8 @@
 //! One module per subcommand: its validated arguments and its `run`.
 
+pub mod analyze;
+pub mod landmarks;
+pub mod models;
 pub mod plan;
 pub mod pose;
 pub mod practice;
