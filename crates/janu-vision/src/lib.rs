@@ -1,1 +1,33 @@
-//! Pose landmarks from photos and videos: BlazePose model install and preparation, inference backends, detector, ROI tracking, decoding.
+//! Pose landmarks from photos and videos: BlazePose (MediaPipe Pose) in Rust.
+//!
+//! - [`models`]: fetch the MediaPipe models (npm package), check their pinned
+//!   sums, prepare them for tract ([`prepare`]) and cache them.
+//! - [`backend`]: the inference backend trait and its pure-Rust tract backend.
+//! - [`PoseEstimator`]: MediaPipe's pose pipeline: person detector, rotated
+//!   region of interest, landmark model, heatmap refinement, projection to the
+//!   picture, world landmarks, tracking and smoothing across video frames.
+//! - [`video`]: a whole video through the estimator, decoding and inference
+//!   pipelined on two threads.
+//!
+//! ```no_run
+//! use janu_vision::{EstimatorOptions, ModelSize, PoseEstimator};
+//!
+//! let options = EstimatorOptions { model: ModelSize::Lite, ..Default::default() };
+//! let mut estimator = PoseEstimator::new(options)?; // installs the models once
+//! let picture = image::RgbImage::new(640, 480);
+//! let estimate = estimator.estimate_image(&picture)?;
+//! assert!(estimate.pose.is_none()); // nobody in a black picture
+//! # Ok::<(), janu_vision::VisionError>(())
+//! ```
+
+pub mod backend;
+mod error;
+mod estimator;
+pub mod geometry;
+pub mod models;
+pub mod prepare;
+pub mod preprocess;
+
+pub use error::VisionError;
+pub use estimator::{DETECTOR_INPUT, Estimate, EstimatorOptions, LANDMARK_INPUT, PoseEstimator};
+pub use models::{InstallStep, ModelKind, ModelSize, ModelSource, ModelStore};

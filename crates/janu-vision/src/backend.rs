@@ -1,0 +1,116 @@
+//! Inference backends: what runs a prepared model.
+//!
+//! [`InferenceBackend`] loads a model into an [`InferenceSession`]; a session
+//! takes one NHWC `f32` image tensor and fills the model's outputs, flattened,
+//! in the model's output order. The default backend is [`TractBackend`] (pure
+//! Rust). Another runtime (ONNX Runtime, say) only needs these two traits.
+
+use tract_linalg::multithread::{Executor, multithread_tract_scope};
+use tract_tflite::prelude::*;
+
+use crate::VisionError;
+
+/// Something that can load a prepared TFLite model.
+pub trait InferenceBackend {
+    /// A short name for reports (`"tract"`).
+    fn name(&self) -> &'static str;
+
+    /// Load `model` (prepared TFLite bytes) for inputs of `input_shape` (NHWC).
+    ///
+    /// # Errors
+    /// [`VisionError::Inference`] when the runtime cannot load or optimise it.
+    fn load(
+        &self,
+        model: &[u8],
+        input_shape: [usize; 4],
+    ) -> Result<Box<dyn InferenceSession>, VisionError>;
+}
+
+/// A loaded model, ready to run frame after frame.
+pub trait InferenceSession: Send {
+    /// Run on `input` (NHWC, `f32`), writing each output, flattened, into
+    /// `outputs` (resized to the number of outputs; buffers are reused).
+    ///
+    /// # Errors
+    /// [`VisionError::Inference`] when the runtime fails.
+    fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), VisionError>;
+}
+
+/// The pure-Rust backend: tract, with an optional pool of threads for its
+/// matrix products.
+#[derive(Debug, Clone)]
+pub struct TractBackend {
+    threads: usize,
+}
+
+impl TractBackend {
+    /// A backend whose sessions use `threads` threads (1 runs on the caller's).
+    pub fn new(threads: usize) -> Self {
+        Self {
+            threads: threads.max(1),
+        }
+    }
+}
+
+impl Default for TractBackend {
+    fn default() -> Self {
+        Self::new(1)
+    }
+}
+
+fn inference(e: impl std::fmt::Display) -> VisionError {
+    VisionError::Inference(e.to_string())
+}
+
+impl InferenceBackend for TractBackend {
+    fn name(&self) -> &'static str {
+        "tract"
+    }
+
+    fn load(
+        &self,
+        model: &[u8],
+        input_shape: [usize; 4],
+    ) -> Result<Box<dyn InferenceSession>, VisionError> {
+        let plan = tract_tflite::tflite()
+            .model_for_read(&mut &model[..])
+            .map_err(inference)?
+            .into_optimized()
+            .map_err(inference)?
+            .into_runnable()
+            .map_err(inference)?;
+        let state = plan.spawn().map_err(inference)?;
+        let executor = (self.threads > 1).then(|| Executor::multithread(self.threads));
+        Ok(Box::new(TractSession {
+            state,
+            executor,
+            input_shape,
+        }))
+    }
+}
+
+struct TractSession {
+    state: TypedSimpleState,
+    executor: Option<Executor>,
+    input_shape: [usize; 4],
+}
+
+impl InferenceSession for TractSession {
+    fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), VisionError> {
+        let tensor = Tensor::from_shape(&self.input_shape, input).map_err(inference)?;
+        let state = &mut self.state;
+        let result = match &self.executor {
+            Some(exec) => multithread_tract_scope(exec.clone(), || state.run(tvec!(tensor.into()))),
+            None => state.run(tvec!(tensor.into())),
+        }
+        .map_err(inference)?;
+        outputs.resize_with(result.len(), Vec::new);
+        for (dst, value) in outputs.iter_mut().zip(result) {
+            let view = value.try_as_plain_ram().map_err(inference)?;
+            let slice = view.as_slice::<f32>().map_err(inference)?;
+            dst.clear();
+            dst.extend_from_slice(slice);
+        }
+        Ok(())
+    }
+}
