@@ -1,0 +1,167 @@
+//! Ready-made scenarios.
+
+use janu_body::Side;
+
+use crate::camera::Camera;
+use crate::scenario::{Mistake, Noise, PoseName, Scenario, Segment};
+
+/// Names accepted by [`by_name`] besides the mistakes' names.
+pub const NAMES: [&str; 7] = [
+    "clean",
+    "neighbours",
+    "side_hidden",
+    "front",
+    "diagonal",
+    "mirrored",
+    "noisy",
+];
+
+/// A whole practice of both sides with realistic timings: Dandasana, the left
+/// side (hold 60 s at depth 0.6), Dandasana, the right side (a little tighter:
+/// depth 0.5, hold 55 s), Dandasana. No mistakes; default camera (front-left
+/// diagonal, fixed in the room) and noise.
+pub fn clean_session(seed: u64) -> Scenario {
+    Scenario::new(
+        "clean",
+        seed,
+        vec![
+            Segment::held(PoseName::Dandasana, Side::Left, 8.0),
+            Segment::janusirsasana(Side::Left),
+            Segment::held(PoseName::Dandasana, Side::Left, 8.0),
+            Segment::janusirsasana(Side::Right).depth(0.5).hold(55.0),
+            Segment::held(PoseName::Dandasana, Side::Left, 5.0),
+        ],
+    )
+}
+
+/// One side (left extended) of Janusirsasana with `mistake` planted at its default
+/// magnitude and timing, between short stays in Dandasana.
+pub fn with_mistake(mistake: Mistake, seed: u64) -> Scenario {
+    with_mistake_on(mistake, Side::Left, seed)
+}
+
+/// [`with_mistake`] with the extended leg chosen.
+pub fn with_mistake_on(mistake: Mistake, extended_leg: Side, seed: u64) -> Scenario {
+    let mut s = Scenario::new(
+        mistake.as_str(),
+        seed,
+        vec![
+            Segment::held(PoseName::Dandasana, Side::Left, 5.0),
+            Segment::janusirsasana(extended_leg).with(mistake),
+            Segment::held(PoseName::Dandasana, Side::Left, 5.0),
+        ],
+    );
+    s.camera = Camera::from_extended_leg(45.0);
+    s
+}
+
+/// Each neighbour pose held for 20 s in a row (Dandasana, Baddha Konasana,
+/// Paschimottanasana, Upavistha Konasana, Parivrtta Janusirsasana with the left
+/// leg extended, Ardha Matsyendrasana turning right), 5 s transitions.
+pub fn neighbours(seed: u64) -> Scenario {
+    let held = |p: PoseName, side: Side| Segment::held(p, side, 20.0).transition(5.0);
+    Scenario::new(
+        "neighbours",
+        seed,
+        vec![
+            held(PoseName::Dandasana, Side::Left),
+            held(PoseName::BaddhaKonasana, Side::Left),
+            held(PoseName::Paschimottanasana, Side::Left),
+            held(PoseName::UpavisthaKonasana, Side::Left),
+            held(PoseName::ParivrttaJanusirsasana, Side::Left),
+            held(PoseName::ArdhaMatsyendrasana, Side::Right),
+        ],
+    )
+}
+
+/// One pose held for `hold_s` seconds after a short Dandasana.
+pub fn single(pose: PoseName, side: Side, hold_s: f64, seed: u64) -> Scenario {
+    let mut segs = Vec::new();
+    if pose != PoseName::Dandasana {
+        segs.push(Segment::held(PoseName::Dandasana, Side::Left, 3.0));
+    }
+    segs.push(if pose == PoseName::Janusirsasana {
+        Segment::janusirsasana(side).hold(hold_s)
+    } else {
+        Segment::held(pose, side, hold_s)
+    });
+    Scenario::new(pose.as_str(), seed, segs)
+}
+
+/// One clean side of Janusirsasana seen by a camera at `yaw_deg` from the extended
+/// leg's side (0 side, 45 front-diagonal of the extended foot, 90 front).
+pub fn janu_from(extended_leg: Side, yaw_deg: f64, seed: u64) -> Scenario {
+    let mut s = Scenario::new(
+        &format!("janu_{}_yaw{yaw_deg:.0}", extended_leg.as_str()),
+        seed,
+        vec![Segment::janusirsasana(extended_leg)],
+    );
+    s.camera = Camera::from_extended_leg(yaw_deg);
+    s
+}
+
+/// A side view from the extended leg's side with a low camera, in which the bent
+/// leg hides behind the trunk (both sides, the camera following the side).
+pub fn side_view_hidden_bent_leg(seed: u64) -> Scenario {
+    let mut s = clean_session(seed);
+    s.name = "side_hidden".into();
+    s.camera = Camera {
+        pitch_deg: 3.0,
+        ..Camera::from_extended_leg(0.0)
+    };
+    s
+}
+
+/// The clean session seen by a mirrored selfie webcam in front of the person.
+pub fn mirrored_webcam(seed: u64) -> Scenario {
+    let mut s = clean_session(seed);
+    s.name = "mirrored".into();
+    s.camera = Camera::room(80.0).mirror();
+    s
+}
+
+/// The clean session with heavy noise: 5 px jitter, 3 % of landmarks missing,
+/// 3 % of frames with nobody found.
+pub fn noisy(seed: u64) -> Scenario {
+    let mut s = clean_session(seed);
+    s.name = "noisy".into();
+    s.noise = Noise {
+        pixel_sigma: 5.0,
+        depth_sigma_px: 12.0,
+        world_sigma_m: 0.02,
+        landmark_dropout: 0.03,
+        frame_dropout: 0.03,
+        visibility_jitter: 0.08,
+        ..Noise::default()
+    };
+    s
+}
+
+/// A scenario by name: one of [`NAMES`] or a mistake's snake-case name (planted
+/// as in [`with_mistake`]).
+pub fn by_name(name: &str, seed: u64) -> Option<Scenario> {
+    let s = match name {
+        "clean" => clean_session(seed),
+        "neighbours" => neighbours(seed),
+        "side_hidden" => side_view_hidden_bent_leg(seed),
+        "front" => {
+            let mut s = clean_session(seed);
+            s.name = "front".into();
+            s.camera = Camera::room(90.0);
+            s
+        }
+        "diagonal" => {
+            let mut s = clean_session(seed);
+            s.name = "diagonal".into();
+            s.camera = Camera::from_extended_leg(45.0);
+            s
+        }
+        "mirrored" => mirrored_webcam(seed),
+        "noisy" => noisy(seed),
+        other => {
+            let m = Mistake::ALL.into_iter().find(|m| m.as_str() == other)?;
+            with_mistake(m, seed)
+        }
+    };
+    Some(s)
+}
