@@ -1,0 +1,380 @@
+//! Codecs Janu does not decode itself, through an `ffmpeg` process on the PATH:
+//! `ffprobe` for the stream's facts and packet times, `ffmpeg` for raw RGB frames
+//! on a pipe.
+
+use std::io::{BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::thread::JoinHandle;
+
+use image::RgbImage;
+
+use crate::MediaError;
+use crate::video::{DECODER_FFMPEG, Sampler, VideoFrame, VideoInfo, rotate};
+
+/// How much of ffmpeg's error output is kept for the message (its last lines matter).
+const MAX_STDERR_BYTES: u64 = 64 * 1024;
+
+/// Largest frame accepted from ffmpeg, in pixels (8K). Reason: a bogus size from
+/// ffprobe must not become a gigabyte buffer.
+const MAX_FFMPEG_PIXELS: u64 = 7680 * 4320;
+
+/// The `ffmpeg` and `ffprobe` programs found on the PATH.
+#[derive(Debug, Clone)]
+pub(crate) struct Tools {
+    ffmpeg: PathBuf,
+    ffprobe: PathBuf,
+}
+
+/// Find `ffmpeg` and `ffprobe` on the PATH (both are in every ffmpeg package).
+pub(crate) fn find_tools() -> Option<Tools> {
+    Some(Tools {
+        ffmpeg: find_program("ffmpeg")?,
+        ffprobe: find_program("ffprobe")?,
+    })
+}
+
+/// True when `ffmpeg` and `ffprobe` are both on the PATH.
+pub fn ffmpeg_available() -> bool {
+    find_tools().is_some()
+}
+
+fn find_program(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| is_executable(p))
+}
+
+#[cfg(unix)]
+fn is_executable(p: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    p.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(p: &Path) -> bool {
+    p.is_file() || p.with_extension("exe").is_file()
+}
+
+/// Frames read from a running ffmpeg.
+pub(crate) struct FfmpegBackend {
+    path: PathBuf,
+    child: Child,
+    stdout: BufReader<ChildStdout>,
+    stderr: Option<JoinHandle<String>>,
+    /// Coded size (before rotation).
+    width: u32,
+    height: u32,
+    rotation: u32,
+    fps: f64,
+    /// Presentation times from the packets, sorted, relative to the stream start.
+    times: Vec<f64>,
+    index: u64,
+    scratch: Vec<u8>,
+    finished: bool,
+}
+
+impl FfmpegBackend {
+    pub(crate) fn open(path: &Path, tools: &Tools) -> Result<(VideoInfo, Self), MediaError> {
+        let fail = |detail: String| MediaError::Ffmpeg {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let probe = run(
+            Command::new(&tools.ffprobe)
+                .args(["-v", "error", "-select_streams", "v:0", "-show_entries"])
+                .arg(
+                    "stream=codec_name,width,height,avg_frame_rate,r_frame_rate,nb_frames,duration,start_time\
+                     :stream_tags=rotate:stream_side_data=rotation:format=duration",
+                )
+                .args(["-of", "json"])
+                .arg(path),
+        )
+        .map_err(fail)?;
+        let json: serde_json::Value = serde_json::from_slice(&probe)
+            .map_err(|e| fail(format!("ffprobe's answer was not JSON: {e}")))?;
+        let Some(stream) = json["streams"].as_array().and_then(|s| s.first()) else {
+            return Err(MediaError::NoVideoTrack {
+                path: path.to_path_buf(),
+            });
+        };
+        let num = |v: &serde_json::Value| -> Option<f64> {
+            v.as_f64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        };
+        let width = stream["width"].as_u64().unwrap_or(0);
+        let height = stream["height"].as_u64().unwrap_or(0);
+        if width == 0 || height == 0 || width * height > MAX_FFMPEG_PIXELS {
+            return Err(fail(format!(
+                "the video reports an unusable frame size {width} x {height}"
+            )));
+        }
+        let rate = |v: &serde_json::Value| -> Option<f64> {
+            let s = v.as_str()?;
+            let (n, d) = s.split_once('/').unwrap_or((s, "1"));
+            let r = n.parse::<f64>().ok()? / d.parse::<f64>().ok()?;
+            (r.is_finite() && r > 0.0).then_some(r)
+        };
+        let fps = rate(&stream["avg_frame_rate"])
+            .or_else(|| rate(&stream["r_frame_rate"]))
+            .unwrap_or(30.0);
+        // ffprobe 5+ reports the display matrix's counter-clockwise angle; older
+        // versions a clockwise `rotate` tag.
+        let side_rotation = stream["side_data_list"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find_map(|s| num(&s["rotation"]))
+            .map(|r| -r);
+        let rotation = side_rotation
+            .or_else(|| num(&stream["tags"]["rotate"]))
+            .map_or(0, |r| ((r / 90.0).round() as i64).rem_euclid(4) as u32 * 90);
+        let start = num(&stream["start_time"]).unwrap_or(0.0);
+        let duration = num(&stream["duration"])
+            .or_else(|| num(&json["format"]["duration"]))
+            .unwrap_or(0.0);
+        let frame_count = stream["nb_frames"]
+            .as_str()
+            .and_then(|s| s.parse::<u64>().ok())
+            .or_else(|| stream["nb_frames"].as_u64());
+        if frame_count == Some(0) {
+            return Err(MediaError::NoFrames {
+                path: path.to_path_buf(),
+            });
+        }
+        let codec = stream["codec_name"]
+            .as_str()
+            .unwrap_or("unknown")
+            .to_string();
+
+        // Packet times, sorted, are the frames' display times.
+        let packets = run(Command::new(&tools.ffprobe)
+            .args([
+                "-v",
+                "error",
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "packet=pts_time",
+            ])
+            .args(["-of", "csv=p=0"])
+            .arg(path))
+        .map_err(fail)?;
+        let mut times: Vec<f64> = String::from_utf8_lossy(&packets)
+            .lines()
+            .filter_map(|l| l.trim().trim_end_matches(',').parse::<f64>().ok())
+            .filter(|t| t.is_finite())
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let origin = times.first().copied().unwrap_or(start).min(start.max(0.0));
+        for t in &mut times {
+            *t = (*t - origin).max(0.0);
+        }
+
+        let mut child = Command::new(&tools.ffmpeg)
+            .args(["-nostdin", "-v", "error", "-noautorotate", "-i"])
+            .arg(path)
+            .args([
+                "-map",
+                "0:v:0",
+                "-vsync",
+                "passthrough",
+                "-f",
+                "rawvideo",
+                "-pix_fmt",
+                "rgb24",
+                "pipe:1",
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| fail(format!("could not start {}: {e}", tools.ffmpeg.display())))?;
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| fail("ffmpeg's output pipe is missing".into()))?;
+        let stderr = child.stderr.take().and_then(|mut err| {
+            std::thread::Builder::new()
+                .name("janu-ffmpeg-stderr".into())
+                .spawn(move || {
+                    let mut s = String::new();
+                    let _ = (&mut err).take(MAX_STDERR_BYTES).read_to_string(&mut s);
+                    // Keep draining so ffmpeg never blocks on a full pipe.
+                    let _ = std::io::copy(&mut err, &mut std::io::sink());
+                    s
+                })
+                .ok()
+        });
+        let (w, h) = (width as u32, height as u32);
+        let (out_w, out_h) = if rotation % 180 == 90 { (h, w) } else { (w, h) };
+        let info = VideoInfo {
+            width: out_w,
+            height: out_h,
+            rotation_degrees: rotation,
+            fps,
+            duration_s: duration,
+            frame_count,
+            codec,
+            decoder: DECODER_FFMPEG,
+        };
+        Ok((
+            info,
+            Self {
+                path: path.to_path_buf(),
+                child,
+                stdout: BufReader::with_capacity(1 << 20, stdout),
+                stderr,
+                width: w,
+                height: h,
+                rotation,
+                fps,
+                times,
+                index: 0,
+                scratch: Vec::new(),
+                finished: false,
+            },
+        ))
+    }
+
+    fn time_of(&self, index: u64) -> f64 {
+        match self.times.get(index as usize) {
+            Some(&t) => t,
+            None => {
+                let (base, from) = self
+                    .times
+                    .last()
+                    .map_or((0.0, 0), |&t| (t, self.times.len() as u64 - 1));
+                base + (index - from) as f64 / self.fps
+            }
+        }
+    }
+
+    pub(crate) fn next_frame(
+        &mut self,
+        sampler: &mut Sampler,
+    ) -> Option<Result<VideoFrame, MediaError>> {
+        if self.finished {
+            return None;
+        }
+        let bytes = self.width as usize * self.height as usize * 3;
+        loop {
+            let t = self.time_of(self.index);
+            let keep = sampler.keep(t);
+            let mut buf = if keep {
+                vec![0u8; bytes]
+            } else {
+                std::mem::take(&mut self.scratch)
+            };
+            buf.resize(bytes, 0);
+            match read_full(&mut self.stdout, &mut buf) {
+                Ok(n) if n == bytes => {}
+                Ok(0) => return self.end(),
+                Ok(n) => {
+                    self.finished = true;
+                    let _ = self.child.kill();
+                    let _ = self.child.wait();
+                    return Some(Err(MediaError::corrupt_video(
+                        &self.path,
+                        format!(
+                            "ffmpeg's output stopped in the middle of frame {} ({n} of {bytes} bytes)",
+                            self.index
+                        ),
+                    )));
+                }
+                Err(e) => {
+                    self.finished = true;
+                    return Some(Err(MediaError::read(&self.path, e)));
+                }
+            }
+            let index = self.index;
+            self.index += 1;
+            if !keep {
+                self.scratch = buf;
+                continue;
+            }
+            let image = RgbImage::from_raw(self.width, self.height, buf)?;
+            return Some(Ok(VideoFrame {
+                t,
+                index,
+                image: rotate(image, self.rotation),
+            }));
+        }
+    }
+
+    /// ffmpeg closed its output: success, or an error with what it said.
+    fn end(&mut self) -> Option<Result<VideoFrame, MediaError>> {
+        self.finished = true;
+        let status = self.child.wait();
+        let said = self
+            .stderr
+            .take()
+            .and_then(|h| h.join().ok())
+            .unwrap_or_default();
+        let ok = status.as_ref().is_ok_and(std::process::ExitStatus::success);
+        if !ok {
+            return Some(Err(MediaError::Ffmpeg {
+                path: self.path.clone(),
+                detail: last_lines(&said).unwrap_or_else(|| match status {
+                    Ok(s) => format!("ffmpeg stopped with {s}"),
+                    Err(e) => e.to_string(),
+                }),
+            }));
+        }
+        if self.index == 0 {
+            return Some(Err(MediaError::NoFrames {
+                path: self.path.clone(),
+            }));
+        }
+        None
+    }
+}
+
+impl Drop for FfmpegBackend {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = self.child.kill();
+        }
+        let _ = self.child.wait();
+    }
+}
+
+/// Read until `buf` is full or the stream ends; returns how much was read.
+fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match r.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(filled)
+}
+
+/// Run a tool to completion; its output, or what it said on failure.
+fn run(cmd: &mut Command) -> Result<Vec<u8>, String> {
+    let program = cmd.get_program().to_string_lossy().into_owned();
+    let out = cmd
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("could not run {program}: {e}"))?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        let said = String::from_utf8_lossy(&out.stderr);
+        Err(last_lines(&said).unwrap_or_else(|| format!("{program} stopped with {}", out.status)))
+    }
+}
+
+/// The last three non-empty lines of a tool's error output, joined.
+fn last_lines(s: &str) -> Option<String> {
+    let lines: Vec<&str> = s.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if lines.is_empty() {
+        return None;
+    }
+    Some(lines[lines.len().saturating_sub(3)..].join("; "))
+}
