@@ -27,6 +27,7 @@ pub mod geometry;
 pub mod models;
 pub mod prepare;
 pub mod preprocess;
+pub mod video;
 
 pub use error::VisionError;
 pub use estimator::{DETECTOR_INPUT, Estimate, EstimatorOptions, LANDMARK_INPUT, PoseEstimator};
