@@ -76,5 +76,5 @@ pub use video::{
     VideoInfo, VideoOptions, VideoSource, open_video,
 };
 pub use writer::{
-    DEFAULT_BITS_PER_PIXEL, KEYFRAME_INTERVAL_S, MAX_ENCODE_SIZE, Mp4Writer, Mp4WriterOptions,
+    DEFAULT_QP_RANGE, KEYFRAME_INTERVAL_S, MAX_ENCODE_SIZE, Mp4Writer, Mp4WriterOptions,
 };

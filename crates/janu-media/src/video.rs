@@ -142,6 +142,7 @@ enum Backend {
 /// The source is `Send`: decode on one thread and use the frames on another with
 /// [`VideoSource::spawn`].
 pub struct VideoSource {
+    path: PathBuf,
     info: VideoInfo,
     backend: Backend,
     sampler: Sampler,
@@ -161,12 +162,18 @@ impl VideoSource {
         &self.info
     }
 
+    /// The file being read.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
     /// Decode on a new thread, handing frames over through a channel that holds at
     /// most `capacity` decoded frames (at least 1). Decoding waits while the
     /// channel is full, so memory stays bounded; dropping the receiver stops the
     /// thread.
     pub fn spawn(self, capacity: usize) -> FrameReceiver {
         let info = self.info.clone();
+        let path = self.path.clone();
         let (tx, rx) = std::sync::mpsc::sync_channel(capacity.max(1));
         let handle = std::thread::Builder::new()
             .name("janu-decode".into())
@@ -180,10 +187,7 @@ impl VideoSource {
             Err(e) => {
                 // No thread: hand the error over through a channel of our own.
                 let (tx, rx) = std::sync::mpsc::sync_channel(1);
-                let _ = tx.send(Err(MediaError::Ffmpeg {
-                    path: PathBuf::from("<decoder thread>"),
-                    detail: format!("could not start the decoding thread: {e}"),
-                }));
+                let _ = tx.send(Err(MediaError::read(&path, e)));
                 FrameReceiver {
                     info,
                     rx: Some(rx),
@@ -288,6 +292,7 @@ pub fn open_video(path: &Path, options: &VideoOptions) -> Result<VideoSource, Me
         };
         let (info, backend) = FfmpegBackend::open(path, &tools)?;
         Ok(VideoSource {
+            path: path.to_path_buf(),
             info,
             backend: Backend::Ffmpeg(Box::new(backend)),
             sampler: sampler.clone(),
@@ -317,6 +322,7 @@ pub fn open_video(path: &Path, options: &VideoOptions) -> Result<VideoSource, Me
             }
             let (info, backend) = H264Backend::open(path, file, track)?;
             Ok(VideoSource {
+                path: path.to_path_buf(),
                 info,
                 backend: Backend::H264(Box::new(backend)),
                 sampler,
