@@ -288,6 +288,12 @@ fn capsules(d: &Dims, s: &Skeleton) -> Vec<Capsule> {
             &[],
         );
     }
+    // The belly: in front of the lumbar spine, from just above the hip joints to
+    // the lower ribs; in a fold it fills the space between trunk and thigh.
+    let pel = s.pelvis.basis;
+    let belly_low = pel.at(s.pelvis.mid, 0.035 * h, 0.03 * h, 0.0);
+    let belly_high = s.spine[n / 2] + s.thorax.f.lerp(pel.f, 0.5).unit() * (0.07 * h);
+    cap(belly_low, belly_high, 0.05, &[]);
     for side in Side::BOTH {
         cap(
             s.get(side.hip()),

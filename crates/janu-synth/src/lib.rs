@@ -97,7 +97,7 @@
 //!
 //! The breath ([`Breath`], default 10 per minute, 40 % of each breath inhaling,
 //! 5 % period variability) is a level between 0 (out) and 1 (in) following a
-//! half-cosine in each half-breath. Each inhale extends the spine by 2.5 degrees
+//! half-cosine in each half-breath. Each inhale extends the spine by 3 degrees
 //! (70 % thoracic, 30 % lumbar: the back lifts) and raises the shoulder girdle by
 //! 2.5 degrees; each exhale lets them drop. While the breath is held the level,
 //! and so the motion, stops. A slow sway (0.4 degrees, below 0.06 Hz) keeps held
@@ -162,7 +162,7 @@
 //! The same scenario gives the same bytes: all randomness comes from SplitMix64
 //! streams seeded by [`Scenario::seed`]. The library does no I/O.
 
-pub mod body;
+mod body;
 mod breath;
 pub mod camera;
 mod math;

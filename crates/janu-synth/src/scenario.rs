@@ -365,7 +365,8 @@ pub struct Breath {
     /// rate is the 1-2 minute hold of reference A.
     pub rate_bpm: f64,
     /// Spinal extension at full inhale, degrees (70 % thoracic, 30 % lumbar).
-    /// Default 2.5: lifts the shoulders about 2 cm, a visible but small motion.
+    /// Default 3: moves the shoulders 5-10 mm, a visible but small motion (the
+    /// back's rise that a hand on a folded student's back feels).
     pub amplitude_deg: f64,
     /// Shoulder girdle elevation at full inhale, degrees. Default 2.5 (~7 mm).
     pub shoulder_rise_deg: f64,
@@ -381,7 +382,7 @@ impl Default for Breath {
     fn default() -> Self {
         Self {
             rate_bpm: 10.0,
-            amplitude_deg: 2.5,
+            amplitude_deg: 3.0,
             shoulder_rise_deg: 2.5,
             inhale_fraction: 0.4,
             variability: 0.05,

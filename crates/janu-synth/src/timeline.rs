@@ -3,7 +3,7 @@
 
 use janu_body::Side;
 
-use crate::body::{Dims, Posture, idx};
+use crate::body::{Dims, Posture, idx, leg_fk, pelvis};
 use crate::breath::BreathTrack;
 use crate::math::smoothstep;
 use crate::poses::{Active, JanuStage, dandasana, janusirsasana, knee_up, neighbour};
@@ -39,6 +39,7 @@ pub(crate) struct Span {
 /// The scenario laid out in time.
 #[derive(Debug, Clone)]
 pub(crate) struct Timeline {
+    d: Dims,
     pub keys: Vec<Key>,
     pub spans: Vec<Span>,
     pub breath: BreathTrack,
@@ -86,11 +87,31 @@ fn actives(seg: &Segment, kind: KeyKind, t: f64, hold_start: f64) -> Vec<Active>
     out
 }
 
+/// Step by which a thigh is lifted while a blended foot dips below the floor.
+const LIFT_STEP_DEG: f64 = 0.5;
+
+/// Between two key postures a foot can dip below the floor (angles blend, feet do
+/// not); lift the thigh until it no longer does.
+fn keep_feet_on_the_floor(d: &Dims, p: &mut Posture) {
+    let pel = pelvis(d, p);
+    for side in Side::BOTH {
+        let i = idx(side);
+        for _ in 0..120 {
+            let l = leg_fk(d, side, pel.hips[i], &p.legs[i]);
+            if l.heel.y.min(l.toe.y).min(l.ankle.y) >= 0.0 {
+                break;
+            }
+            p.legs[i].elevation += LIFT_STEP_DEG;
+        }
+    }
+}
+
 impl Timeline {
     pub fn new(sc: &Scenario) -> Self {
         let d = Dims::new(sc.body);
         let mut rng = Rng::new(sc.seed, Stream::Breath);
         let mut tl = Timeline {
+            d,
             keys: Vec::new(),
             spans: Vec::new(),
             breath: BreathTrack::new(),
@@ -379,12 +400,58 @@ impl Timeline {
         }
         let (k0, k1) = (&self.keys[i - 1], &self.keys[i]);
         let w = smoothstep((t - k0.t) / (k1.t - k0.t));
-        k0.posture.blend(&k1.posture, w)
+        let mut p = k0.posture.blend(&k1.posture, w);
+        keep_feet_on_the_floor(&self.d, &mut p);
+        p
     }
 
     /// What is happening at time `t`.
     pub fn span_at(&self, t: f64) -> Span {
         let i = self.spans.partition_point(|s| s.start <= t);
         self.spans[i.saturating_sub(1)]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::body::skeleton;
+    use crate::scenarios;
+
+    /// No landmark (joint centres and surface points alike) goes through the floor,
+    /// in any pose, with any mistake, at any time.
+    #[test]
+    fn nothing_sinks_into_the_floor() {
+        let mut all = vec![scenarios::clean_session(1), scenarios::neighbours(1)];
+        all.extend(Mistake::ALL.map(|m| scenarios::with_mistake_on(m, Side::Right, 1)));
+        for sc in all {
+            let d = Dims::new(sc.body);
+            let tl = Timeline::new(&sc);
+            let mut t = 0.0;
+            while t <= tl.duration {
+                let s = skeleton(&d, &tl.posture_at(t));
+                for (i, p) in s.lm.iter().enumerate() {
+                    assert!(
+                        p.y > -0.01,
+                        "{}: landmark {i} at {} m at t={t}",
+                        sc.name,
+                        p.y
+                    );
+                }
+                t += 0.25;
+            }
+        }
+    }
+
+    #[test]
+    fn legs_pass_through_knee_up_when_they_bend() {
+        let sc = scenarios::clean_session(1);
+        let d = Dims::new(sc.body);
+        let tl = Timeline::new(&sc);
+        let setup = &tl.phases[0];
+        let mid = tl.posture_at(0.5 * (setup.start + setup.end));
+        let s = skeleton(&d, &mid);
+        // Left extended: the right knee is up while it is drawn in.
+        assert!(s.legs[1].knee.y > 0.3, "knee height {}", s.legs[1].knee.y);
     }
 }
