@@ -144,10 +144,7 @@ impl FfmpegBackend {
                 path: path.to_path_buf(),
             });
         }
-        let codec = stream["codec_name"]
-            .as_str()
-            .unwrap_or("unknown")
-            .to_string();
+        let codec = friendly_codec(stream["codec_name"].as_str().unwrap_or("unknown"));
 
         // Packet times, sorted, are the frames' display times.
         let packets = run(Command::new(&tools.ffprobe)
@@ -339,6 +336,25 @@ impl Drop for FfmpegBackend {
         }
         let _ = self.child.wait();
     }
+}
+
+/// ffprobe's codec name with the common name in front, e.g. "VP9 (vp9)", to read
+/// like the in-process decoder's "H.264 (avc1)".
+fn friendly_codec(name: &str) -> String {
+    let common = match name {
+        "h264" => "H.264",
+        "hevc" => "HEVC",
+        "vp9" => "VP9",
+        "vp8" => "VP8",
+        "av1" => "AV1",
+        "mpeg4" => "MPEG-4 Part 2",
+        "mpeg2video" => "MPEG-2",
+        "mjpeg" => "Motion JPEG",
+        "prores" => "Apple ProRes",
+        "theora" => "Theora",
+        _ => return name.to_string(),
+    };
+    format!("{common} ({name})")
 }
 
 /// Read until `buf` is full or the stream ends; returns how much was read.

@@ -398,3 +398,35 @@ fn pngs_and_jpegs_are_written_atomically() {
     );
     assert_eq!(names.len(), 2);
 }
+
+#[test]
+fn webp_exif_orientation_is_applied() {
+    let mut simple = Vec::new();
+    image::DynamicImage::ImageRgb8(quadrants())
+        .write_to(&mut Cursor::new(&mut simple), image::ImageFormat::WebP)
+        .unwrap();
+    // Re-wrap as an extended WebP: VP8X (with the EXIF flag), the picture, EXIF.
+    let picture = &simple[12..];
+    let mut vp8x = vec![0x08, 0, 0, 0];
+    vp8x.extend_from_slice(&(64u32 - 1).to_le_bytes()[..3]);
+    vp8x.extend_from_slice(&(32u32 - 1).to_le_bytes()[..3]);
+    let chunk = |kind: &[u8; 4], body: &[u8]| {
+        let mut c = kind.to_vec();
+        c.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        c.extend_from_slice(body);
+        if body.len() % 2 == 1 {
+            c.push(0);
+        }
+        c
+    };
+    let mut body = b"WEBP".to_vec();
+    body.extend_from_slice(&chunk(b"VP8X", &vp8x));
+    body.extend_from_slice(picture);
+    body.extend_from_slice(&chunk(b"EXIF", &tiff_orientation(8)));
+    let mut webp = b"RIFF".to_vec();
+    webp.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    webp.extend_from_slice(&body);
+    let img = decode_image(&webp).unwrap();
+    assert_eq!(img.dimensions(), (32, 64));
+    assert_eq!(corners(&img), [TR, BR, TL, BL]);
+}

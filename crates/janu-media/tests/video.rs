@@ -468,10 +468,18 @@ fn other_codecs_are_read_through_ffmpeg() {
         (
             "vp9.webm",
             &["-c:v", "libvpx-vp9", "-b:v", "300k"][..],
-            "vp9",
+            "VP9 (vp9)",
         ),
-        ("mpeg4.mp4", &["-c:v", "mpeg4", "-q:v", "3"][..], "mpeg4"),
-        ("mpeg4.avi", &["-c:v", "mpeg4", "-q:v", "3"][..], "mpeg4"),
+        (
+            "mpeg4.mp4",
+            &["-c:v", "mpeg4", "-q:v", "3"][..],
+            "MPEG-4 Part 2 (mpeg4)",
+        ),
+        (
+            "mpeg4.avi",
+            &["-c:v", "mpeg4", "-q:v", "3"][..],
+            "MPEG-4 Part 2 (mpeg4)",
+        ),
     ] {
         let path = dir.path().join(name);
         assert!(ffmpeg_make(&path, args), "ffmpeg could not make {name}");
