@@ -30,6 +30,7 @@ enum Command {
     Models(cmd::models::Args),
     Landmarks(cmd::landmarks::Args),
     Analyze(cmd::analyze::Args),
+    Serve(cmd::serve::Args),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -41,6 +42,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Models(args) => cmd::models::run(args),
         Command::Landmarks(args) => cmd::landmarks::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),
+        Command::Serve(args) => cmd::serve::run(args),
     }
 }
 

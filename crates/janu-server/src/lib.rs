@@ -1,1 +1,180 @@
-//! The Janu web server: HTTP API, live coaching over WebSocket, web pages.
+//! The Janu web server: the pages people use in a browser, the JSON API under
+//! `/api` (described by `/api/openapi.json`), upload analysis on a worker pool,
+//! and the history with progress charts. Live coaching (`/live`, `/api/live`)
+//! lives in the [`live`] module.
+//!
+//! The router is built by [`app`] from an [`AppState`], apart from any socket, so
+//! tests call it directly; [`launch_with_tcp_listener`] serves it on a listener
+//! the caller bound (port 0 in tests) until a shutdown future resolves.
+//!
+//! ```no_run
+//! use janu_server::{AppState, Settings, launch_with_tcp_listener};
+//!
+//! # async fn run() -> Result<(), janu_server::ServerError> {
+//! let dir = tempfile::tempdir().unwrap();
+//! let settings = Settings::for_tests(dir.path());
+//! let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
+//! println!("http://{}", listener.local_addr().unwrap());
+//! let state = AppState::new(settings).await?;
+//! launch_with_tcp_listener(state, listener, async { let _ = tokio::signal::ctrl_c().await; }).await?;
+//! # Ok(()) }
+//! ```
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::Router;
+use janu_store::Store;
+
+pub mod analysis;
+// utoipa's macros expand to fully qualified paths that this lint flags.
+#[allow(unused_qualifications)]
+pub mod api;
+mod assets;
+pub mod config;
+mod error;
+mod html;
+pub mod jobs;
+pub mod live;
+mod pages;
+pub mod report_view;
+pub mod user;
+
+pub use assets::Asset;
+pub use config::{MAX_UPLOAD_BYTES, Settings, SettingsLayer};
+pub use error::ServerError;
+pub use html::{escape, page};
+
+/// Name of the folder in the data folder where uploads wait for analysis.
+pub const UPLOADS_DIR: &str = "uploads";
+
+/// Everything a request handler needs: the store, the analysis workers, the
+/// settings. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    settings: Settings,
+    store: Store,
+    analyzer: jobs::Analyzer,
+    uploads: PathBuf,
+}
+
+impl AppState {
+    /// Open the store named by the settings and start the analysis workers.
+    /// Must run inside a tokio runtime (the workers save through it).
+    ///
+    /// # Errors
+    /// Store errors (unreachable database, failed migration) and
+    /// [`ServerError::Start`] when the uploads folder cannot be created.
+    pub async fn new(settings: Settings) -> Result<Self, ServerError> {
+        let store = Store::open(&settings.database).await?;
+        Self::with_store(settings, store)
+    }
+
+    /// As [`AppState::new`] with a store the caller opened.
+    ///
+    /// # Errors
+    /// [`ServerError::Start`] when the uploads folder or a worker cannot be made.
+    pub fn with_store(settings: Settings, store: Store) -> Result<Self, ServerError> {
+        let uploads = settings.data_dir.join(UPLOADS_DIR);
+        std::fs::create_dir_all(&uploads).map_err(|e| {
+            ServerError::Start(format!(
+                "cannot create the folder {}: {e}",
+                uploads.display()
+            ))
+        })?;
+        let analyzer = jobs::Analyzer::start(
+            settings.workers,
+            settings.queue,
+            settings.model,
+            store.clone(),
+            tokio::runtime::Handle::current(),
+        )?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                settings,
+                store,
+                analyzer,
+                uploads,
+            }),
+        })
+    }
+
+    /// The history store.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// The settings the server runs with.
+    pub fn settings(&self) -> &Settings {
+        &self.inner.settings
+    }
+
+    /// The analysis workers and their jobs.
+    pub fn analyzer(&self) -> &jobs::Analyzer {
+        &self.inner.analyzer
+    }
+
+    /// The folder uploads are written to while they wait for analysis.
+    pub fn uploads_dir(&self) -> &std::path::Path {
+        &self.inner.uploads
+    }
+}
+
+/// The whole application: pages, assets, the JSON API and live coaching.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(pages::router())
+        .merge(api::router(&state))
+        .merge(live::router())
+        .route("/assets/{name}", axum::routing::get(assets::serve))
+        .fallback(pages::not_found)
+        .with_state(state)
+}
+
+/// Serve [`app`] on `listener` until `shutdown` resolves, then stop accepting,
+/// let requests in flight finish, and close the store. Uploads still queued are
+/// refused from then on; a session being saved is saved whole or not at all.
+///
+/// # Errors
+/// [`ServerError::Start`] when serving fails.
+pub async fn launch_with_tcp_listener(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError> {
+    let router = app(state.clone());
+    let served = axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| ServerError::Start(e.to_string()));
+    state.analyzer().close();
+    state.store().close().await;
+    served
+}
+
+/// Bind `settings.addr`, open everything, call `on_ready` with the bound URL, and
+/// serve until `shutdown` resolves: what `janu serve` runs.
+///
+/// # Errors
+/// [`ServerError::Start`] when the address cannot be bound; as [`AppState::new`].
+pub async fn serve(
+    settings: Settings,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    on_ready: impl FnOnce(&str),
+) -> Result<(), ServerError> {
+    let listener = tokio::net::TcpListener::bind(settings.addr)
+        .await
+        .map_err(|e| ServerError::Start(format!("cannot listen on {}: {e}", settings.addr)))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| ServerError::Start(e.to_string()))?;
+    let state = AppState::new(settings).await?;
+    on_ready(&format!("http://{local}/"));
+    launch_with_tcp_listener(state, listener, shutdown).await
+}

@@ -7,3 +7,4 @@ pub mod plan;
 pub mod pose;
 pub mod practice;
 pub mod screen;
+pub mod serve;

@@ -1,0 +1,79 @@
+//! `janu serve`: the web app and its JSON API.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use janu_server::{Settings, SettingsLayer};
+
+/// Serve the Janu web app: screening, plans, uploads with reports, history.
+///
+/// Works offline on its defaults: a SQLite file in your data folder, this machine
+/// only. Settings come from defaults, then a TOML file (--config, $JANU_CONFIG or
+/// server.toml in your config folder's janu/), then JANU_* environment variables
+/// (JANU_ADDR, JANU_DATABASE, JANU_DATA_DIR, JANU_WORKERS, JANU_QUEUE,
+/// JANU_MAX_UPLOAD_MB, JANU_MODEL), then these flags. Stop it with Ctrl-C.
+///
+/// Users pick a handle on the pages; there are no passwords, so anyone who can
+/// reach the server can use any handle. Keep it on 127.0.0.1 or a trusted network.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks one).
+    #[arg(long, value_name = "HOST:PORT")]
+    addr: Option<String>,
+    /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
+    /// Folder for the default database and for uploads being analysed.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// A TOML file with the settings (keys: addr, database, data_dir, workers,
+    /// queue, max_upload_mb, model).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+}
+
+/// Run `janu serve`.
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let flags = SettingsLayer {
+        addr: args.addr,
+        database: args.database,
+        data_dir: args.data_dir,
+        ..Default::default()
+    };
+    let settings = Settings::load(args.config.as_deref(), &|k| std::env::var(k).ok(), flags)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let database = settings.database_display();
+    runtime.block_on(janu_server::serve(settings, shutdown_signal(), |url| {
+        eprintln!("janu: history in {database}");
+        eprintln!("janu: serving on {url} (Ctrl-C to stop)");
+        println!("{url}");
+    }))?;
+    eprintln!("janu: stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C (and on SIGTERM on Unix, as service managers send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    eprintln!("janu: stopping (finishing requests in flight)");
+}

@@ -1,0 +1,398 @@
+//! The one place where an uploaded file becomes landmark frames, a report and a
+//! session to save: decode (janu-media), landmarks (janu-vision), analysis
+//! (janu-analysis), and the mapping of the report onto the store's records.
+//!
+//! The work is split in two so that bad files are refused while the request is
+//! still open: [`prepare`] (fast: sniff the content, decode a photo, open a
+//! video's container, parse a landmark file) and [`frames_from`] (slow: run the
+//! pose model, on a worker thread).
+
+use std::path::Path;
+
+use janu_analysis::{SessionReport, Severity as ReportSeverity};
+use janu_body::{Frame, Side as BodySide};
+use janu_media::{MediaError, MediaKind, RgbImage, VideoOptions, VideoSource};
+use janu_store::{
+    ASYMMETRY_RANGE, BREATH_RATE_RANGE_BPM, FOLD_ANGLE_RANGE_DEG, Finding, HEAD_TO_KNEE_RANGE,
+    HIP_OPENING_RANGE_DEG, IDENT_MAX_CHARS, KNEE_ANGLE_RANGE_DEG, MAX_BREATHS, MAX_DURATION_S,
+    MEDIA_NAME_MAX_CHARS, NewSession, PoseSegment, Severity, Side, SideSummary, Source,
+    TIME_SLACK_S, UserId,
+};
+use janu_vision::{EstimatorOptions, PoseEstimator};
+use time::OffsetDateTime;
+
+use crate::ServerError;
+
+/// Frames a second analysed in an uploaded video: breathing (0.1 to 0.5 Hz) and
+/// the phases of the pose are slow, so 15 samples a second see them fully while
+/// a 30 or 60 fps phone video costs half or a quarter of the model time.
+pub const UPLOAD_ANALYSIS_FPS: f64 = 15.0;
+/// Frames decoded ahead of the model: keeps both cores busy, bounds memory (a
+/// 1080p frame is 6 MB).
+pub const DECODE_AHEAD: usize = 4;
+
+/// An upload that passed the fast checks, ready for the pose model.
+#[derive(Debug)]
+pub enum Prepared {
+    /// A decoded photo (EXIF orientation applied).
+    Photo(RgbImage),
+    /// An opened video; frames are decoded while the model runs.
+    Video(VideoSource),
+    /// Landmarks made elsewhere: no model needed.
+    Frames(Vec<Frame>),
+}
+
+impl Prepared {
+    /// `photo`, `video` or `landmarks`.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Prepared::Photo(_) => "photo",
+            Prepared::Video(_) => "video",
+            Prepared::Frames(_) => "landmarks",
+        }
+    }
+
+    /// Whether the pose model must run on it.
+    pub fn needs_model(&self) -> bool {
+        !matches!(self, Prepared::Frames(_))
+    }
+}
+
+/// Sniff `path` by content and get it ready for [`frames_from`]. `name` is the
+/// file name the user gave; error messages use it instead of the temporary path.
+///
+/// # Errors
+/// [`ServerError::UnsupportedMedia`] when the content is not a photo, a video or
+/// a landmark file Janu reads; [`ServerError::BadRequest`] for an empty file;
+/// [`ServerError::Unprocessable`] when it is one of those but cannot be read.
+pub fn prepare(path: &Path, name: &str) -> Result<Prepared, ServerError> {
+    let kind = janu_media::probe(path).map_err(|e| media_error(&e, path, name))?;
+    match kind {
+        MediaKind::Image => janu_media::read_image(path)
+            .map(Prepared::Photo)
+            .map_err(|e| media_error(&e, path, name)),
+        MediaKind::Video => {
+            let options = VideoOptions {
+                target_fps: Some(UPLOAD_ANALYSIS_FPS),
+                ..Default::default()
+            };
+            janu_media::open_video(path, &options)
+                .map(Prepared::Video)
+                .map_err(|e| media_error(&e, path, name))
+        }
+        MediaKind::LandmarkFile => {
+            let file = std::fs::File::open(path)
+                .map_err(|e| ServerError::Internal(format!("reopening an upload: {e}")))?;
+            let frames = janu_body::file::read_jsonl(std::io::BufReader::new(file))
+                .map_err(|e| ServerError::Unprocessable(format!("{name}: {e}")))?;
+            if frames.is_empty() {
+                return Err(ServerError::Unprocessable(format!(
+                    "{name}: the landmark file has no frames"
+                )));
+            }
+            Ok(Prepared::Frames(frames))
+        }
+    }
+}
+
+/// A media error as a client error naming the user's file, not the temporary one.
+fn media_error(e: &MediaError, path: &Path, name: &str) -> ServerError {
+    let message = e.to_string().replace(&*path.to_string_lossy(), name);
+    match e {
+        MediaError::Empty { .. } => ServerError::BadRequest(message),
+        MediaError::Unsupported { .. } | MediaError::WrongKind { .. } => {
+            ServerError::UnsupportedMedia(message)
+        }
+        MediaError::Read { .. } => ServerError::Internal(message),
+        _ => ServerError::Unprocessable(message),
+    }
+}
+
+/// A pose estimator loaded on first use and then kept: a worker owns one, so the
+/// model is loaded once per worker, never per request.
+#[derive(Debug)]
+pub struct LazyEstimator {
+    options: EstimatorOptions,
+    inner: Option<PoseEstimator>,
+}
+
+impl LazyEstimator {
+    /// An estimator with `options`, not loaded yet.
+    pub fn new(options: EstimatorOptions) -> Self {
+        Self {
+            options,
+            inner: None,
+        }
+    }
+
+    /// Whether the model has been loaded.
+    pub fn is_loaded(&self) -> bool {
+        self.inner.is_some()
+    }
+
+    /// The estimator, loading (and on first use installing) the models.
+    ///
+    /// # Errors
+    /// [`ServerError::Internal`] when the models cannot be installed or loaded;
+    /// the next call tries again.
+    pub fn get(&mut self) -> Result<&mut PoseEstimator, ServerError> {
+        if self.inner.is_none() {
+            let est = PoseEstimator::new(self.options.clone())
+                .map_err(|e| ServerError::Internal(format!("loading the pose model: {e}")))?;
+            self.inner = Some(est);
+        }
+        self.inner
+            .as_mut()
+            .ok_or_else(|| ServerError::Internal("pose model missing".into()))
+    }
+}
+
+/// Progress of [`frames_from`]: frames done, and the expected total when known.
+pub type ProgressFn<'a> = dyn FnMut(u64, Option<u64>) + 'a;
+
+/// The landmark frames of a prepared upload. `estimator` is loaded only when the
+/// model must run (a worker keeps its estimator and lends it here).
+///
+/// # Errors
+/// [`ServerError::Unprocessable`] when a video frame cannot be decoded;
+/// [`ServerError::Internal`] when the model fails or cannot be loaded.
+pub fn frames_from(
+    prepared: Prepared,
+    name: &str,
+    estimator: &mut LazyEstimator,
+    progress: &mut ProgressFn<'_>,
+) -> Result<Vec<Frame>, ServerError> {
+    match prepared {
+        Prepared::Frames(frames) => {
+            let n = frames.len() as u64;
+            progress(n, Some(n));
+            Ok(frames)
+        }
+        Prepared::Photo(image) => {
+            progress(0, Some(1));
+            let est = estimator.get()?;
+            let estimate = est
+                .estimate_image(&image)
+                .map_err(|e| ServerError::Internal(format!("{name}: pose model: {e}")))?;
+            progress(1, Some(1));
+            Ok(vec![Frame {
+                t: 0.0,
+                width: image.width(),
+                height: image.height(),
+                pose: estimate.pose,
+            }])
+        }
+        Prepared::Video(source) => {
+            let info = source.info().clone();
+            let total = (info.duration_s * UPLOAD_ANALYSIS_FPS.min(info.fps)).ceil();
+            let total = (total.is_finite() && total >= 1.0).then_some(total as u64);
+            let path = source.path().to_string_lossy().into_owned();
+            let est = estimator.get()?;
+            let frames = source
+                .spawn(DECODE_AHEAD)
+                .map(|f| f.map(|f| (f.t, f.image)));
+            let mut done = 0u64;
+            progress(0, total);
+            janu_vision::video::landmarks_from_frames(est, frames, &mut |_| {
+                done += 1;
+                progress(done, total.map(|t| t.max(done)));
+            })
+            .map_err(|e| match e {
+                janu_vision::VisionError::Source(m) => {
+                    ServerError::Unprocessable(m.replace(&path, name))
+                }
+                other => ServerError::Internal(format!("{name}: pose model: {other}")),
+            })
+        }
+    }
+}
+
+/// Analyse landmark frames.
+///
+/// # Errors
+/// [`ServerError::Unprocessable`] when the analysis refuses the frames (none, or
+/// times that go back).
+pub fn report_from(frames: &[Frame], name: &str) -> Result<SessionReport, ServerError> {
+    janu_analysis::analyze(frames).map_err(|e| ServerError::Unprocessable(format!("{name}: {e}")))
+}
+
+fn side(s: BodySide) -> Side {
+    match s {
+        BodySide::Left => Side::Left,
+        BodySide::Right => Side::Right,
+    }
+}
+
+/// `Some(v)` when `v` is finite and inside `range`, else `None`: a measurement
+/// the store would refuse is left out rather than losing the whole session.
+fn in_range(v: Option<f64>, (lo, hi): (f64, f64)) -> Option<f64> {
+    v.filter(|v| v.is_finite() && *v >= lo && *v <= hi)
+}
+
+/// An identifier in the store's alphabet (`a-z`, `0-9`, `_`): the analysis names
+/// mistakes with dashes (`locked-knee`), the store with underscores.
+pub fn store_ident(id: &str) -> String {
+    let s: String = id
+        .chars()
+        .map(|c| match c {
+            'a'..='z' | '0'..='9' | '_' => c,
+            'A'..='Z' => c.to_ascii_lowercase(),
+            _ => '_',
+        })
+        .take(IDENT_MAX_CHARS)
+        .collect();
+    if s.is_empty() { "unknown".into() } else { s }
+}
+
+fn pose_ident(name: janu_analysis::PoseName) -> String {
+    serde_json::to_value(name)
+        .ok()
+        .and_then(|v| v.as_str().map(store_ident))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// The session to save for a report: one summary per side (several attempts on
+/// one side add their holds and breaths; the form measures come from the
+/// longest hold), the findings with their time ranges, the segments, and the
+/// whole report as JSON.
+///
+/// # Errors
+/// [`ServerError::Internal`] when the report cannot be turned into JSON.
+pub fn new_session(
+    user: UserId,
+    report: &SessionReport,
+    media_name: &str,
+    started_at: OffsetDateTime,
+) -> Result<NewSession, ServerError> {
+    let duration_s = if report.duration_s.is_finite() {
+        report.duration_s.clamp(0.0, MAX_DURATION_S)
+    } else {
+        0.0
+    };
+    let time_ok = |t: f64| t.is_finite() && t >= 0.0 && t <= duration_s + TIME_SLACK_S;
+    let mut sides = Vec::new();
+    for s in [BodySide::Left, BodySide::Right] {
+        let attempts: Vec<_> = report.sides.iter().filter(|a| a.side == s).collect();
+        let Some(best) = attempts
+            .iter()
+            .copied()
+            .max_by(|a, b| a.hold_s.unwrap_or(0.0).total_cmp(&b.hold_s.unwrap_or(0.0)))
+        else {
+            continue;
+        };
+        let hold: f64 = attempts.iter().filter_map(|a| a.hold_s).sum();
+        let hold_s = if hold.is_finite() {
+            hold.clamp(0.0, duration_s)
+        } else {
+            0.0
+        };
+        let breaths: Option<u32> = attempts
+            .iter()
+            .filter_map(|a| a.breath.as_ref().map(|b| b.count))
+            .reduce(|a, b| a.saturating_add(b))
+            .map(|b| b.min(MAX_BREATHS));
+        let m = &best.summary;
+        sides.push(SideSummary {
+            side: side(s),
+            fold_angle_deg: in_range(m.fold_angle_deg.map(f64::from), FOLD_ANGLE_RANGE_DEG),
+            head_to_knee: in_range(m.head_to_knee.map(f64::from), HEAD_TO_KNEE_RANGE),
+            knee_angle_deg: in_range(
+                m.extended_knee_flexion_deg.map(|f| 180.0 - f64::from(f)),
+                KNEE_ANGLE_RANGE_DEG,
+            ),
+            hip_opening_deg: in_range(m.thigh_angle_deg.map(f64::from), HIP_OPENING_RANGE_DEG),
+            hold_s,
+            breaths,
+            breath_rate_bpm: in_range(
+                best.breath.as_ref().map(|b| f64::from(b.rate_per_min)),
+                BREATH_RATE_RANGE_BPM,
+            ),
+        });
+    }
+    let findings = report
+        .findings
+        .iter()
+        .map(|f| {
+            let (start_s, end_s) = f
+                .evidence
+                .iter()
+                .map(|e| (e.start_s, e.end_s))
+                .find(|&(a, b)| time_ok(a) && time_ok(b) && a <= b)
+                .unwrap_or((0.0, duration_s));
+            Finding {
+                mistake_id: store_ident(&f.id),
+                side: f.side.map(side),
+                severity: match f.severity {
+                    ReportSeverity::Low => Severity::Low,
+                    ReportSeverity::Medium => Severity::Medium,
+                    ReportSeverity::High => Severity::High,
+                },
+                start_s,
+                end_s,
+            }
+        })
+        .collect();
+    let segments = match (&report.segments, &report.pose) {
+        (Some(segs), _) => segs
+            .iter()
+            .filter(|s| time_ok(s.start_s) && time_ok(s.end_s) && s.start_s <= s.end_s)
+            .map(|s| PoseSegment {
+                pose: pose_ident(s.pose.name),
+                extended_leg: s.pose.extended_leg.map(side),
+                start_s: s.start_s,
+                end_s: s.end_s,
+            })
+            .collect(),
+        (None, Some(p)) => vec![PoseSegment {
+            pose: pose_ident(p.name),
+            extended_leg: p.extended_leg.map(side),
+            start_s: 0.0,
+            end_s: 0.0,
+        }],
+        (None, None) => vec![],
+    };
+    let comparison = report.comparison.as_ref();
+    let report_json = serde_json::to_value(report)
+        .map_err(|e| ServerError::Internal(format!("report to JSON: {e}")))?;
+    let media_name: String = media_name.chars().take(MEDIA_NAME_MAX_CHARS).collect();
+    Ok(NewSession {
+        user,
+        started_at,
+        duration_s,
+        source: Source::Upload,
+        media_name: (!media_name.trim().is_empty()).then_some(media_name),
+        segments,
+        sides,
+        asymmetry_index: in_range(
+            comparison.map(|c| f64::from(c.asymmetry_index)),
+            ASYMMETRY_RANGE,
+        ),
+        tighter_side: comparison.and_then(|c| c.tighter_side).map(side),
+        findings,
+        report: report_json,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identifiers_fit_the_store() {
+        assert_eq!(store_ident("locked-knee"), "locked_knee");
+        assert_eq!(store_ident("Hold Outside"), "hold_outside");
+        assert_eq!(store_ident(""), "unknown");
+        assert_eq!(pose_ident(janu_analysis::PoseName::Nobody), "none");
+        assert_eq!(
+            pose_ident(janu_analysis::PoseName::BaddhaKonasana),
+            "baddha_konasana"
+        );
+    }
+
+    #[test]
+    fn out_of_range_measures_are_left_out() {
+        assert_eq!(in_range(Some(200.0), FOLD_ANGLE_RANGE_DEG), None);
+        assert_eq!(in_range(Some(f64::NAN), FOLD_ANGLE_RANGE_DEG), None);
+        assert_eq!(in_range(Some(45.0), FOLD_ANGLE_RANGE_DEG), Some(45.0));
+    }
+}

@@ -1,0 +1,378 @@
+//! Server settings, layered like atuin's: built-in defaults, then an optional TOML
+//! file, then `JANU_*` environment variables, then command-line flags. Each later
+//! layer overrides the fields it sets.
+//!
+//! | key | TOML / flag | environment | default |
+//! |---|---|---|---|
+//! | listen address | `addr` / `--addr` | `JANU_ADDR` | `127.0.0.1:8080` |
+//! | database | `database` / `--database` | `JANU_DATABASE` | SQLite file `history.db` in the data folder |
+//! | data folder | `data_dir` / `--data-dir` | `JANU_DATA_DIR` | the user's data folder + `janu` |
+//! | analysis workers | `workers` | `JANU_WORKERS` | [`DEFAULT_WORKERS`] |
+//! | queued uploads | `queue` | `JANU_QUEUE` | [`DEFAULT_QUEUE`] |
+//! | upload limit, MB | `max_upload_mb` | `JANU_MAX_UPLOAD_MB` | [`MAX_UPLOAD_BYTES`] / 1 MB |
+//! | landmark model | `model` | `JANU_MODEL` | `full` |
+//!
+//! The file is `--config FILE`, else `$JANU_CONFIG`, else `server.toml` in the
+//! user's config folder + `janu` when it exists. A `postgres://` URL with a
+//! password is shown with the password replaced by `***` in `Debug` output and in
+//! [`Settings::database_display`].
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use janu_vision::ModelSize;
+use serde::Deserialize;
+
+use crate::ServerError;
+
+/// Default listen address: this machine only; serving others is a choice.
+pub const DEFAULT_ADDR: &str = "127.0.0.1:8080";
+/// Default analysis workers: each runs the landmark model on 2 threads, and the
+/// machines Janu targets have 2 cores, so one worker keeps them busy.
+pub const DEFAULT_WORKERS: usize = 1;
+/// Default number of uploads that may wait for a worker; more are refused with
+/// 503 instead of queueing without bound.
+pub const DEFAULT_QUEUE: usize = 8;
+/// Largest upload accepted: a few minutes of phone video at 1080p fit, and a
+/// request can never fill the disk.
+pub const MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
+/// Most workers allowed: one per core of a large machine is plenty.
+pub const MAX_WORKERS: usize = 64;
+/// Name of the configuration file in the user's config folder.
+pub const CONFIG_FILE_NAME: &str = "server.toml";
+/// Name of the SQLite file in the data folder.
+pub const DATABASE_FILE_NAME: &str = "history.db";
+/// The environment variable naming the configuration file.
+pub const CONFIG_ENV: &str = "JANU_CONFIG";
+
+/// One layer of settings: every field optional. The TOML file is read into this
+/// (unknown keys are refused), and the environment and the flags each make one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsLayer {
+    /// Listen address, `HOST:PORT`.
+    pub addr: Option<String>,
+    /// Database: a file path, `sqlite://PATH`, `sqlite::memory:` or `postgres://...`.
+    pub database: Option<String>,
+    /// Folder for the default database and for uploads being analysed.
+    pub data_dir: Option<PathBuf>,
+    /// Analysis worker threads, each with its own pose model.
+    pub workers: Option<usize>,
+    /// Uploads that may wait for a worker.
+    pub queue: Option<usize>,
+    /// Upload limit in megabytes.
+    pub max_upload_mb: Option<u64>,
+    /// Landmark model: lite, full or heavy.
+    pub model: Option<String>,
+}
+
+impl SettingsLayer {
+    /// The layer set by `JANU_*` variables, read through `var` (pass
+    /// `|k| std::env::var(k).ok()` for the process environment).
+    ///
+    /// # Errors
+    /// [`ServerError::Config`] when a number does not parse.
+    pub fn from_env(var: &dyn Fn(&str) -> Option<String>) -> Result<Self, ServerError> {
+        let get = |k: &str| var(k).filter(|v| !v.trim().is_empty());
+        Ok(Self {
+            addr: get("JANU_ADDR"),
+            database: get("JANU_DATABASE"),
+            data_dir: get("JANU_DATA_DIR").map(PathBuf::from),
+            workers: get("JANU_WORKERS")
+                .map(|v| parse_num("JANU_WORKERS", &v))
+                .transpose()?,
+            queue: get("JANU_QUEUE")
+                .map(|v| parse_num("JANU_QUEUE", &v))
+                .transpose()?,
+            max_upload_mb: get("JANU_MAX_UPLOAD_MB")
+                .map(|v| parse_num("JANU_MAX_UPLOAD_MB", &v))
+                .transpose()?,
+            model: get("JANU_MODEL"),
+        })
+    }
+
+    /// The layer of a TOML file.
+    ///
+    /// # Errors
+    /// [`ServerError::ConfigFile`] when the file cannot be read or has unknown
+    /// keys or values of the wrong type.
+    pub fn from_file(path: &Path) -> Result<Self, ServerError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ServerError::ConfigFile {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        toml::from_str(&text).map_err(|e| ServerError::ConfigFile {
+            path: path.to_path_buf(),
+            reason: e.to_string().trim().to_owned(),
+        })
+    }
+
+    /// This layer with the fields `over` sets replaced.
+    pub fn merge(self, over: SettingsLayer) -> SettingsLayer {
+        SettingsLayer {
+            addr: over.addr.or(self.addr),
+            database: over.database.or(self.database),
+            data_dir: over.data_dir.or(self.data_dir),
+            workers: over.workers.or(self.workers),
+            queue: over.queue.or(self.queue),
+            max_upload_mb: over.max_upload_mb.or(self.max_upload_mb),
+            model: over.model.or(self.model),
+        }
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(key: &str, v: &str) -> Result<T, ServerError> {
+    v.trim()
+        .parse()
+        .map_err(|_| ServerError::Config(format!("{key}={v:?} is not a whole number")))
+}
+
+/// The validated settings the server runs with.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Where to listen.
+    pub addr: SocketAddr,
+    /// The database location ([`janu_store::Store::open`] syntax); may hold a
+    /// password, so it is redacted in `Debug`.
+    pub database: String,
+    /// Folder for the default database and for uploads being analysed.
+    pub data_dir: PathBuf,
+    /// Analysis worker threads (1 to [`MAX_WORKERS`]).
+    pub workers: usize,
+    /// Uploads that may wait for a worker (at least 1).
+    pub queue: usize,
+    /// Upload limit in bytes.
+    pub max_upload_bytes: u64,
+    /// The landmark model the workers load.
+    pub model: ModelSize,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("addr", &self.addr)
+            .field("database", &self.database_display())
+            .field("data_dir", &self.data_dir)
+            .field("workers", &self.workers)
+            .field("queue", &self.queue)
+            .field("max_upload_bytes", &self.max_upload_bytes)
+            .field("model", &self.model)
+            .finish()
+    }
+}
+
+impl Settings {
+    /// The settings from defaults and one merged layer.
+    ///
+    /// # Errors
+    /// [`ServerError::Config`] for a malformed address or model, zero workers,
+    /// and when no data folder is known and none was given.
+    pub fn from_layer(layer: SettingsLayer) -> Result<Self, ServerError> {
+        let addr_text = layer.addr.as_deref().unwrap_or(DEFAULT_ADDR);
+        let addr: SocketAddr = addr_text.trim().parse().map_err(|_| {
+            ServerError::Config(format!(
+                "address {addr_text:?} is not HOST:PORT with an IP address, e.g. 127.0.0.1:8080"
+            ))
+        })?;
+        let data_dir = match layer.data_dir {
+            Some(d) => d,
+            None => dirs::data_dir().map(|d| d.join("janu")).ok_or_else(|| {
+                ServerError::Config(
+                    "no user data folder is known here: pass --data-dir or set JANU_DATA_DIR"
+                        .into(),
+                )
+            })?,
+        };
+        let database = layer.database.unwrap_or_else(|| {
+            data_dir
+                .join(DATABASE_FILE_NAME)
+                .to_string_lossy()
+                .into_owned()
+        });
+        let workers = layer.workers.unwrap_or(DEFAULT_WORKERS);
+        if !(1..=MAX_WORKERS).contains(&workers) {
+            return Err(ServerError::Config(format!(
+                "workers = {workers}: give 1 to {MAX_WORKERS}"
+            )));
+        }
+        let queue = layer.queue.unwrap_or(DEFAULT_QUEUE);
+        if queue == 0 {
+            return Err(ServerError::Config("queue = 0: give at least 1".into()));
+        }
+        let max_upload_bytes = match layer.max_upload_mb {
+            Some(0) => {
+                return Err(ServerError::Config(
+                    "max_upload_mb = 0: give at least 1".into(),
+                ));
+            }
+            Some(mb) => mb.saturating_mul(1024 * 1024),
+            None => MAX_UPLOAD_BYTES,
+        };
+        let model = match layer.model.as_deref() {
+            None => ModelSize::Full,
+            Some(m) => m
+                .parse()
+                .map_err(|e: String| ServerError::Config(format!("model: {e}")))?,
+        };
+        Ok(Self {
+            addr,
+            database,
+            data_dir,
+            workers,
+            queue,
+            max_upload_bytes,
+            model,
+        })
+    }
+
+    /// The settings from every layer: defaults, the configuration file (the one
+    /// given, else `$JANU_CONFIG`, else the default file when it exists), the
+    /// environment read through `var`, then `flags`.
+    ///
+    /// # Errors
+    /// As [`SettingsLayer::from_file`], [`SettingsLayer::from_env`] and
+    /// [`Settings::from_layer`].
+    pub fn load(
+        config_file: Option<&Path>,
+        var: &dyn Fn(&str) -> Option<String>,
+        flags: SettingsLayer,
+    ) -> Result<Self, ServerError> {
+        let file = match config_file {
+            Some(p) => Some(p.to_path_buf()),
+            None => match var(CONFIG_ENV).filter(|v| !v.is_empty()) {
+                Some(p) => Some(PathBuf::from(p)),
+                None => dirs::config_dir()
+                    .map(|d| d.join("janu").join(CONFIG_FILE_NAME))
+                    .filter(|p| p.is_file()),
+            },
+        };
+        let mut layer = SettingsLayer::default();
+        if let Some(path) = file {
+            layer = layer.merge(SettingsLayer::from_file(&path)?);
+        }
+        layer = layer.merge(SettingsLayer::from_env(var)?);
+        Self::from_layer(layer.merge(flags))
+    }
+
+    /// The database location with any password replaced by `***`.
+    pub fn database_display(&self) -> String {
+        redact_url(&self.database)
+    }
+
+    /// Settings for tests and embedding: an in-memory SQLite database, uploads in
+    /// `data_dir`, address `127.0.0.1:0`, other values at their defaults.
+    pub fn for_tests(data_dir: &Path) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            database: "sqlite::memory:".into(),
+            data_dir: data_dir.to_path_buf(),
+            workers: DEFAULT_WORKERS,
+            queue: DEFAULT_QUEUE,
+            max_upload_bytes: MAX_UPLOAD_BYTES,
+            model: ModelSize::Full,
+        }
+    }
+}
+
+/// `scheme://user:password@host/...` with the password replaced by `***`.
+pub fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    let userinfo = &authority[..at];
+    match userinfo.find(':') {
+        Some(colon) => format!(
+            "{}{}:***{}",
+            &url[..scheme_end + 3],
+            &userinfo[..colon],
+            &rest[at..]
+        ),
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let pairs: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        move |k| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone())
+    }
+
+    #[test]
+    fn layers_override_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("server.toml");
+        std::fs::write(
+            &file,
+            "addr = \"0.0.0.0:9000\"\nworkers = 2\nmodel = \"lite\"\nqueue = 3\n",
+        )
+        .unwrap();
+        let var = env(&[
+            ("JANU_WORKERS", "3"),
+            ("JANU_DATA_DIR", "/tmp/janu-env"),
+            ("JANU_QUEUE", ""),
+        ]);
+        let flags = SettingsLayer {
+            addr: Some("127.0.0.1:7000".into()),
+            ..Default::default()
+        };
+        let s = Settings::load(Some(&file), &var, flags).unwrap();
+        assert_eq!(s.addr.to_string(), "127.0.0.1:7000"); // flag beats file
+        assert_eq!(s.workers, 3); // env beats file
+        assert_eq!(s.queue, 3); // empty env is unset
+        assert_eq!(s.model, ModelSize::Lite); // file beats default
+        assert_eq!(s.data_dir, PathBuf::from("/tmp/janu-env"));
+        assert_eq!(s.database, "/tmp/janu-env/history.db");
+        assert_eq!(s.max_upload_bytes, MAX_UPLOAD_BYTES);
+    }
+
+    #[test]
+    fn bad_values_are_named() {
+        let var = env(&[("JANU_WORKERS", "two")]);
+        let e = Settings::load(None, &var, SettingsLayer::default()).unwrap_err();
+        assert!(e.to_string().contains("JANU_WORKERS"), "{e}");
+        let e = Settings::from_layer(SettingsLayer {
+            addr: Some("localhost".into()),
+            data_dir: Some("/tmp".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(e.to_string().contains("HOST:PORT"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("bad.toml");
+        std::fs::write(&file, "adress = \"x\"\n").unwrap();
+        let e = Settings::load(Some(&file), &env(&[]), SettingsLayer::default()).unwrap_err();
+        assert!(e.to_string().contains("bad.toml"), "{e}");
+        assert!(e.to_string().contains("adress"), "{e}");
+    }
+
+    #[test]
+    fn passwords_are_redacted() {
+        assert_eq!(
+            redact_url("postgres://janu:s3cret@db:5432/janu"),
+            "postgres://janu:***@db:5432/janu"
+        );
+        assert_eq!(redact_url("postgres://db/janu"), "postgres://db/janu");
+        assert_eq!(redact_url("/home/a/history.db"), "/home/a/history.db");
+        let s = Settings::from_layer(SettingsLayer {
+            database: Some("postgres://janu:s3cret@db/janu".into()),
+            data_dir: Some("/tmp".into()),
+            ..Default::default()
+        })
+        .unwrap();
+        let debug = format!("{s:?}");
+        assert!(!debug.contains("s3cret"), "{debug}");
+        assert!(debug.contains("***"), "{debug}");
+    }
+}

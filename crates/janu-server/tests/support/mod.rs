@@ -1,0 +1,154 @@
+//! Helpers shared by the server's integration tests: an app on a temporary
+//! folder, requests through `oneshot`, real landmark sequences from janu-synth,
+//! and (in [`browser`]) the end-to-end harness that drives Chromium.
+
+#![allow(dead_code)]
+
+pub mod browser;
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response, StatusCode, header};
+use http_body_util::BodyExt;
+use janu_server::{AppState, Settings, app};
+use tower::ServiceExt;
+
+/// An app on a fresh temporary folder with an in-memory SQLite store (or the
+/// store at `database`).
+pub struct TestApp {
+    pub state: AppState,
+    pub router: Router,
+    pub dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        Self::with(|_| {}).await
+    }
+
+    pub async fn with(tweak: impl FnOnce(&mut Settings)) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut settings = Settings::for_tests(dir.path());
+        tweak(&mut settings);
+        let state = AppState::new(settings).await.unwrap();
+        let router = app(state.clone());
+        TestApp { state, router, dir }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Reply {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        Reply::read(res).await
+    }
+
+    pub async fn get(&self, uri: &str, handle: Option<&str>) -> Reply {
+        let mut b = Request::get(uri);
+        if let Some(h) = handle {
+            b = b.header("x-janu-user", h);
+        }
+        self.send(b.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post_json(&self, uri: &str, handle: Option<&str>, json: &str) -> Reply {
+        let mut b = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
+        if let Some(h) = handle {
+            b = b.header("x-janu-user", h);
+        }
+        self.send(b.body(Body::from(json.to_owned())).unwrap())
+            .await
+    }
+
+    pub async fn upload(&self, handle: &str, name: &str, bytes: Vec<u8>) -> Reply {
+        let req = Request::post(format!("/api/uploads?name={name}"))
+            .header("x-janu-user", handle)
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(Body::from(bytes))
+            .unwrap();
+        self.send(req).await
+    }
+
+    pub async fn sign_in(&self, handle: &str) {
+        let r = self
+            .post_json("/api/me", None, &format!("{{\"handle\":\"{handle}\"}}"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    }
+
+    /// Poll a job until it is done or failed; panics after `limit`.
+    pub async fn wait_job(&self, handle: &str, id: u64, limit: Duration) -> serde_json::Value {
+        let start = std::time::Instant::now();
+        loop {
+            let r = self.get(&format!("/api/jobs/{id}"), Some(handle)).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            let j = r.json();
+            if j["state"] == "done" || j["state"] == "failed" {
+                return j;
+            }
+            assert!(
+                start.elapsed() < limit,
+                "job {id} still {j} after {limit:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+/// A response read whole.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    async fn read(res: Response<Body>) -> Self {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Reply {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// The `{"error": ...}` message, checking the shape.
+    pub fn error(&self) -> String {
+        let j = self.json();
+        assert_eq!(j.as_object().map(|o| o.len()), Some(1), "{j}");
+        j["error"].as_str().expect("error is a string").to_owned()
+    }
+
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+}
+
+/// A landmark file (JSON Lines) of a whole synthetic practice: Janusirsasana on
+/// both sides with known holds, as an estimator would give it.
+pub fn practice_landmarks(seed: u64) -> Vec<u8> {
+    let synth = janu_synth::generate(&janu_synth::scenarios::clean_session(seed)).unwrap();
+    let mut out = Vec::new();
+    janu_body::file::write_jsonl(&mut out, &synth.frames).unwrap();
+    out
+}
+
+/// As [`practice_landmarks`] with a planted mistake.
+pub fn landmarks_with_locked_knee(seed: u64) -> Vec<u8> {
+    let synth = janu_synth::generate(&janu_synth::scenarios::with_mistake(
+        janu_synth::Mistake::LockedKnee,
+        seed,
+    ))
+    .unwrap();
+    let mut out = Vec::new();
+    janu_body::file::write_jsonl(&mut out, &synth.frames).unwrap();
+    out
+}
