@@ -352,21 +352,37 @@ impl CueScript {
         );
         for (i, s) in self.steps.iter().enumerate() {
             out.push('\n');
+            // (time, order, line): lines in time order, titles before cues.
+            let mut lines: Vec<(u64, u8, String)> = Vec::new();
             for c in self.cues.iter().filter(|c| c.step == i) {
-                match c.kind {
-                    CueKind::Step => out.push_str(&format!("{}  {}\n", clock(c.start_ms), c.text)),
-                    _ => out.push_str(&format!("{}    {}\n", clock(c.start_ms), c.text)),
-                }
+                let (order, indent) = if c.kind == CueKind::Step {
+                    (0, "  ")
+                } else {
+                    (2, "    ")
+                };
+                lines.push((
+                    c.start_ms,
+                    order,
+                    format!("{}{indent}{}\n", clock(c.start_ms), c.text),
+                ));
             }
             for w in self.breath.iter().filter(|w| w.step == i) {
                 let breaths = (w.end_ms - w.start_ms) / u64::from(self.pacing.cycle_ms().max(1));
-                out.push_str(&format!(
-                    "{}-{}  breathe: in {:.1} s, out {:.1} s, about {breaths} breaths\n",
-                    clock(w.start_ms),
-                    clock(w.end_ms),
-                    f64::from(self.pacing.inhale_ms) / 1000.0,
-                    f64::from(self.pacing.exhale_ms) / 1000.0,
+                lines.push((
+                    w.start_ms,
+                    1,
+                    format!(
+                        "{}-{}  breathe: in {:.1} s, out {:.1} s, about {breaths} breaths\n",
+                        clock(w.start_ms),
+                        clock(w.end_ms),
+                        f64::from(self.pacing.inhale_ms) / 1000.0,
+                        f64::from(self.pacing.exhale_ms) / 1000.0,
+                    ),
                 ));
+            }
+            lines.sort_by_key(|(t, o, _)| (*t, *o));
+            for (_, _, line) in lines {
+                out.push_str(&line);
             }
             out.push_str(&format!("{}  end of step {}\n", clock(s.end_ms), i + 1));
         }

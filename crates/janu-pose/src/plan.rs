@@ -626,9 +626,12 @@ fn main_step(
         "Breathe slowly and evenly; let each exhale soften you, never force the head down."
             .to_string(),
     ];
+    // Safety comes second, so even a short hold hears it.
+    reminders.insert(
+        1,
+        "Stop at sharp pain, numbness or a pulling feeling in the spine or legs.".into(),
+    );
     reminders.extend(extra.iter().cloned());
-    reminders
-        .push("Stop at sharp pain, numbness or a pulling feeling in the spine or legs.".into());
     let hold_end = ENTRY_SECONDS + hold;
     let mut at = ENTRY_SECONDS + REMINDER_EVERY;
     let mut n = 0;

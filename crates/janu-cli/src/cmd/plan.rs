@@ -1,10 +1,119 @@
-//! `janu plan`.
+//! `janu plan`: a whole practice session.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use janu_pose::{ConditionId, GoalId, Level, PlanRequest, Side, knowledge, render};
+
+/// Build a whole Janusirsasana session from the references.
+///
+/// Warm-ups, the pose on both sides (each step names the extended leg), follow-ups
+/// and a closing Nadi Shodhana, with the variation, props and holds (in breaths
+/// and seconds) for your level and conditions. A plan that the screening rules out
+/// is refused with the reasons.
+#[derive(Debug, Clone, clap::Args)]
+pub struct PlanArgs {
+    /// Practice level: beginner, intermediate or advanced.
+    #[arg(long, value_name = "LEVEL", default_value = "beginner", value_parser = parse_level)]
+    pub level: Level,
+    /// Session length in minutes (5 to 60).
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub minutes: u32,
+    /// A health condition id (repeatable); see `janu screen --list`.
+    #[arg(long = "condition", short = 'c', value_name = "ID",
+          value_parser = super::screen::parse_condition)]
+    pub conditions: Vec<ConditionId>,
+    /// Trimester (1, 2 or 3) with `--condition pregnancy`.
+    #[arg(long, value_name = "N")]
+    pub trimester: Option<u8>,
+    /// A goal (repeatable): lower-back-stiffness, hamstring-imbalance, mild-sciatica,
+    /// hip-asymmetry, digestion, menstrual-discomfort, stress-sleep.
+    #[arg(long = "goal", short = 'g', value_name = "ID", value_parser = parse_goal)]
+    pub goals: Vec<GoalId>,
+    /// The side whose extended leg is tighter (left or right); it gets the longer hold.
+    #[arg(long, value_name = "SIDE", value_parser = parse_side)]
+    pub tighter_side: Option<Side>,
+}
+
+impl PlanArgs {
+    /// The library request.
+    pub fn request(&self) -> PlanRequest {
+        PlanRequest {
+            level: self.level,
+            minutes: self.minutes,
+            conditions: self.conditions.clone(),
+            trimester: self.trimester,
+            goals: self.goals.clone(),
+            tighter_side: self.tighter_side,
+        }
+    }
+}
 
 /// Arguments of `janu plan`.
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    #[command(flatten)]
+    pub plan: PlanArgs,
+    /// Print JSON (the format `janu practice --plan FILE` reads).
+    #[arg(long)]
+    pub json: bool,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+fn parse_level(s: &str) -> Result<Level, String> {
+    s.parse().map_err(|e: janu_pose::Error| e.to_string())
+}
+
+fn parse_goal(s: &str) -> Result<GoalId, String> {
+    s.parse().map_err(|e: janu_pose::Error| e.to_string())
+}
+
+fn parse_side(s: &str) -> Result<Side, String> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "left" => Ok(Side::Left),
+        "right" => Ok(Side::Right),
+        _ => Err(format!("unknown side `{s}`; valid: left, right")),
+    }
+}
 
 /// Run `janu plan`.
-pub fn run(_args: Args) -> anyhow::Result<()> {
-    anyhow::bail!("`janu plan` is being built")
+pub fn run(args: Args) -> anyhow::Result<()> {
+    let Args { plan, json, output } = args;
+    let plan = janu_pose::plan(&plan.request())?;
+    let text = if json {
+        serde_json::to_string_pretty(&plan)? + "\n"
+    } else {
+        render::plan_text(knowledge(), &plan)
+    };
+    match &output {
+        Some(path) => write_atomic(path, text.as_bytes()),
+        None => {
+            let mut out = std::io::stdout().lock();
+            out.write_all(text.as_bytes())
+                .context("writing to stdout")?;
+            out.flush().context("writing to stdout")
+        }
+    }
+}
+
+/// Write a file whole or not at all: a temporary file beside it, then a rename.
+pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let name = path
+        .file_name()
+        .with_context(|| format!("{}: not a file name", path.display()))?;
+    let tmp = dir.join(format!(".{}.janu-tmp", name.to_string_lossy()));
+    let result = std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .with_context(|| format!("writing {}", path.display()));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
