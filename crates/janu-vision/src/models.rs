@@ -559,6 +559,40 @@ mod tests {
         );
     }
 
+    /// A tarball with every expected file, holding the wrong bytes.
+    fn fake_package(dir: &Path) -> PathBuf {
+        let path = dir.join("fake.tgz");
+        let file = std::fs::File::create(&path).unwrap();
+        let gz = flate2::write::GzEncoder::new(file, flate2::Compression::fast());
+        let mut tar = tar::Builder::new(gz);
+        for kind in ModelKind::ALL {
+            let data = b"not a model";
+            let mut header = tar::Header::new_gnu();
+            header.set_size(data.len() as u64);
+            header.set_mode(0o644);
+            header.set_cksum();
+            tar.append_data(&mut header, kind.source().0, &data[..])
+                .unwrap();
+        }
+        tar.into_inner().unwrap().finish().unwrap();
+        path
+    }
+
+    #[test]
+    fn a_wrong_model_inside_the_tarball_is_a_hash_mismatch() {
+        let dir = tempfile::tempdir().unwrap();
+        let tgz = fake_package(dir.path());
+        let store = ModelStore::at(dir.path().join("cache"));
+        let err = store
+            .install(&ModelSource::Tarball(tgz), &mut |_| {})
+            .unwrap_err();
+        assert!(matches!(err, VisionError::HashMismatch { .. }), "{err}");
+        let text = err.to_string();
+        assert!(text.contains("pose_solution_packed_assets.data"), "{text}");
+        assert!(text.contains("a63c614b"), "{text}");
+        assert!(!store.is_installed());
+    }
+
     #[test]
     fn an_empty_store_lists_nothing_and_fails_to_verify() {
         let dir = tempfile::tempdir().unwrap();

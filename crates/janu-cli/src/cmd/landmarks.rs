@@ -17,11 +17,12 @@ use crate::progress::{bar, install_reporter};
 /// few enough to bound memory (a 1080p frame is 6 MB).
 const DECODE_AHEAD: usize = 4;
 
-/// Threads for inference. Photos use both cores for the models; videos leave one
-/// core mostly to the decoder, which runs beside the estimator.
-const PHOTO_THREADS: usize = 2;
+/// Threads for inference. tract's thread pool made these small models slower on
+/// this 2-core machine (criterion, `benches/landmarks.rs`), so the models run on
+/// one thread; on videos the decoder has the other core.
+const PHOTO_THREADS: usize = 1;
 /// See [`PHOTO_THREADS`].
-const VIDEO_THREADS: usize = 2;
+const VIDEO_THREADS: usize = 1;
 
 /// Find the 33 body landmarks (BlazePose) in a photo or a video.
 ///
