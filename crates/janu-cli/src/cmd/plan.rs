@@ -50,7 +50,13 @@ impl PlanArgs {
     }
 }
 
-/// Arguments of `janu plan`.
+/// Build a whole practice session from the references: warm-ups, Janusirsasana on
+/// both sides with the variation and props for your level and conditions, holds in
+/// breaths and seconds, follow-ups and a closing breath practice.
+///
+/// The plan honours the screening (`janu screen`): a condition that rules the pose
+/// out refuses the plan with the reasons. Save it with `--json -o plan.json` and
+/// follow it with `janu practice --plan plan.json`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     #[command(flatten)]
@@ -72,11 +78,7 @@ fn parse_goal(s: &str) -> Result<GoalId, String> {
 }
 
 fn parse_side(s: &str) -> Result<Side, String> {
-    match s.trim().to_ascii_lowercase().as_str() {
-        "left" => Ok(Side::Left),
-        "right" => Ok(Side::Right),
-        _ => Err(format!("unknown side `{s}`; valid: left, right")),
-    }
+    s.trim().parse()
 }
 
 /// Run `janu plan`.
