@@ -289,7 +289,7 @@ pub fn new_session(
         let breaths: Option<u32> = attempts
             .iter()
             .filter_map(|a| a.breath.as_ref().map(|b| b.count))
-            .reduce(|a, b| a.saturating_add(b))
+            .reduce(u32::saturating_add)
             .map(|b| b.min(MAX_BREATHS));
         let m = &best.summary;
         sides.push(SideSummary {

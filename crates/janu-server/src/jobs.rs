@@ -113,8 +113,8 @@ impl Analyzer {
         workers: usize,
         queue: usize,
         model: ModelSize,
-        store: Store,
-        runtime: tokio::runtime::Handle,
+        store: &Store,
+        runtime: &tokio::runtime::Handle,
     ) -> Result<Self, ServerError> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Task>(queue);
         let rx = Arc::new(Mutex::new(rx));

@@ -92,8 +92,8 @@ impl AppState {
             settings.workers,
             settings.queue,
             settings.model,
-            store.clone(),
-            tokio::runtime::Handle::current(),
+            &store,
+            &tokio::runtime::Handle::current(),
         )?;
         Ok(Self {
             inner: Arc::new(Inner {

@@ -21,9 +21,9 @@ pub const MISTAKE_COLOUR: &str = "#c53030";
 pub const EVEN_ASYMMETRY: f64 = 0.1;
 
 /// Size of a chart in SVG units (it scales to the page width).
-const W: f64 = 640.0;
-const H: f64 = 240.0;
-const LEFT: f64 = 52.0;
+const W: f64 = 460.0;
+const H: f64 = 230.0;
+const LEFT: f64 = 50.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 28.0;
 const BOTTOM: f64 = 36.0;
@@ -92,7 +92,7 @@ impl Chart {
         Chart {
             svg: format!(
                 "<svg viewBox=\"0 0 {W} {H}\" role=\"img\" aria-label=\"{}\" \
-                 xmlns=\"http://www.w3.org/2000/svg\" font-family=\"system-ui, sans-serif\" font-size=\"12\">",
+                 xmlns=\"http://www.w3.org/2000/svg\" font-family=\"system-ui, sans-serif\" font-size=\"13\">",
                 escape(label)
             ),
         }
@@ -119,8 +119,8 @@ impl Chart {
 
     fn x_labels(&mut self, weeks: &[WeekProgress]) {
         let n = weeks.len();
-        // At most about 8 labels, so they never overlap.
-        let every = n.div_ceil(8).max(1);
+        // At most about 5 labels, so they never overlap.
+        let every = n.div_ceil(5).max(1);
         for (i, w) in weeks.iter().enumerate() {
             if i % every == 0 || i + 1 == n {
                 self.svg.push_str(&format!(
@@ -142,7 +142,7 @@ impl Chart {
                 x + 16.0,
                 escape(label)
             ));
-            x += 24.0 + 7.0 * label.len() as f64;
+            x += 28.0 + 7.5 * label.len() as f64;
         }
     }
 
@@ -394,10 +394,11 @@ pub fn mistakes_chart(p: &Progress) -> String {
         return empty("mistakes", title, "No mistakes seen so far.");
     }
     let n = p.weeks.len();
-    let row = 34.0;
-    let label_w = 210.0;
-    let trend_w = 90.0;
-    let h = TOP + row * p.mistake_ids.len() as f64 + 8.0;
+    // Each mistake takes two lines: its name, then one bar per week under it.
+    let row = 52.0;
+    let bars_h = 22.0;
+    let trend_w = 96.0;
+    let h = TOP + row * p.mistake_ids.len() as f64;
     let max = p
         .mistake_ids
         .iter()
@@ -405,36 +406,35 @@ pub fn mistakes_chart(p: &Progress) -> String {
         .max()
         .unwrap_or(1)
         .max(1);
-    let plot_w = W - label_w - trend_w;
+    let plot_w = W - trend_w;
     let slot = plot_w / n.max(1) as f64;
     let mut svg = format!(
         "<svg viewBox=\"0 0 {W} {h:.0}\" role=\"img\" aria-label=\"{title}\" \
-         xmlns=\"http://www.w3.org/2000/svg\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\
-         <text x=\"{label_w}\" y=\"16\" fill=\"#4a5568\">{first}</text>\
-         <text x=\"{:.0}\" y=\"16\" text-anchor=\"end\" fill=\"#4a5568\">{last}</text>",
-        label_w + plot_w,
+         xmlns=\"http://www.w3.org/2000/svg\" font-family=\"system-ui, sans-serif\" font-size=\"13\">\
+         <text x=\"0\" y=\"14\" fill=\"#4a5568\">{first}</text>\
+         <text x=\"{plot_w:.0}\" y=\"14\" text-anchor=\"end\" fill=\"#4a5568\">{last}</text>",
         first = p.weeks.first().map(week_label).unwrap_or_default(),
         last = p.weeks.last().map(week_label).unwrap_or_default(),
     );
     for (r, id) in p.mistake_ids.iter().enumerate() {
         let series = p.mistake_series(id);
-        let base = TOP + row * (r as f64 + 1.0) - 8.0;
+        let top = TOP + row * r as f64;
+        let base = top + 18.0 + bars_h;
         svg.push_str(&format!(
-            "<text x=\"0\" y=\"{:.1}\" fill=\"#2d3748\">{}</text>\
-             <line x1=\"{label_w}\" x2=\"{:.0}\" y1=\"{base:.1}\" y2=\"{base:.1}\" stroke=\"#e2e8f0\"/>",
-            base - 4.0,
+            "<text x=\"0\" y=\"{:.1}\" fill=\"#2d3748\" font-weight=\"600\">{}</text>\
+             <line x1=\"0\" x2=\"{plot_w:.0}\" y1=\"{base:.1}\" y2=\"{base:.1}\" stroke=\"#cbd5e0\"/>",
+            top + 12.0,
             escape(&mistake_name(id)),
-            label_w + plot_w
         ));
         for (i, count) in series.iter().enumerate() {
             if *count == 0 {
                 continue;
             }
-            let bh = (row - 12.0) * f64::from(*count) / f64::from(max);
+            let bh = bars_h * f64::from(*count) / f64::from(max);
             svg.push_str(&format!(
-                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" rx=\"1.5\" fill=\"{MISTAKE_COLOUR}\" opacity=\"0.8\">\
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bh:.1}\" rx=\"1.5\" fill=\"{MISTAKE_COLOUR}\" opacity=\"0.85\">\
                  <title>{}: {count}</title></rect>",
-                label_w + slot * i as f64 + slot * 0.15,
+                slot * i as f64 + slot * 0.15,
                 base - bh,
                 (slot * 0.7).max(2.0),
                 week_label(&p.weeks[i])

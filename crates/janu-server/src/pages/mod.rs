@@ -516,7 +516,7 @@ async fn history_page(
         let side = |sd: janu_store::Side| s.sides.iter().find(|x| x.side == sd);
         let (l, r) = (side(janu_store::Side::Left), side(janu_store::Side::Right));
         body.push_str(&format!(
-            "<tr><td><a href=\"/sessions/{id}\">{when}</a></td><td>{src}{name}</td>\
+            "<tr><td><a href=\"/sessions/{id}\">{when}</a></td><td class=\"what\">{src}{name}</td>\
              <td>{lf}</td><td>{rf}</td><td>{lh} / {rh}</td><td>{asym}</td><td>{n}</td></tr>",
             id = s.id,
             when = date(s.started_at),

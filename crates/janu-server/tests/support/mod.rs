@@ -120,7 +120,7 @@ impl Reply {
     /// The `{"error": ...}` message, checking the shape.
     pub fn error(&self) -> String {
         let j = self.json();
-        assert_eq!(j.as_object().map(|o| o.len()), Some(1), "{j}");
+        assert_eq!(j.as_object().map(serde_json::Map::len), Some(1), "{j}");
         j["error"].as_str().expect("error is a string").to_owned()
     }
 
