@@ -99,7 +99,11 @@ pub fn attach(k: &Knowledge, raw: RawFinding) -> Finding {
             for (i, s) in t.steps.iter().enumerate() {
                 let lower = s.text.to_lowercase();
                 if lower.contains(a) && lower.contains(b) {
-                    push_unique(&mut corrections, format!("{}#{}", t.id, i + 1), s.text.clone());
+                    push_unique(
+                        &mut corrections,
+                        format!("{}#{}", t.id, i + 1),
+                        s.text.clone(),
+                    );
                 }
             }
         }

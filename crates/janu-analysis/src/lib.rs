@@ -18,7 +18,6 @@
 //! println!("{} ({:.2})", pose.name, pose.confidence);
 //! ```
 
-#[path = "advice_shim.rs"]
 pub mod advice;
 pub mod body;
 pub mod breath;
@@ -39,7 +38,7 @@ pub use metrics::{FootPlacement, FrameMetrics, HandReach};
 pub use pose_name::PoseName;
 pub use recognize::{Recognition, recognize};
 pub use report::*;
-pub use session::{CAMERA_ADVICE, analyze};
+pub use session::{AnalysisOptions, CAMERA_ADVICE, analyze, analyze_with};
 
 /// Why an analysis could not run.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

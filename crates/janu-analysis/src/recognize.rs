@@ -107,6 +107,13 @@ pub const OPEN_KNEE_NONE_DEG: f32 = 20.0;
 pub const ALONG_LEG_FULL_DEG: f32 = 20.0;
 /// Trunk-to-leg angle from above at or above which the fold is not along the leg.
 pub const ALONG_LEG_NONE_DEG: f32 = 40.0;
+/// Turn of the hip line from square to the extended leg (degrees) at or above
+/// which the leg fully goes "out to the side" of a forward-facing pelvis, as in
+/// Parivrtta Janusirsasana (the leg about 50 degrees out). Janusirsasana squares
+/// the pelvis to the leg; its common uneven twist stays within about 20.
+pub const LEG_OUT_FULL_DEG: f32 = 42.0;
+/// Hip-line turn at or below which the pelvis faces along the leg.
+pub const LEG_OUT_NONE_DEG: f32 = 30.0;
 /// Shoulder line turned against the hip line (seen from above, degrees) at or
 /// above which the trunk is fully "twisted" as in Ardha Matsyendrasana (the
 /// references' seated twist turns the trunk about 55 degrees).
@@ -182,6 +189,9 @@ pub struct Features {
     pub trunk_tilt_deg: Option<f32>,
     /// Twist of the shoulder line against the hip line seen from above, degrees.
     pub twist_deg: Option<f32>,
+    /// How far the hip line is turned from square to each side's leg, degrees
+    /// (0 when the leg points straight ahead of the pelvis).
+    pub leg_out_deg: [Option<f32>; 2],
     /// Each side's ankle distance from the hip midpoint, torso lengths.
     pub foot_to_pelvis: [Option<f32>; 2],
     /// Whether each side's thigh (hip and knee) is seen.
@@ -260,6 +270,17 @@ impl Features {
             f.trunk_tilt_deg = angle_between_deg(sh - hm, UP);
         }
         if body.basis != crate::body::Basis::ImageFlat {
+            for side in Side::BOTH {
+                let hips = body
+                    .point(Landmark::LeftHip)
+                    .zip(body.point(Landmark::RightHip));
+                if let (Some((lh, rh)), Some((_, d)), Some(h)) =
+                    (hips, body.distal(side), body.point(side.hip()))
+                {
+                    f.leg_out_deg[idx(side)] =
+                        angle_between_deg(lh - rh, d - h).map(|a| (90.0 - a).abs());
+                }
+            }
             let line = |a: Landmark, b: Landmark| Some(body.point(b)? - body.point(a)?);
             if let (Some(s), Some(h)) = (
                 line(Landmark::LeftShoulder, Landmark::RightShoulder),
@@ -413,8 +434,15 @@ pub fn recognize_features(body: &Body, f: &Features) -> Recognition {
     let open = f
         .thighs_deg
         .map_or(0.0, |t| ramp(t, OPEN_KNEE_NONE_DEG, OPEN_KNEE_FULL_DEG));
+    // Revolved: the shoulder line lies in the leg's plane, or (when a shoulder
+    // is hidden, as the lower one often is) the leg goes out to the side of a
+    // pelvis that faces forward, which is how the revolved pose is set up.
     let revolved = |ext: Side| {
-        f.revolve_deg[idx(ext)].map_or(0.0, |t| ramp(t, REVOLVED_NONE_DEG, REVOLVED_FULL_DEG))
+        let by_shoulders =
+            f.revolve_deg[idx(ext)].map_or(0.0, |t| ramp(t, REVOLVED_NONE_DEG, REVOLVED_FULL_DEG));
+        let by_leg =
+            f.leg_out_deg[idx(ext)].map_or(0.0, |a| ramp(a, LEG_OUT_NONE_DEG, LEG_OUT_FULL_DEG));
+        by_shoulders.max(by_leg)
     };
     // Folding along a leg (not between the legs); an upright trunk says nothing.
     let along = |s: Side| {

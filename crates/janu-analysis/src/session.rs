@@ -39,6 +39,40 @@ pub const CAMERA_ADVICE: &str = "Place the camera at the front-diagonal of your 
 /// [`AnalysisError::NoFrames`] for an empty input, [`AnalysisError::BadTime`] when a
 /// time is not finite or goes back.
 pub fn analyze(frames: &[Frame]) -> Result<SessionReport, AnalysisError> {
+    analyze_with(frames, &AnalysisOptions::default())
+}
+
+/// How to read the frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct AnalysisOptions {
+    /// The pictures were mirrored (a selfie webcam): left and right are swapped
+    /// back before anything is measured. A mirrored body is a valid body doing the
+    /// other side, so this cannot be told from the landmarks; the caller must say.
+    pub mirrored: bool,
+}
+
+/// [`analyze`] with options.
+///
+/// # Errors
+/// As [`analyze`].
+pub fn analyze_with(
+    frames: &[Frame],
+    options: &AnalysisOptions,
+) -> Result<SessionReport, AnalysisError> {
+    if options.mirrored {
+        let unmirrored: Vec<Frame> = frames
+            .iter()
+            .map(|f| Frame {
+                pose: f.pose.as_ref().map(janu_body::Pose::mirrored),
+                ..f.clone()
+            })
+            .collect();
+        return analyze_frames(&unmirrored);
+    }
+    analyze_frames(frames)
+}
+
+fn analyze_frames(frames: &[Frame]) -> Result<SessionReport, AnalysisError> {
     if frames.is_empty() {
         return Err(AnalysisError::NoFrames);
     }
@@ -113,7 +147,7 @@ pub fn analyze(frames: &[Frame]) -> Result<SessionReport, AnalysisError> {
         sides.push(report);
     }
     let level_guess = level::estimate(&sides, None);
-    let knowledge = advice::knowledge();
+    let knowledge = janu_pose::knowledge();
     let guidance = level_guess
         .as_ref()
         .and_then(|(l, _, _)| advice::hold_guidance(knowledge, *l));

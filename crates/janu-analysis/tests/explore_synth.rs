@@ -118,6 +118,11 @@ fn frame_at() {
             "t={t} {:?} {:?} {:.2} {:?}",
             rec.name, rec.extended_leg, rec.confidence, rec.reasons
         );
+        let ff = janu_analysis::recognize::Features::of(&body);
+        println!(
+            "   feat lean {:?} revolve {:?} twist {:?} tilt {:?} over {:?}",
+            ff.leg_out_deg, ff.revolve_deg, ff.twist_deg, ff.trunk_tilt_deg, ff.trunk_over_leg_deg
+        );
         let p = f.pose.as_ref().unwrap();
         let vis: Vec<String> = [
             0, 7, 8, 11, 12, 15, 16, 19, 20, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32,
