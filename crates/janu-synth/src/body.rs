@@ -790,8 +790,9 @@ pub(crate) fn skeleton(d: &Dims, p: &Posture) -> Skeleton {
         } else {
             target
         };
-        // Elbows bend outwards and a little down and back.
-        let pole = (RIGHT * s - UP * 0.5 - FORWARD * 0.3).unit();
+        // Elbows bend outwards and a little up and back ("elbows bending outward",
+        // reference A), the way arms hold a foot in a fold.
+        let pole = (RIGHT * s + UP * 0.5 - FORWARD * 0.2).unit();
         let (elbow, wrist) = two_bone(shoulder, target, d.upper_arm, d.forearm, pole, reach);
         elbow_flexion[i] = angle_deg(elbow - shoulder, wrist - elbow);
         // Hand: its pointing direction follows the forearm towards the wanted one.

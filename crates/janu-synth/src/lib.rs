@@ -186,7 +186,7 @@ pub use truth::{
     SegmentTruth, Truth,
 };
 
-use janu_body::Frame;
+use janu_body::{Frame, Landmark};
 
 use crate::body::{Dims, reference_torso_length, skeleton};
 use crate::camera::{View, observe};
@@ -210,6 +210,41 @@ pub struct Synthetic {
     pub frames: Vec<Frame>,
     /// The known answers.
     pub truth: Truth,
+}
+
+impl Synthetic {
+    /// The frames as an estimator that finds only the landmarks in `keep` would
+    /// give them: every other landmark missing; relative depth and world
+    /// coordinates kept only when `with_depth` is true.
+    pub fn subset(&self, keep: &[Landmark], with_depth: bool) -> Vec<Frame> {
+        self.frames
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                if let Some(p) = f.pose.as_mut() {
+                    for l in Landmark::ALL {
+                        if !keep.contains(&l) {
+                            p.landmarks[l.index()] = None;
+                        } else if !with_depth {
+                            if let Some(k) = p.landmarks[l.index()].as_mut() {
+                                k.z = None;
+                            }
+                        }
+                    }
+                    if !with_depth {
+                        p.world = None;
+                    }
+                }
+                f
+            })
+            .collect()
+    }
+
+    /// The frames as a COCO-17 estimator (MoveNet and the like) gives them: the 17
+    /// COCO points in image coordinates with visibility, nothing else.
+    pub fn coco17(&self) -> Vec<Frame> {
+        self.subset(&janu_body::coco::COCO17_TO_BLAZEPOSE, false)
+    }
 }
 
 /// Frequencies of the slow postural sway, Hz: below the slowest breath (2 per

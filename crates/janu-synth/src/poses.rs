@@ -75,8 +75,11 @@ pub(crate) fn folded(depth: f64) -> Trunk {
 const FOOT_ON_EDGE_ANKLE: f64 = 0.028;
 /// Radius of the extended thigh where the bent foot's sole rests on it.
 const THIGH_RADIUS: f64 = 0.04;
-/// Ankle centre to the sole, across the foot (the sole faces the thigh).
-const ANKLE_TO_SOLE: f64 = 0.035;
+/// Ankle centre to the thigh it rests against, beyond the thigh's radius: the
+/// ankle height (0.039 H) plus about 2 cm, because the foot lies on its outer edge
+/// turned a little forward and the soft tissue of sole and thigh keeps the joint
+/// centres apart. With the default placement the bent thighs open about 70 degrees.
+const ANKLE_TO_SOLE: f64 = 0.05;
 /// Ankle dorsiflexion of a bent leg's foot: "keep the ankle active" (reference B).
 const BENT_FOOT_DORSIFLEXION: f64 = 5.0;
 /// Extra opening and lowering of the bent knee per degree of forced rotation is
@@ -498,7 +501,15 @@ pub(crate) fn neighbour(d: &Dims, seg: &Segment) -> Posture {
                 0.039 * h,
                 knee_o.z + sign(o) * 0.06 * h,
             );
-            set_bent(d, &mut p, t, foot_t, (UP + FORWARD * 0.3).unit(), 0.0, 0.0);
+            set_bent(
+                d,
+                &mut p,
+                t,
+                foot_t,
+                (UP * 0.8 + FORWARD * 0.6).unit(),
+                0.0,
+                0.0,
+            );
             let (front, back) = (HandPlace::OutsideKnee(t), HandPlace::FloorBehind);
             match t {
                 Side::Left => hands(&mut p, back, front),

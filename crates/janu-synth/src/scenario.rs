@@ -794,6 +794,13 @@ impl Scenario {
                     ));
                 }
                 if let Some((a, b)) = m.window {
+                    if a >= s.hold_duration() {
+                        return bad(format!(
+                            "{at}: {} window starts at {a} s, after the {} s hold",
+                            m.mistake.as_str(),
+                            s.hold_duration()
+                        ));
+                    }
                     if !(a.is_finite() && b.is_finite() && 0.0 <= a && a < b) {
                         return bad(format!(
                             "{at}: {} window {a}..{b} must satisfy 0 <= start < end",

@@ -52,7 +52,7 @@ fn a_clean_sequence_carries_no_mistake() {
         {
             let e = t.extended_leg.unwrap();
             assert!((0.0..5.0).contains(&t.extended_knee_flexion_deg.unwrap()));
-            assert!(t.bent_foot_gap_m.unwrap().abs() < 0.04);
+            assert!(t.bent_foot_gap_m.unwrap().abs() < 0.06);
             assert!(t.extended_foot_turn_out_deg.unwrap().abs() < 5.0);
             assert!(t.pelvis_yaw_deg.abs() < 2.0 && t.hip_height_difference_m.abs() < 0.005);
             assert!(t.elbow_flexion_deg.iter().all(|&e| e > 10.0));
@@ -208,7 +208,7 @@ fn each_mistake_shows_by_its_planted_amount() {
                     Mistake::BentFootMisplaced | Mistake::ForcedBentLegRotation
                 ) {
                     assert!(
-                        t.bent_foot_gap_m.unwrap().abs() < 0.04,
+                        t.bent_foot_gap_m.unwrap().abs() < 0.06,
                         "{why} moved the bent foot"
                     );
                 }
