@@ -3,6 +3,8 @@
 //! The One-Euro filter (Casiez, Roussel and Vogel, CHI 2012) adapts its cut-off
 //! frequency to the signal's speed: slow motion is smoothed hard (little jitter),
 //! fast motion lightly (little lag). BlazePose users expect it on video landmarks.
+//! As in MediaPipe's landmark smoothing, the speed is measured between successive
+//! raw samples, not against the last filtered output.
 
 /// A first-order low-pass filter (exponential smoothing) with per-sample alpha.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +51,7 @@ pub struct OneEuro {
     params: OneEuroParams,
     value: LowPass,
     derivative: LowPass,
+    last_raw: Option<f32>,
     last_time: Option<f64>,
 }
 
@@ -59,6 +62,7 @@ impl OneEuro {
             params,
             value: LowPass::default(),
             derivative: LowPass::default(),
+            last_raw: None,
             last_time: None,
         }
     }
@@ -74,8 +78,9 @@ impl OneEuro {
     ///
     /// A sample whose time does not advance is returned as the last output.
     pub fn apply(&mut self, value: f32, t: f64, scale: f32) -> f32 {
-        let Some(prev_t) = self.last_time else {
+        let (Some(prev_t), Some(prev_raw)) = (self.last_time, self.last_raw) else {
             self.last_time = Some(t);
+            self.last_raw = Some(value);
             self.derivative.apply(0.0, 1.0);
             return self.value.apply(value, 1.0);
         };
@@ -84,8 +89,8 @@ impl OneEuro {
             return self.value.last().unwrap_or(value);
         }
         self.last_time = Some(t);
-        let prev = self.value.last().unwrap_or(value);
-        let speed = (value - prev) / dt / scale.max(f32::EPSILON);
+        self.last_raw = Some(value);
+        let speed = (value - prev_raw) / dt / scale.max(f32::EPSILON);
         let speed = self
             .derivative
             .apply(speed, Self::alpha(self.params.derivative_cutoff, dt));
@@ -97,6 +102,7 @@ impl OneEuro {
     pub fn reset(&mut self) {
         self.value.reset();
         self.derivative.reset();
+        self.last_raw = None;
         self.last_time = None;
     }
 }
