@@ -39,7 +39,8 @@
 //!   lordosis that holds the head upright), a *nod* at the skull and a *turn*.
 //! * **Shoulders**: clavicles from the sternum with *elevation* (shrug) and
 //!   *protraction* (reaching forward). **Arms** reach their hand targets by
-//!   two-bone inverse kinematics with the elbows bending outwards; a relaxed arm
+//!   two-bone inverse kinematics with the elbows bending outwards and a little up
+//!   ("elbows bending outward", reference A); a relaxed arm
 //!   uses at most 98.5 % of its length (about 20 degrees of elbow flexion), a
 //!   *locked* arm is straight.
 //! * **Legs** are posed against the floor, as seated legs are: thigh *azimuth*
@@ -50,8 +51,9 @@
 //!   hyperextended). A bent leg is placed by inverse kinematics: its ankle goes to
 //!   the wanted spot (the sole against the extended inner thigh), the knee as near
 //!   the wanted opening and lift as that allows and never below the floor, so the
-//!   bent knee's flexion *follows* from where the foot rests (about 150 degrees
-//!   with the defaults).
+//!   bent knee's flexion *follows* from where the foot rests (about 153 degrees
+//!   with the defaults, the thighs about 70 degrees apart, the sole's centre
+//!   about 4 cm from the thigh's surface).
 //!
 //! All 33 BlazePose landmarks are produced: face points from the head, heel and
 //! foot index from the foot, pinky, index and thumb knuckles from the hand.
@@ -74,10 +76,15 @@
 //! of the extended foot, 90 = front), `pitch` looking down, `distance`, focal
 //! length in pixels and image size (defaults: room yaw 45, pitch 8, 3 m, 1108 px,
 //! 1280 x 720). Visibility comes from self-occlusion: the body is a set of
-//! capsules (trunk, pelvis, head, limbs); a landmark whose line of sight passes
+//! capsules (trunk, belly, pelvis, neck, head, limbs, hands, feet); a landmark
+//! whose line of sight passes
 //! through another part before reaching it gets low visibility (0.12 when fully
 //! hidden, 0.97 when seen, partial in between), a point outside the picture 0.05.
-//! In a side view from the extended leg the bent knee hides behind the trunk.
+//! In a side view from the extended leg the bent knee hides behind the trunk; from
+//! the front-diagonal it shows, though arms reaching low along the extended leg
+//! can cover it, and the bent foot lying in the groin is usually hidden by the
+//! extended thigh, as in real pictures. [`Synthetic::subset`] and
+//! [`Synthetic::coco17`] imitate estimators that give fewer points.
 //!
 //! # Noise
 //! Defaults ([`Noise`]): 2 px jitter in x and y, 6 px in z, 8 mm in world
@@ -140,15 +147,21 @@
 //! * `shoulder_strain` (m = 22): shoulder elevation +m, elbows locked straight,
 //!   hands on the foot.
 //! * `forced_bent_leg_rotation` (m = 20): bent knee opening +m and lift -m
-//!   (pressed to the floor), heel pulled 40 % nearer the groin, foot sickled
-//!   (inverted 25, plantarflexed 20).
-//! * `bent_foot_misplaced` (m = 0.25 m): the sole m away from the inner thigh,
-//!   from the setup on.
+//!   (pressed to the floor), heel pulled 40 % nearer the groin and 0.02 H out,
+//!   foot sickled (inverted 25, plantarflexed 20): the thighs open about 20
+//!   degrees more and the knee rests on the floor.
+//! * `bent_foot_misplaced` (m = 0.25 m): the foot placed m further out from the
+//!   inner thigh, from the setup on (the measured sole gap grows a little more
+//!   as the foot turns).
 //! * `extended_foot_rolled_out` (m = 35): extended hip external rotation +m,
 //!   foot inversion +m/3.
 //! * `breath_held` (m = 12 s): the breath stops at the top of the first inhale
 //!   10 s into the hold (or at the window's start) for m seconds.
 //! * `hold_too_short` (m = 4 s) and `hold_too_long` (m = 300 s): the hold lasts m.
+//!
+//! A planted mistake changes only its own signature: the tests check that, for
+//! example, a locked knee leaves the pelvis, shoulders and bent foot as they are
+//! in the clean pose.
 //!
 //! # Truth
 //! [`Truth`] lists segments, phases per side, holds with breath counts and rates,
@@ -157,6 +170,18 @@
 //! taken from the noiseless landmarks: signed knee flexion, thigh angle,
 //! trunk-to-thigh fold angle, head-to-knee distance over the neutral torso length,
 //! and more. Everything is serde-serialisable.
+//!
+//! # Ready-made scenarios
+//! [`scenarios`]: `clean_session` (both sides with Dandasana between, about 3
+//! minutes), `full_practice` (warm-ups, both sides, follow-ups, about 6 minutes),
+//! `with_mistake` / `with_mistake_on` (one side with one mistake, camera at the
+//! extended foot's front-diagonal), `neighbours` (each neighbour pose held 20 s),
+//! `side_view_hidden_bent_leg`, `mirrored_webcam`, `noisy`, `janu_from` (any
+//! camera yaw), `single` (one pose), and `varied` (a different person, practice
+//! and camera per seed, for tests that must hold whatever the conditions).
+//! `by_name` gives them to the `generate` example:
+//! `cargo run -p janu-synth --example generate -- --scenario clean --out x.jsonl`
+//! writes the landmark file and `x.truth.json`.
 //!
 //! # Determinism
 //! The same scenario gives the same bytes: all randomness comes from SplitMix64

@@ -22,6 +22,7 @@ pub(crate) enum Stream {
     Breath = 4,
     Sway = 5,
     World = 6,
+    Scenario = 7,
 }
 
 impl Rng {

@@ -231,8 +231,8 @@ pub enum Mistake {
     /// pulled into the groin, foot sickled. Magnitude: degrees the knee is pushed
     /// open and down beyond the clean pose (default 20; the foot inverts 25 deg).
     ForcedBentLegRotation,
-    /// The bent foot not against the inner thigh. Magnitude: gap between sole and
-    /// thigh in metres (default 0.25).
+    /// The bent foot not against the inner thigh. Magnitude: metres the foot is
+    /// placed further out from the thigh (default 0.25).
     BentFootMisplaced,
     /// The extended foot rolling out: leg externally rotated, foot inverted.
     /// Magnitude: external rotation in degrees (default 35; inversion a third).

@@ -2,12 +2,16 @@
 
 use janu_body::Side;
 
+use crate::body::Body;
 use crate::camera::Camera;
-use crate::scenario::{Mistake, Noise, PoseName, Scenario, Segment};
+use crate::rng::{Rng, Stream};
+use crate::scenario::{Breath, Mistake, Noise, PoseName, Scenario, Segment};
 
 /// Names accepted by [`by_name`] besides the mistakes' names.
-pub const NAMES: [&str; 7] = [
+pub const NAMES: [&str; 9] = [
     "clean",
+    "practice",
+    "varied",
     "neighbours",
     "side_hidden",
     "front",
@@ -32,6 +36,87 @@ pub fn clean_session(seed: u64) -> Scenario {
             Segment::held(PoseName::Dandasana, Side::Left, 5.0),
         ],
     )
+}
+
+/// A whole practice in the order the references suggest: warm-ups (Dandasana,
+/// Baddha Konasana), Janusirsasana on the left then the right, and follow-ups
+/// (Paschimottanasana, Ardha Matsyendrasana to both sides, Upavistha Konasana).
+/// No mistakes; about 6 minutes.
+pub fn full_practice(seed: u64) -> Scenario {
+    let held = |p: PoseName, side: Side, s: f64| Segment::held(p, side, s);
+    Scenario::new(
+        "practice",
+        seed,
+        vec![
+            held(PoseName::Dandasana, Side::Left, 15.0),
+            held(PoseName::BaddhaKonasana, Side::Left, 30.0),
+            held(PoseName::Dandasana, Side::Left, 5.0),
+            Segment::janusirsasana(Side::Left),
+            held(PoseName::Dandasana, Side::Left, 5.0),
+            Segment::janusirsasana(Side::Right).depth(0.5).hold(50.0),
+            held(PoseName::Dandasana, Side::Left, 5.0),
+            held(PoseName::Paschimottanasana, Side::Left, 40.0),
+            held(PoseName::ArdhaMatsyendrasana, Side::Right, 25.0),
+            held(PoseName::ArdhaMatsyendrasana, Side::Left, 25.0),
+            held(PoseName::UpavisthaKonasana, Side::Left, 30.0),
+        ],
+    )
+}
+
+/// A different but realistic person, practice and camera for every seed: for
+/// tests that must hold whatever the conditions. One or two Janusirsasana sides
+/// (random first side), fold depth 0.3-0.9, holds 20-90 s, breath 6-16 per
+/// minute, height 1.50-1.95 m, camera from 0 to 90 degrees off the extended leg's
+/// side (following the side), pitch 2-20, distance 2.5-4 m, 24, 25, 30 or 60 fps.
+/// No mistakes.
+pub fn varied(seed: u64) -> Scenario {
+    let mut r = Rng::new(seed, Stream::Scenario);
+    let first = if r.chance(0.5) {
+        Side::Left
+    } else {
+        Side::Right
+    };
+    let sides = if r.chance(0.7) {
+        vec![first, first.other()]
+    } else {
+        vec![first]
+    };
+    let mut segments = vec![Segment::held(
+        PoseName::Dandasana,
+        Side::Left,
+        r.range(3.0, 10.0),
+    )];
+    for side in sides {
+        let mut seg = Segment::janusirsasana(side)
+            .depth(r.range(0.3, 0.9))
+            .hold(r.range(20.0, 90.0).round())
+            .transition(r.range(2.5, 6.0));
+        seg.phases.setup_s = r.range(3.0, 7.0);
+        seg.phases.lengthen_s = r.range(2.0, 4.0);
+        seg.phases.fold_s = r.range(3.0, 7.0);
+        seg.phases.release_s = r.range(2.5, 5.0);
+        segments.push(seg);
+        segments.push(Segment::held(
+            PoseName::Dandasana,
+            Side::Left,
+            r.range(3.0, 10.0),
+        ));
+    }
+    let mut s = Scenario::new(&format!("varied_{seed}"), seed, segments);
+    s.body = Body {
+        height_m: r.range(1.5, 1.95),
+    };
+    s.breath = Breath {
+        rate_bpm: r.range(6.0, 16.0),
+        ..Breath::default()
+    };
+    s.camera = Camera {
+        pitch_deg: r.range(2.0, 20.0),
+        distance_m: r.range(2.5, 4.0),
+        ..Camera::from_extended_leg(r.range(0.0, 90.0))
+    };
+    s.fps = [24.0, 25.0, 30.0, 60.0][(r.uniform() * 4.0) as usize % 4];
+    s
 }
 
 /// One side (left extended) of Janusirsasana with `mistake` planted at its default
@@ -142,6 +227,8 @@ pub fn noisy(seed: u64) -> Scenario {
 pub fn by_name(name: &str, seed: u64) -> Option<Scenario> {
     let s = match name {
         "clean" => clean_session(seed),
+        "practice" => full_practice(seed),
+        "varied" => varied(seed),
         "neighbours" => neighbours(seed),
         "side_hidden" => side_view_hidden_bent_leg(seed),
         "front" => {

@@ -518,3 +518,42 @@ fn a_coco17_view_keeps_only_the_coco_points() {
     let back = janu_body::file::read_jsonl(&out[..]).unwrap();
     assert_eq!(back[0].pose.as_ref().unwrap().known_count(), 17);
 }
+
+#[test]
+fn varied_and_practice_scenarios_are_valid_and_truthful() {
+    for seed in 0..12 {
+        let sc = scenarios::varied(seed);
+        let s = generate(&sc).unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let janu: Vec<_> = sc
+            .segments
+            .iter()
+            .filter(|g| g.pose == PoseName::Janusirsasana)
+            .collect();
+        let holds: Vec<_> = s
+            .truth
+            .holds
+            .iter()
+            .filter(|h| h.pose == PoseName::Janusirsasana)
+            .collect();
+        assert_eq!(janu.len(), holds.len());
+        for (g, h) in janu.iter().zip(holds) {
+            assert_eq!(h.extended_leg, Some(g.side));
+            assert!((h.duration_s - g.hold_s).abs() < 1e-9);
+            if h.duration_s >= 30.0 {
+                let rate = h.rate_bpm.unwrap();
+                assert!(
+                    (rate - sc.breath.rate_bpm).abs() < 1.0,
+                    "seed {seed}: {rate} vs {}",
+                    sc.breath.rate_bpm
+                );
+            }
+        }
+    }
+    let p = generate(&scenarios::full_practice(1)).unwrap();
+    let poses: std::collections::BTreeSet<_> = p.truth.segments.iter().map(|s| s.pose).collect();
+    assert_eq!(
+        poses.len(),
+        6,
+        "every pose but Parivrtta appears: {poses:?}"
+    );
+}
