@@ -9,20 +9,22 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
     /// The file could not be opened or read.
-    #[error("cannot read {}: {source}", path.display())]
+    #[error("cannot read {}: {cause}", path.display())]
     Read {
         /// The file.
         path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
+        /// What the operating system said (part of the message, so not
+        /// exposed again as the error's source).
+        cause: std::io::Error,
     },
     /// The output file could not be written.
-    #[error("cannot write {}: {source}", path.display())]
+    #[error("cannot write {}: {cause}", path.display())]
     Write {
         /// The file.
         path: PathBuf,
-        /// What the operating system said.
-        source: std::io::Error,
+        /// What the operating system said (part of the message, so not
+        /// exposed again as the error's source).
+        cause: std::io::Error,
     },
     /// The file has no content at all.
     #[error("{} is empty (0 bytes)", path.display())]
@@ -165,17 +167,17 @@ impl MediaError {
         }
     }
 
-    pub(crate) fn read(path: &Path, source: std::io::Error) -> Self {
+    pub(crate) fn read(path: &Path, cause: std::io::Error) -> Self {
         Self::Read {
             path: path.to_path_buf(),
-            source,
+            cause,
         }
     }
 
-    pub(crate) fn write(path: &Path, source: std::io::Error) -> Self {
+    pub(crate) fn write(path: &Path, cause: std::io::Error) -> Self {
         Self::Write {
             path: path.to_path_buf(),
-            source,
+            cause,
         }
     }
 
