@@ -124,7 +124,10 @@ fn run() -> Result<(), String> {
         println!("{json}");
     }
     let Some(out) = a.out else { return Ok(()) };
-    let synth = generate(&scenario).map_err(|e| e.to_string())?;
+    let synth = generate(&scenario).map_err(|e| match &a.scenario_file {
+        Some(file) => format!("{}: {e}", file.display()),
+        None => e.to_string(),
+    })?;
     let truth_path = a.truth.unwrap_or_else(|| {
         let stem = out
             .file_stem()

@@ -120,6 +120,7 @@ pub(crate) const SOFT_REACH: f64 = 0.985;
 
 /// The person: standing height sets every segment length.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Body {
     /// Standing height in metres. Default 1.70 m: close to the mean adult height
     /// across sexes in Europe and North America.

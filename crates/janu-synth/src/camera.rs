@@ -61,7 +61,7 @@ pub enum YawReference {
 
 /// A pinhole camera looking at the person.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Camera {
     /// Where the camera stands around the person, degrees (see module docs).
     /// Default 45: the front-left diagonal, which shows both legs.

@@ -106,7 +106,7 @@ impl Phase {
 
 /// Durations of the Janusirsasana phases, seconds (the hold is [`Segment::hold_s`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct PhaseDurations {
     /// Drawing the bent leg in and placing the foot. Default 5 s: an unhurried
     /// bend of the knee and placing of the sole.
@@ -154,7 +154,7 @@ pub enum FootPlacement {
 
 /// Form of a head-to-knee pose: the angles a teacher watches.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Form {
     /// How far to fold, 0 (sitting tall) to 1 (chest on the thigh, forehead on
     /// the knee). Default 0.6: an intermediate practitioner's fold.
@@ -317,6 +317,7 @@ impl Mistake {
 
 /// A mistake planted in a Janusirsasana segment.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PlantedMistake {
     /// Which mistake.
     pub mistake: Mistake,
@@ -326,6 +327,7 @@ pub struct PlantedMistake {
     /// default: posture mistakes come in during the fold and leave during the
     /// release (a misplaced foot from the setup to the end of the segment), a held
     /// breath starts 10 s into the hold.
+    #[serde(default)]
     pub window: Option<(f64, f64)>,
 }
 
@@ -359,7 +361,7 @@ impl PlantedMistake {
 /// ribs and clavicles rise); the exhale lets both drop. The breath level goes from
 /// 0 (breathed out) to 1 (breathed in) along a half-cosine in each half-breath.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Breath {
     /// Breaths per minute. Default 10: a calm yogic breath; 10-20 breaths at this
     /// rate is the 1-2 minute hold of reference A.
@@ -392,7 +394,7 @@ impl Default for Breath {
 
 /// Measurement noise, as a pose estimator adds it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Noise {
     /// Gaussian jitter of image x and y, pixels (standard deviation). Default 2:
     /// a landmark model's frame-to-frame jitter on a still person, 720p.
@@ -446,7 +448,7 @@ impl Noise {
 
 /// One pose on the timeline.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Segment {
     /// Which pose.
     pub pose: PoseName,
@@ -572,7 +574,7 @@ impl Segment {
 
 /// A whole generated recording: who, seen how, doing what.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Scenario {
     /// A name for the files and the truth.
     pub name: String,

@@ -557,3 +557,28 @@ fn varied_and_practice_scenarios_are_valid_and_truthful() {
         "every pose but Parivrtta appears: {poses:?}"
     );
 }
+
+#[test]
+fn the_example_scenario_file_loads_and_typos_are_refused() {
+    let text = include_str!("../examples/scenarios/side_view_two_mistakes.json");
+    let sc: Scenario = serde_json::from_str(text).unwrap();
+    let s = generate(&sc).unwrap();
+    assert_eq!(s.truth.fps, 25.0);
+    assert_eq!(s.truth.mistakes.len(), 2);
+    let knee = s
+        .truth
+        .mistakes
+        .iter()
+        .find(|m| m.mistake == Mistake::LockedKnee)
+        .unwrap();
+    let hold = s.truth.janu_holds(Side::Left).next().unwrap();
+    assert_eq!(
+        (knee.start, knee.end),
+        (hold.start + 10.0, hold.start + 25.0)
+    );
+    let typo = text.replace("\"hold_s\": 20.0", "\"hold_sec\": 20.0");
+    let err = serde_json::from_str::<Scenario>(&typo)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("hold_sec"), "{err}");
+}
