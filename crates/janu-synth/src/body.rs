@@ -415,6 +415,8 @@ pub(crate) fn leg_fk(d: &Dims, side: Side, hip: V3, a: &LegAngles) -> LegPoints 
     let knee = hip + dt * d.thigh;
     let ankle = knee + ds * d.shank;
     let h = d.h;
+    // BlazePose's heel is the back of the heel a little above the sole; its foot
+    // index the tip of the toes, a little above the sole and towards the big toe.
     let heel = ankle + foot_n * (0.78 * ANKLE_HEIGHT * h) - f0 * (HEEL_BEHIND_ANKLE * h);
     let toe = ankle
         + f0 * (TOE_AHEAD_OF_ANKLE * h)
@@ -580,7 +582,10 @@ fn face_point(d: &Dims, head: Basis, origin: V3, p: (f64, f64, f64), side: f64) 
 }
 
 /// Where a hand goes: target wrist position, the hand's pointing direction and the
-/// palm's facing direction.
+/// palm's facing direction. Offsets are fractions of height (0.01 H = 1.7 cm at
+/// 1.70 m): a palm on the floor puts the wrist a few cm beside and behind the hip;
+/// hands on a leg sit either side of it (0.028 H, half a shin's width plus the
+/// hand) and a little above its axis.
 fn hand_target(
     d: &Dims,
     hand: Side,
@@ -818,6 +823,9 @@ pub(crate) fn skeleton(d: &Dims, p: &Posture) -> Skeleton {
         set(&mut lm, side.shoulder(), shoulder);
         set(&mut lm, side.elbow(), elbow);
         set(&mut lm, side.wrist(), wrist);
+        // The knuckle landmarks: index and pinky MCP joints about 40 % of the hand's
+        // length from the wrist, either side of its midline; the thumb's MCP nearer
+        // the wrist, on the thumb side and towards the palm.
         set(
             &mut lm,
             index,

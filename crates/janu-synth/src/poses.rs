@@ -187,6 +187,7 @@ fn bent_foot_target(
         FootPlacement::Away { gap_m } => at(0.45, gap_m + extra_gap),
         FootPlacement::UnderThigh => {
             let q = ext.hip + axis * 0.5;
+            // The ankle just past the thigh's axis, low: the foot under the thigh.
             let mut t = q - toward * (0.01 * h) + toward * extra_gap;
             t.y = 0.022 * h;
             t
@@ -392,6 +393,7 @@ pub(crate) fn neighbour(d: &Dims, seg: &Segment) -> Posture {
                     ),
                 );
             }
+            // Palms walk forward on the floor as the fold deepens (0.37-0.8 m).
             let ahead = (0.22 + 0.25 * f.fold_depth) * h;
             hands(
                 &mut p,
