@@ -145,16 +145,11 @@ impl Body {
         self.mid_or_one(Landmark::LeftShoulder, Landmark::RightShoulder)
     }
 
-    /// The head's centre: between the ears when both are seen, else the nose, else
-    /// one ear.
+    /// The head point: the nose, else between the ears, else one ear. The same
+    /// point is used in every frame it can be, so that head measures compare.
     pub fn head(&self) -> Option<Vec3> {
-        match (
-            self.point(Landmark::LeftEar),
-            self.point(Landmark::RightEar),
-        ) {
-            (Some(a), Some(b)) => Some(a.midpoint(b)),
-            (a, b) => self.point(Landmark::Nose).or(a).or(b),
-        }
+        self.point(Landmark::Nose)
+            .or_else(|| self.mid_or_one(Landmark::LeftEar, Landmark::RightEar))
     }
 
     /// Torso length: shoulder midpoint to hip midpoint (the chord of the spine).

@@ -256,6 +256,8 @@ pub fn measure(
     }
     if body.leg_visible(bent) {
         m.bent_knee_flexion_deg = body.knee_angle(bent).map(|a| 180.0 - a);
+    }
+    if body.thigh_visible(bent) {
         if let (Some(eh), Some(ek), Some(bh), Some(bk)) =
             (e_hip, e_knee, p(bent.hip()), p(bent.knee()))
         {

@@ -65,10 +65,10 @@ pub const UPRIGHT_TRUNK_FULL_DEG: f32 = 30.0;
 pub const UPRIGHT_TRUNK_NONE_DEG: f32 = 50.0;
 /// Knee height above its hip (thigh lengths) at or above which the knee is fully
 /// "raised", as the top knee of Ardha Matsyendrasana (nearly vertical thigh).
-pub const KNEE_RAISED_FULL: f32 = 0.6;
+pub const KNEE_RAISED_FULL: f32 = 0.7;
 /// Knee height above the hip at or below which the knee is not raised; a bent knee
 /// lying open on the floor sits at or below the hip joint's height.
-pub const KNEE_RAISED_NONE: f32 = 0.3;
+pub const KNEE_RAISED_NONE: f32 = 0.45;
 /// Knee depth below its hip (thigh lengths) at or below which the person fully
 /// "sits"; standing or kneeling puts the knee a whole thigh below the hip.
 pub const SEATED_KNEE_DROP_FULL: f32 = 0.55;
@@ -120,6 +120,15 @@ pub const LEG_OUT_NONE_DEG: f32 = 30.0;
 pub const TWIST_FULL_DEG: f32 = 30.0;
 /// Twist at or below which the trunk is square over the hips.
 pub const TWIST_NONE_DEG: f32 = 15.0;
+/// Thigh opening at or above which the legs are fully "wide" when one shin is
+/// hidden: Upavistha Konasana opens 100 degrees and more, Janusirsasana's bent
+/// thigh 60-90, so the plain [`WIDE_FULL_DEG`] cannot tell them apart.
+pub const WIDE_UNSEEN_SHIN_FULL_DEG: f32 = 95.0;
+/// Thigh opening at or below which the legs are not wide, one shin hidden.
+pub const WIDE_UNSEEN_SHIN_NONE_DEG: f32 = 80.0;
+/// How much of the Janusirsasana score is kept when the bent foot is away from
+/// the straight leg: the pose is still there, with a placement to correct.
+pub const FOOT_AWAY_WEIGHT: f32 = 0.5;
 /// Confidence cap when one shin is hidden but both thighs are seen.
 pub const PARTLY_HIDDEN_CONFIDENCE_CAP: f32 = 0.75;
 /// Below this best rule score the frame is `other`: no rule is more true than not.
@@ -483,6 +492,9 @@ pub fn recognize_features(body: &Body, f: &Features) -> Recognition {
             let near = f.foot_to_other_leg[idx(b)]
                 .map_or(0.0, |d| ramp(d, FOOT_NEAR_NONE, FOOT_NEAR_FULL));
             let base = seated * s_ext * b_b * (1.0 - raised(b)) * open;
+            // A foot away from the thigh is still this pose, placed badly (the
+            // findings say so); a foot at the thigh makes it sure.
+            let near = FOOT_AWAY_WEIGHT + (1.0 - FOOT_AWAY_WEIGHT) * near;
             push(
                 PoseName::Janusirsasana,
                 Some(ext),
@@ -507,12 +519,15 @@ pub fn recognize_features(body: &Body, f: &Features) -> Recognition {
         cap = PARTLY_HIDDEN_CONFIDENCE_CAP;
         reasons.push(format!("{t} shin hidden"));
         let s = straight(seen).unwrap_or(0.0);
-        let wide_v = wide.unwrap_or(0.0);
+        // Without the other shin, only a clearly wide opening says Upavistha.
+        let wide_v = f.thighs_deg.map_or(0.0, |a| {
+            ramp(a, WIDE_UNSEEN_SHIN_NONE_DEG, WIDE_UNSEEN_SHIN_FULL_DEG)
+        });
         let base = seated * s * open * (1.0 - raised(t));
         push(
             PoseName::Janusirsasana,
             Some(seen),
-            base * (1.0 - revolved(seen)) * along(seen),
+            base * (1.0 - revolved(seen)) * (0.5 + 0.5 * along(seen)),
         );
         push(
             PoseName::ParivrttaJanusirsasana,
@@ -538,6 +553,41 @@ pub fn recognize_features(body: &Body, f: &Features) -> Recognition {
             PoseName::ArdhaMatsyendrasana,
             None,
             seated * raised(t) * upright * twisted,
+        );
+    } else if let Some(b) = [l, r]
+        .into_iter()
+        .find(|s| full(*s) && thigh(s.other()) && bent(*s).unwrap_or(0.0) > 0.5)
+    {
+        // One leg bent and seen, the other's thigh seen but its shin and foot
+        // covered (the hands on the extended foot in a fold).
+        let t = b.other();
+        ambiguous = true;
+        cap = PARTLY_HIDDEN_CONFIDENCE_CAP;
+        reasons.push(format!("{t} shin hidden"));
+        let bb = bent(b).unwrap_or(0.0);
+        let wide_v = f.thighs_deg.map_or(0.0, |a| {
+            ramp(a, WIDE_UNSEEN_SHIN_NONE_DEG, WIDE_UNSEEN_SHIN_FULL_DEG)
+        });
+        let base = seated * bb * open * (1.0 - raised(b)) * (1.0 - raised(t));
+        push(
+            PoseName::Janusirsasana,
+            Some(t),
+            base * (1.0 - wide_v) * (1.0 - revolved(t)),
+        );
+        push(
+            PoseName::ParivrttaJanusirsasana,
+            Some(t),
+            base * (1.0 - wide_v) * revolved(t),
+        );
+        push(
+            PoseName::BaddhaKonasana,
+            None,
+            seated * bb * wide_v * upright,
+        );
+        push(
+            PoseName::ArdhaMatsyendrasana,
+            None,
+            seated * bb * raised(b) * upright * twisted,
         );
     } else if let Some(seen) = [l, r].into_iter().find(|s| full(*s)) {
         let other = seen.other();

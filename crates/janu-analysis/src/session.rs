@@ -142,7 +142,7 @@ fn analyze_frames(frames: &[Frame]) -> Result<SessionReport, AnalysisError> {
     let mut attempts: Vec<(Run, Option<(usize, usize)>)> = Vec::new();
     for r in runs.iter().filter(|r| r.label.0 == PoseName::Janusirsasana) {
         let Some(side) = r.label.1 else { continue };
-        let (report, hold) = side_report(side, r, &times, &bodies, &metrics, &calls, photo);
+        let (report, hold) = side_report(side, r, &times, &bodies, &metrics, photo);
         attempts.push((r.clone(), hold));
         sides.push(report);
     }
@@ -274,7 +274,6 @@ fn side_report(
     times: &[f64],
     bodies: &[Option<Body>],
     metrics: &[FrameMetrics],
-    calls: &[Recognition],
     photo: bool,
 ) -> (SideReport, Option<(usize, usize)>) {
     let t = &times[r.start..r.end];
@@ -355,13 +354,8 @@ fn side_report(
     let bent = side.other();
     let seen = b
         .iter()
-        .filter(|b| b.as_ref().is_some_and(|b| b.leg_visible(bent)))
+        .filter(|b| b.as_ref().is_some_and(|b| b.thigh_visible(bent)))
         .count();
-    let hidden = calls[r.start..r.end]
-        .iter()
-        .filter(|c| c.hidden_leg.is_some())
-        .count();
-    let _ = hidden;
     let summary = SideSummary {
         fold_angle_deg: med(|m| m.fold_angle_deg),
         head_to_knee: median(w.iter().map(|m| m.head_to_knee)).map(|v| round(v, 3)),
@@ -444,7 +438,7 @@ fn run_call(r: &Run, calls: &[Recognition]) -> PoseCall {
             "The {h} leg was hidden, so it may be bent: this could be Janusirsasana with the {} leg extended. {CAMERA_ADVICE}",
             h.other()
         )),
-        Some(h) if hidden_share > 0.0 => Some(format!(
+        Some(h) if f64::from(hidden_share) > f64::from(HIDDEN_SHARE_FOR_ADVICE) => Some(format!(
             "The {h} leg was hidden in {:.0}% of this stretch; those frames were read from the other leg. {CAMERA_ADVICE}",
             hidden_share * 100.0
         )),

@@ -1,1 +1,50 @@
-//! Renderers for analysis reports: JSON, text, HTML with plots and key frames, CSV.
+//! Renderers of a [`SessionReport`]: JSON (the stable schema), a plain-text
+//! summary for the terminal, and CSV of the per-frame metrics. An `html` module
+//! (plots, key frames) is added by the HTML renderer's author next to these.
+//!
+//! ```
+//! use janu_body::file::parse_line;
+//! let line = r#"{"t":0,"width":640,"height":480,"schema":"coco17","landmarks":null}"#;
+//! let report = janu_analysis::analyze(&[parse_line(line).unwrap()]).unwrap();
+//! let json = janu_report::render(&report, janu_report::Format::Json).unwrap();
+//! assert!(json.contains("\"schema_version\": 1"));
+//! let text = janu_report::render(&report, janu_report::Format::Text).unwrap();
+//! assert!(text.contains("nobody"));
+//! ```
+
+pub mod csv;
+pub mod json;
+pub mod text;
+
+pub use janu_analysis::SessionReport;
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// The report as JSON (see `docs/report-schema.md`).
+    Json,
+    /// A readable summary for the terminal.
+    Text,
+    /// One row of metrics per frame.
+    Csv,
+}
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Serialising to JSON failed (never expected: the report is plain data).
+    #[error("cannot write the report as JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
+/// Render a report in a format.
+///
+/// # Errors
+/// [`ReportError::Json`] if JSON serialisation fails.
+pub fn render(report: &SessionReport, format: Format) -> Result<String, ReportError> {
+    Ok(match format {
+        Format::Json => json::render(report)?,
+        Format::Text => text::render(report),
+        Format::Csv => csv::render(report),
+    })
+}

@@ -1,0 +1,202 @@
+//! `janu analyze`: the real binary on landmark files (a real photo's MediaPipe
+//! landmarks, generated sessions with known answers) and on bad input.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use janu_body::Side;
+use janu_synth::{PoseName as SynthPose, Scenario, Segment, generate, scenarios};
+
+fn janu(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_janu"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// One line of the MediaPipe reference landmarks of the shared photos (in the
+/// repository), whose `file` field contains `needle`.
+fn photo_line(needle: &str) -> String {
+    let text =
+        std::fs::read_to_string(janu_testkit::fixture("mediapipe/photos_full.jsonl")).unwrap();
+    text.lines()
+        .find(|l| l.contains(needle))
+        .unwrap()
+        .to_string()
+}
+
+/// A short generated practice: Dandasana, then Janusirsasana with the left leg
+/// extended held 20 s, then Dandasana.
+fn short_session(dir: &Path) -> (String, janu_synth::Synthetic) {
+    let s = Scenario::new(
+        "short",
+        11,
+        vec![
+            Segment::held(SynthPose::Dandasana, Side::Left, 4.0),
+            Segment::janusirsasana(Side::Left).hold(20.0),
+            Segment::held(SynthPose::Dandasana, Side::Left, 4.0),
+        ],
+    );
+    let syn = generate(&s).unwrap();
+    let path = dir.join("session.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    janu_body::file::write_jsonl(&mut f, &syn.frames).unwrap();
+    (path.to_string_lossy().into_owned(), syn)
+}
+
+#[test]
+fn a_photo_landmark_file_gives_a_top_level_pose() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bk.jsonl"), photo_line("BK_11.jpeg") + "\n").unwrap();
+    let out = janu(dir.path(), &["analyze", "bk.jsonl", "--format", "json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["schema_version"], 1);
+    assert_eq!(json["kind"], "photo");
+    assert_eq!(json["pose"]["name"], "baddha_konasana");
+    assert!(json["pose"]["extended_leg"].is_null());
+    assert!(json["pose"]["confidence"].as_f64().unwrap() > 0.5);
+    assert!(json.get("segments").is_none());
+    insta::assert_snapshot!("photo_baddha_konasana_json", stdout(&out));
+    let text = janu(dir.path(), &["analyze", "bk.jsonl"]);
+    assert!(text.status.success());
+    insta::assert_snapshot!("photo_baddha_konasana_text", stdout(&text));
+}
+
+#[test]
+fn a_session_gives_segments_sides_and_a_readable_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, syn) = short_session(dir.path());
+    let out = janu(dir.path(), &["analyze", &path, "-o", "report.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["kind"], "video");
+    assert!(json.get("pose").is_none());
+    let segs = json["segments"].as_array().unwrap();
+    let janu_seg = segs
+        .iter()
+        .find(|s| s["name"] == "janusirsasana")
+        .expect("the pose is found");
+    assert_eq!(janu_seg["extended_leg"], "left");
+    assert!(janu_seg["start_s"].as_f64().unwrap() < janu_seg["end_s"].as_f64().unwrap());
+    let hold = json["sides"][0]["hold_s"].as_f64().unwrap();
+    let truth = syn.truth.janu_holds(Side::Left).next().unwrap().duration_s;
+    assert!((hold - truth).abs() < 0.5, "hold {hold} against {truth}");
+    // Same input, same bytes.
+    let again = janu(dir.path(), &["analyze", &path, "--format", "json"]);
+    assert_eq!(stdout(&again), text);
+
+    let summary = janu(dir.path(), &["analyze", &path]);
+    assert!(summary.status.success());
+    let s = stdout(&summary);
+    assert!(s.contains("Left leg extended"), "{s}");
+    assert!(s.contains("hold: "), "{s}");
+    insta::assert_snapshot!("short_session_text", s);
+}
+
+#[test]
+fn csv_has_one_row_per_frame() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, syn) = short_session(dir.path());
+    let out = janu(dir.path(), &["analyze", &path, "-o", "metrics.csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(dir.path().join("metrics.csv")).unwrap();
+    let mut lines = text.lines();
+    let header = lines.next().unwrap();
+    assert!(header.starts_with("t,pose,confidence,extended_leg,extended_knee_flexion_deg"));
+    let rows: Vec<&str> = lines.collect();
+    assert_eq!(rows.len(), syn.frames.len());
+    let cols = header.split(',').count();
+    assert!(rows.iter().all(|r| r.split(',').count() == cols));
+    assert!(rows.iter().any(|r| r.contains(",janusirsasana,")));
+}
+
+#[test]
+fn html_is_not_available_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("p.jsonl"), photo_line("BK_11.jpeg") + "\n").unwrap();
+    let out = janu(dir.path(), &["analyze", "p.jsonl", "-o", "r.html"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("not available yet"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!dir.path().join("r.html").exists());
+}
+
+#[test]
+fn bad_input_names_the_file_and_the_line_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = photo_line("BK_11.jpeg");
+    let bad = good.replacen("0.", "NaN", 1);
+    std::fs::write(dir.path().join("nan.jsonl"), format!("{good}\n{bad}\n")).unwrap();
+    let out = janu(dir.path(), &["analyze", "nan.jsonl", "-o", "out.json"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("nan.jsonl") && err.contains("line 2") && err.contains("NaN"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out.json").exists());
+
+    std::fs::write(dir.path().join("empty.jsonl"), "").unwrap();
+    let out = janu(dir.path(), &["analyze", "empty.jsonl"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("empty.jsonl"), "{}", stderr(&out));
+
+    std::fs::write(dir.path().join("blank.jsonl"), "\n\n").unwrap();
+    let out = janu(dir.path(), &["analyze", "blank.jsonl"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("blank.jsonl"), "{}", stderr(&out));
+
+    let out = janu(dir.path(), &["analyze", "missing.jsonl"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("missing.jsonl"), "{}", stderr(&out));
+
+    std::fs::write(dir.path().join("junk.bin"), [0u8, 1, 2, 3, 4, 5, 6, 7]).unwrap();
+    let out = janu(dir.path(), &["analyze", "junk.bin"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("junk.bin"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_mirrored_webcam_session_reads_the_right_sides_with_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut scenario = scenarios::clean_session(3);
+    scenario.camera = janu_synth::Camera::room(45.0).mirror();
+    let syn = generate(&scenario).unwrap();
+    let path = dir.path().join("mirrored.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    janu_body::file::write_jsonl(&mut f, &syn.frames).unwrap();
+    let out = janu(
+        dir.path(),
+        &[
+            "analyze",
+            "mirrored.jsonl",
+            "--mirrored",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let sides: Vec<&str> = json["sides"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["side"].as_str())
+        .collect();
+    assert_eq!(sides.first(), Some(&"left"), "{sides:?}");
+    assert!(sides.contains(&"right"), "{sides:?}");
+}
