@@ -65,7 +65,9 @@ fn check_sides(name: &str, syn: &Synthetic, r: &SessionReport) {
     }
 }
 
+/// Largest hold and breath-rate errors seen, printed by the tests (BENCHMARKS.md).
 fn check_holds_and_breath(name: &str, syn: &Synthetic, r: &SessionReport) {
+    let (mut worst_hold, mut worst_rate) = (0.0f64, 0.0f64);
     for side in Side::BOTH {
         for h in syn.truth.janu_holds(side) {
             let found = r
@@ -77,6 +79,7 @@ fn check_holds_and_breath(name: &str, syn: &Synthetic, r: &SessionReport) {
             let hold = found
                 .hold_s
                 .unwrap_or_else(|| panic!("{name}: no hold on the {side} side"));
+            worst_hold = worst_hold.max((hold - h.duration_s).abs());
             assert!(
                 (hold - h.duration_s).abs() <= HOLD_TOL_S,
                 "{name}: {side} hold {hold:.2} s against {:.2} s",
@@ -87,6 +90,7 @@ fn check_holds_and_breath(name: &str, syn: &Synthetic, r: &SessionReport) {
                     .breath
                     .as_ref()
                     .unwrap_or_else(|| panic!("{name}: no breath on the {side} side"));
+                worst_rate = worst_rate.max((f64::from(b.rate_per_min) - rate).abs());
                 assert!(
                     (f64::from(b.rate_per_min) - rate).abs() <= RATE_TOL,
                     "{name}: {side} breath {:.2}/min against {rate:.2}",
@@ -101,6 +105,7 @@ fn check_holds_and_breath(name: &str, syn: &Synthetic, r: &SessionReport) {
             }
         }
     }
+    println!("{name}: largest hold error {worst_hold:.2} s, breath rate error {worst_rate:.2}/min");
 }
 
 #[test]
