@@ -28,36 +28,8 @@ impl std::fmt::Display for SessionId {
 }
 
 /// A side of the pose, named by the extended (straight) leg from the person's own
-/// point of view.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Side {
-    /// The left leg is extended.
-    Left,
-    /// The right leg is extended.
-    Right,
-}
-
-impl Side {
-    /// Both sides, in the order the store returns them.
-    pub const BOTH: [Side; 2] = [Side::Left, Side::Right];
-
-    /// The name stored in the database and used in JSON: `left` or `right`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Side::Left => "left",
-            Side::Right => "right",
-        }
-    }
-
-    pub(crate) fn parse(s: &str) -> Option<Self> {
-        match s {
-            "left" => Some(Side::Left),
-            "right" => Some(Side::Right),
-            _ => None,
-        }
-    }
-}
+/// point of view; stored and serialised as `left` or `right`.
+pub use janu_body::Side;
 
 /// How a session was recorded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
