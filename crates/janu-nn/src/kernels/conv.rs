@@ -1,0 +1,261 @@
+//! Full convolutions (`CONV_2D`) as matrix products.
+//!
+//! A 1x1 convolution with step 1 is one product of the input, read as a
+//! (pixels x input channels) matrix, with the weights. Any other window first
+//! gathers each output pixel's taps into a row of a scratch matrix (im2col),
+//! a block of pixels at a time, zeros standing in for the padding.
+
+use std::ops::Range;
+
+use super::gemm::{GEMM_BLOCK_ROWS, GemmShape, gemm_bias_act};
+use super::{Activation, Geometry};
+
+/// A convolution's fixed parameters.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Conv {
+    /// The window on the input.
+    pub geometry: Geometry,
+    /// Input channels.
+    pub cin: usize,
+    /// Output channels.
+    pub cout: usize,
+    /// Weights `[cout][kh][kw][cin]`.
+    pub weights: Vec<f32>,
+    /// Bias `[cout]` (zeros when the model has none).
+    pub bias: Vec<f32>,
+    /// Fused activation.
+    pub activation: Activation,
+}
+
+impl Conv {
+    /// True when the input itself is the product's left matrix.
+    pub fn is_pointwise(&self) -> bool {
+        let g = &self.geometry;
+        g.kh == 1
+            && g.kw == 1
+            && g.sy == 1
+            && g.sx == 1
+            && g.pad_top == 0
+            && g.pad_left == 0
+            && g.oh == g.h
+            && g.ow == g.w
+    }
+
+    /// Scratch values [`Conv::run`] needs.
+    pub fn scratch_len(&self) -> usize {
+        if self.is_pointwise() {
+            0
+        } else {
+            let g = &self.geometry;
+            GEMM_BLOCK_ROWS * g.kh * g.kw * self.cin
+        }
+    }
+
+    /// Multiply-adds per output row, for splitting work.
+    #[allow(dead_code)] // used by the threaded split, next
+    pub fn macs_per_row(&self) -> usize {
+        let g = &self.geometry;
+        g.ow * self.cout * g.kh * g.kw * self.cin
+    }
+
+    /// Compute output rows `rows` into `out` (those rows only, NHWC).
+    pub fn run(&self, input: &[f32], out: &mut [f32], rows: Range<usize>, scratch: &mut [f32]) {
+        let g = &self.geometry;
+        let (cin, cout) = (self.cin, self.cout);
+        let pixels = rows.len() * g.ow;
+        debug_assert_eq!(out.len(), pixels * cout);
+        if self.is_pointwise() {
+            let first = rows.start * g.w;
+            for (b, block) in out.chunks_mut(GEMM_BLOCK_ROWS * cout).enumerate() {
+                let m = block.len() / cout;
+                let start = (first + b * GEMM_BLOCK_ROWS) * cin;
+                gemm_bias_act(
+                    GemmShape { m, k: cin, n: cout },
+                    &input[start..start + m * cin],
+                    cin,
+                    &self.weights,
+                    &self.bias,
+                    self.activation,
+                    block,
+                    cout,
+                );
+            }
+            return;
+        }
+        let k = g.kh * g.kw * cin;
+        let first = rows.start * g.ow;
+        for (b, block) in out.chunks_mut(GEMM_BLOCK_ROWS * cout).enumerate() {
+            let m = block.len() / cout;
+            let patches = &mut scratch[..m * k];
+            for (i, patch) in patches.chunks_exact_mut(k).enumerate() {
+                let p = first + b * GEMM_BLOCK_ROWS + i;
+                gather(g, cin, input, p / g.ow, p % g.ow, patch);
+            }
+            gemm_bias_act(
+                GemmShape { m, k, n: cout },
+                patches,
+                k,
+                &self.weights,
+                &self.bias,
+                self.activation,
+                block,
+                cout,
+            );
+        }
+    }
+}
+
+/// The taps of output pixel (oy, ox), `[kh][kw][cin]`, zeros outside the input.
+fn gather(g: &Geometry, cin: usize, input: &[f32], oy: usize, ox: usize, patch: &mut [f32]) {
+    for (ky, row) in patch.chunks_exact_mut(g.kw * cin).enumerate() {
+        let Some(iy) = g.in_row(oy, ky) else {
+            row.fill(0.0);
+            continue;
+        };
+        for (kx, tap) in row.chunks_exact_mut(cin).enumerate() {
+            match g.in_col(ox, kx) {
+                Some(ix) => {
+                    let at = (iy * g.w + ix) * cin;
+                    tap.copy_from_slice(&input[at..at + cin]);
+                }
+                None => tap.fill(0.0),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::kernels::test_util::{assert_close, random};
+
+    /// Direct convolution, one output value at a time, in f64.
+    pub(crate) fn naive(c: &Conv, input: &[f32]) -> Vec<f32> {
+        let g = &c.geometry;
+        let mut out = vec![0.0; g.oh * g.ow * c.cout];
+        for oy in 0..g.oh {
+            for ox in 0..g.ow {
+                for o in 0..c.cout {
+                    let mut s = f64::from(c.bias[o]);
+                    for ky in 0..g.kh {
+                        for kx in 0..g.kw {
+                            let iy = (oy * g.sy + ky * g.dy) as i64 - g.pad_top as i64;
+                            let ix = (ox * g.sx + kx * g.dx) as i64 - g.pad_left as i64;
+                            if iy < 0 || ix < 0 || iy >= g.h as i64 || ix >= g.w as i64 {
+                                continue;
+                            }
+                            for i in 0..c.cin {
+                                let x = input[((iy as usize * g.w) + ix as usize) * c.cin + i];
+                                let w = c.weights[((o * g.kh + ky) * g.kw + kx) * c.cin + i];
+                                s += f64::from(x) * f64::from(w);
+                            }
+                        }
+                    }
+                    out[(oy * g.ow + ox) * c.cout + o] = c.activation.apply(s as f32);
+                }
+            }
+        }
+        out
+    }
+
+    fn conv(geometry: Geometry, cin: usize, cout: usize, seed: u64) -> Conv {
+        Conv {
+            geometry,
+            cin,
+            cout,
+            weights: random(cout * geometry.kh * geometry.kw * cin, seed),
+            bias: random(cout, seed + 1),
+            activation: Activation::Relu6,
+        }
+    }
+
+    fn check(c: &Conv, seed: u64) {
+        let g = &c.geometry;
+        let input = random(g.h * g.w * c.cin, seed);
+        let expected = naive(c, &input);
+        let mut scratch = vec![0.0; c.scratch_len()];
+        // Whole output, then in two row ranges as two threads would.
+        let mut out = vec![f32::NAN; expected.len()];
+        c.run(&input, &mut out, 0..g.oh, &mut scratch);
+        assert_close(&out, &expected, 1e-4);
+        let split = g.oh / 2;
+        let (a, b) = out.split_at_mut(split * g.ow * c.cout);
+        a.fill(f32::NAN);
+        b.fill(f32::NAN);
+        c.run(&input, a, 0..split, &mut scratch);
+        c.run(&input, b, split..g.oh, &mut scratch);
+        assert_close(&out, &expected, 1e-4);
+    }
+
+    #[test]
+    fn pointwise_matches_naive() {
+        let g = Geometry {
+            h: 9,
+            w: 11,
+            oh: 9,
+            ow: 11,
+            kh: 1,
+            kw: 1,
+            sy: 1,
+            sx: 1,
+            dy: 1,
+            dx: 1,
+            pad_top: 0,
+            pad_left: 0,
+        };
+        let c = conv(g, 24, 40, 1);
+        assert!(c.is_pointwise());
+        check(&c, 2);
+    }
+
+    #[test]
+    fn strided_padded_window_matches_naive() {
+        // The landmark models' first layer: 3x3, step 2, padding 1 before.
+        let g = Geometry {
+            h: 17,
+            w: 15,
+            oh: 9,
+            ow: 8,
+            kh: 3,
+            kw: 3,
+            sy: 2,
+            sx: 2,
+            dy: 1,
+            dx: 1,
+            pad_top: 1,
+            pad_left: 1,
+        };
+        check(&conv(g, 3, 24, 3), 4);
+        // Dilated, unpadded, and a window covering the whole input.
+        let g = Geometry {
+            h: 10,
+            w: 10,
+            oh: 6,
+            ow: 6,
+            kh: 3,
+            kw: 3,
+            sy: 1,
+            sx: 1,
+            dy: 2,
+            dx: 2,
+            pad_top: 0,
+            pad_left: 0,
+        };
+        check(&conv(g, 5, 7, 5), 6);
+        let g = Geometry {
+            h: 2,
+            w: 2,
+            oh: 1,
+            ow: 1,
+            kh: 2,
+            kw: 2,
+            sy: 1,
+            sx: 1,
+            dy: 1,
+            dx: 1,
+            pad_top: 0,
+            pad_left: 0,
+        };
+        check(&conv(g, 288, 195, 7), 8);
+    }
+}

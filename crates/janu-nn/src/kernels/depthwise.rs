@@ -1,0 +1,211 @@
+//! Depthwise convolutions (`DEPTHWISE_CONV_2D`, one output channel per input
+//! channel): each output pixel sums its window's taps channel by channel.
+//!
+//! Channels are innermost (NHWC), so the sums run over 16 or 8 channels at a
+//! time in registers across all taps, then take the bias, the activation and
+//! one store. Padding is never materialised: taps outside the input are
+//! skipped.
+
+use std::ops::Range;
+
+use multiversion::multiversion;
+
+use super::{Activation, Geometry};
+
+/// A depthwise convolution's fixed parameters (channel multiplier 1).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Depthwise {
+    /// The window on the input.
+    pub geometry: Geometry,
+    /// Channels (input and output).
+    pub channels: usize,
+    /// Weights `[kh][kw][channels]`.
+    pub weights: Vec<f32>,
+    /// Bias `[channels]`.
+    pub bias: Vec<f32>,
+    /// Fused activation (a clamp).
+    pub activation: Activation,
+}
+
+impl Depthwise {
+    /// Multiply-adds per output row, for splitting work.
+    #[allow(dead_code)] // used by the threaded split, next
+    pub fn macs_per_row(&self) -> usize {
+        let g = &self.geometry;
+        g.ow * self.channels * g.kh * g.kw
+    }
+
+    /// Compute output rows `rows` into `out` (those rows only, NHWC).
+    pub fn run(&self, input: &[f32], out: &mut [f32], rows: Range<usize>) {
+        let (lo, hi) = self
+            .activation
+            .bounds()
+            .unwrap_or((f32::NEG_INFINITY, f32::INFINITY));
+        depthwise_rows(self, input, out, rows.start, lo, hi);
+        if self.activation.bounds().is_none() {
+            out.iter_mut().for_each(|v| *v = self.activation.apply(*v));
+        }
+    }
+}
+
+/// Sum the taps of `L` channels starting at `c0` for one output pixel.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)] // the pieces of one pixel's window
+fn pixel_chunk<const L: usize>(
+    d: &Depthwise,
+    input: &[f32],
+    taps_y: &[(usize, usize)],
+    ox: usize,
+    c0: usize,
+    lo: f32,
+    hi: f32,
+    dst: &mut [f32],
+) {
+    let g = &d.geometry;
+    let c = d.channels;
+    let mut acc: [f32; L] = d.bias[c0..c0 + L].try_into().expect("bias chunk");
+    for &(ky, iy) in taps_y {
+        for kx in 0..g.kw {
+            let Some(ix) = g.in_col(ox, kx) else { continue };
+            let at = (iy * g.w + ix) * c + c0;
+            let src: &[f32; L] = input[at..at + L].try_into().expect("input chunk");
+            let wt = (ky * g.kw + kx) * c + c0;
+            let wt: &[f32; L] = d.weights[wt..wt + L].try_into().expect("weight chunk");
+            for j in 0..L {
+                acc[j] += src[j] * wt[j];
+            }
+        }
+    }
+    let dst: &mut [f32; L] = (&mut dst[c0..c0 + L]).try_into().expect("output chunk");
+    for j in 0..L {
+        dst[j] = acc[j].max(lo).min(hi);
+    }
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
+fn depthwise_rows(
+    d: &Depthwise,
+    input: &[f32],
+    out: &mut [f32],
+    first_row: usize,
+    lo: f32,
+    hi: f32,
+) {
+    let g = &d.geometry;
+    let c = d.channels;
+    let mut taps_y = [(0usize, 0usize); MAX_WINDOW];
+    for (r, out_row) in out.chunks_exact_mut(g.ow * c).enumerate() {
+        let oy = first_row + r;
+        let mut n = 0;
+        for ky in 0..g.kh {
+            if let Some(iy) = g.in_row(oy, ky) {
+                taps_y[n] = (ky, iy);
+                n += 1;
+            }
+        }
+        let taps_y = &taps_y[..n];
+        for (ox, dst) in out_row.chunks_exact_mut(c).enumerate() {
+            let mut c0 = 0;
+            while c0 + 16 <= c {
+                pixel_chunk::<16>(d, input, taps_y, ox, c0, lo, hi, dst);
+                c0 += 16;
+            }
+            while c0 + 8 <= c {
+                pixel_chunk::<8>(d, input, taps_y, ox, c0, lo, hi, dst);
+                c0 += 8;
+            }
+            while c0 < c {
+                pixel_chunk::<1>(d, input, taps_y, ox, c0, lo, hi, dst);
+                c0 += 1;
+            }
+        }
+    }
+}
+
+/// Largest window side the kernel handles (checked when planning).
+pub(crate) const MAX_WINDOW: usize = 16;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::test_util::{assert_close, random};
+
+    fn naive(d: &Depthwise, input: &[f32]) -> Vec<f32> {
+        let g = &d.geometry;
+        let c = d.channels;
+        let mut out = vec![0.0; g.oh * g.ow * c];
+        for oy in 0..g.oh {
+            for ox in 0..g.ow {
+                for ch in 0..c {
+                    let mut s = f64::from(d.bias[ch]);
+                    for ky in 0..g.kh {
+                        for kx in 0..g.kw {
+                            let iy = (oy * g.sy + ky * g.dy) as i64 - g.pad_top as i64;
+                            let ix = (ox * g.sx + kx * g.dx) as i64 - g.pad_left as i64;
+                            if iy < 0 || ix < 0 || iy >= g.h as i64 || ix >= g.w as i64 {
+                                continue;
+                            }
+                            let x = input[(iy as usize * g.w + ix as usize) * c + ch];
+                            let w = d.weights[(ky * g.kw + kx) * c + ch];
+                            s += f64::from(x) * f64::from(w);
+                        }
+                    }
+                    out[(oy * g.ow + ox) * c + ch] = d.activation.apply(s as f32);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn matches_naive_for_the_models_windows() {
+        // (side, kernel, step, padding before, channels): 3x3 and 5x5, steps 1
+        // and 2, SAME and folded explicit paddings, channel counts that use the
+        // 16-, 8- and 1-wide paths.
+        let cases = [
+            (12, 3, 1, 1, 24),
+            (13, 3, 2, 1, 64),
+            (16, 5, 2, 2, 144),
+            (9, 5, 1, 2, 88),
+            (8, 3, 2, 0, 3),
+            (7, 3, 1, 1, 27),
+        ];
+        for (i, &(side, k, s, pad, c)) in cases.iter().enumerate() {
+            let out_side = (side + 2 * pad - k) / s + 1;
+            let d = Depthwise {
+                geometry: Geometry {
+                    h: side,
+                    w: side,
+                    oh: out_side,
+                    ow: out_side,
+                    kh: k,
+                    kw: k,
+                    sy: s,
+                    sx: s,
+                    dy: 1,
+                    dx: 1,
+                    pad_top: pad,
+                    pad_left: pad,
+                },
+                channels: c,
+                weights: random(k * k * c, i as u64),
+                bias: random(c, 50 + i as u64),
+                activation: if i % 2 == 0 {
+                    Activation::Relu6
+                } else {
+                    Activation::None
+                },
+            };
+            let input = random(side * side * c, 100 + i as u64);
+            let expected = naive(&d, &input);
+            let mut out = vec![f32::NAN; expected.len()];
+            d.run(&input, &mut out, 0..out_side);
+            assert_close(&out, &expected, 1e-4);
+            let split = out_side / 3;
+            let (_, b) = out.split_at_mut(split * out_side * c);
+            b.fill(f32::NAN);
+            d.run(&input, b, split..out_side);
+            assert_close(&out, &expected, 1e-4);
+        }
+    }
+}

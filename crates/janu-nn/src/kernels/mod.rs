@@ -1,0 +1,181 @@
+//! The compute kernels: plain functions of explicit inputs and outputs, NHWC
+//! layout, one batch.
+//!
+//! Loops run over channels innermost so the compiler vectorises them; the
+//! `multiversion` attribute builds each hot loop for AVX-512, AVX2+FMA and the
+//! baseline, chosen at run time. Products are written `acc + a * b` (no fused
+//! multiply-add), so every build computes the same bits.
+
+pub(crate) mod conv;
+pub(crate) mod depthwise;
+pub(crate) mod elementwise;
+pub(crate) mod gemm;
+pub(crate) mod pool;
+pub(crate) mod resize;
+pub(crate) mod shape;
+
+use multiversion::multiversion;
+
+pub use crate::tflite::Activation;
+
+/// Apply `act` to every value of `data` in place.
+pub(crate) fn apply_activation(data: &mut [f32], act: Activation) {
+    match act.bounds() {
+        Some((lo, hi)) if act != Activation::None => clamp(data, lo, hi),
+        Some(_) => {}
+        None => data.iter_mut().for_each(|v| *v = act.apply(*v)),
+    }
+}
+
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
+fn clamp(data: &mut [f32], lo: f32, hi: f32) {
+    for v in data {
+        *v = v.max(lo).min(hi);
+    }
+}
+
+/// Where a sliding window sits on its input: sizes, steps and the zero padding
+/// before the first row and column (the padding after follows from the sizes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Geometry {
+    /// Input height.
+    pub h: usize,
+    /// Input width.
+    pub w: usize,
+    /// Output height.
+    pub oh: usize,
+    /// Output width.
+    pub ow: usize,
+    /// Window height.
+    pub kh: usize,
+    /// Window width.
+    pub kw: usize,
+    /// Vertical step.
+    pub sy: usize,
+    /// Horizontal step.
+    pub sx: usize,
+    /// Vertical tap spacing.
+    pub dy: usize,
+    /// Horizontal tap spacing.
+    pub dx: usize,
+    /// Zero rows before the input.
+    pub pad_top: usize,
+    /// Zero columns before the input.
+    pub pad_left: usize,
+}
+
+impl Geometry {
+    /// The input row of tap `ky` for output row `oy`, when inside the input.
+    #[inline(always)]
+    pub fn in_row(&self, oy: usize, ky: usize) -> Option<usize> {
+        (oy * self.sy + ky * self.dy)
+            .checked_sub(self.pad_top)
+            .filter(|&r| r < self.h)
+    }
+
+    /// The input column of tap `kx` for output column `ox`, when inside.
+    #[inline(always)]
+    pub fn in_col(&self, ox: usize, kx: usize) -> Option<usize> {
+        (ox * self.sx + kx * self.dx)
+            .checked_sub(self.pad_left)
+            .filter(|&c| c < self.w)
+    }
+
+    /// Output columns `ox` whose every tap lies inside the input: a range
+    /// `lo..hi` (empty when there is none).
+    #[allow(dead_code)] // used by the threaded split, next
+    pub fn interior_cols(&self) -> (usize, usize) {
+        let span = (self.kw - 1) * self.dx;
+        // ox * sx >= pad_left and ox * sx + span - pad_left < w.
+        let lo = self.pad_left.div_ceil(self.sx);
+        let hi = if self.w + self.pad_left > span {
+            (self.w + self.pad_left - span - 1) / self.sx + 1
+        } else {
+            0
+        };
+        let hi = hi.min(self.ow);
+        (lo.min(hi), hi)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    /// Deterministic pseudo-random values in -1..1 (SplitMix64).
+    pub fn random(n: usize, seed: u64) -> Vec<f32> {
+        let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);
+        (0..n)
+            .map(|_| {
+                state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+                let mut z = state;
+                z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+                z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+                z ^= z >> 31;
+                ((z >> 40) as f32 / (1u64 << 24) as f32) * 2.0 - 1.0
+            })
+            .collect()
+    }
+
+    /// Each value within `rel` of the reference, relative to the larger of 1
+    /// and the reference's magnitude.
+    pub fn assert_close(actual: &[f32], expected: &[f32], rel: f32) {
+        assert_eq!(actual.len(), expected.len(), "lengths");
+        for (i, (a, e)) in actual.iter().zip(expected).enumerate() {
+            let tol = rel * e.abs().max(1.0);
+            assert!(
+                (a - e).abs() <= tol,
+                "value {i}: {a} against {e} (tolerance {tol})"
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interior_columns_avoid_the_padding() {
+        let g = Geometry {
+            h: 8,
+            w: 8,
+            oh: 8,
+            ow: 8,
+            kh: 3,
+            kw: 3,
+            sy: 1,
+            sx: 1,
+            dy: 1,
+            dx: 1,
+            pad_top: 1,
+            pad_left: 1,
+        };
+        assert_eq!(g.interior_cols(), (1, 7));
+        for ox in 0..g.ow {
+            let inside = (0..3).all(|kx| g.in_col(ox, kx).is_some());
+            let (lo, hi) = g.interior_cols();
+            assert_eq!(inside, (lo..hi).contains(&ox), "column {ox}");
+        }
+        let g2 = Geometry {
+            w: 68,
+            ow: 32,
+            kw: 5,
+            sx: 2,
+            pad_left: 0,
+            ..g
+        };
+        assert_eq!(g2.interior_cols(), (0, 32));
+        let g3 = Geometry {
+            w: 64,
+            ow: 32,
+            kw: 5,
+            sx: 2,
+            pad_left: 1,
+            ..g
+        };
+        for ox in 0..g3.ow {
+            let inside = (0..5).all(|kx| g3.in_col(ox, kx).is_some());
+            let (lo, hi) = g3.interior_cols();
+            assert_eq!(inside, (lo..hi).contains(&ox), "column {ox}");
+        }
+    }
+}

@@ -1,0 +1,97 @@
+//! The janu-nn backend against tract on real inputs: every output of the
+//! detector and of the three landmark models, on crops of shared photos.
+
+use image::imageops::FilterType;
+use janu_vision::backend::{InferenceBackend, NnBackend, TractBackend};
+use janu_vision::{DETECTOR_INPUT, LANDMARK_INPUT, ModelKind, ModelSize, ModelStore};
+
+/// Photos compared (spread over the folders).
+const PHOTOS: usize = 6;
+
+fn photos() -> Vec<image::RgbImage> {
+    let root = janu_testkit::shared_data("photos").expect("checked by the caller");
+    let mut files = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    for d in dirs {
+        let mut f: Vec<_> = std::fs::read_dir(&d)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "jpg" || e == "jpeg"))
+            .collect();
+        f.sort();
+        files.extend(f);
+    }
+    let step = (files.len() / PHOTOS).max(1);
+    files
+        .into_iter()
+        .step_by(step)
+        .take(PHOTOS)
+        .map(|p| image::open(p).unwrap().to_rgb8())
+        .collect()
+}
+
+fn tensor(img: &image::RgbImage, side: usize, range: (f32, f32)) -> Vec<f32> {
+    let small = image::imageops::resize(img, side as u32, side as u32, FilterType::Triangle);
+    small
+        .pixels()
+        .flat_map(|p| p.0)
+        .map(|v| range.0 + (range.1 - range.0) * f32::from(v) / 255.0)
+        .collect()
+}
+
+fn compare(kind: ModelKind, side: usize, range: (f32, f32)) {
+    let store = ModelStore::from_env().unwrap();
+    let bytes = store.load(kind, &mut |_| {}).unwrap();
+    let shape = [1, side, side, 3];
+    let mut nn = NnBackend.load(&bytes, shape).unwrap();
+    let mut tract = TractBackend::new(1).load(&bytes, shape).unwrap();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let mut worst = vec![0.0f32; 0];
+    for img in photos() {
+        let input = tensor(&img, side, range);
+        nn.run(&input, &mut a).unwrap();
+        tract.run(&input, &mut b).unwrap();
+        assert_eq!(a.len(), b.len(), "{kind:?}: number of outputs");
+        worst.resize(a.len(), 0.0);
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            assert_eq!(x.len(), y.len(), "{kind:?} output {i}");
+            let scale = y.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+            let diff = x
+                .iter()
+                .zip(y)
+                .fold(0.0f32, |m, (p, q)| m.max((p - q).abs()));
+            worst[i] = worst[i].max(diff / scale);
+        }
+    }
+    println!("{kind:?}: largest difference per output, relative to its largest value: {worst:?}");
+    for (i, w) in worst.iter().enumerate() {
+        assert!(*w < MAX_RELATIVE_DIFF, "{kind:?} output {i}: {w}");
+    }
+}
+
+/// Largest difference allowed between the backends, as a fraction of the
+/// output's largest magnitude: float rounding in a different order.
+const MAX_RELATIVE_DIFF: f32 = 1e-4;
+
+#[test]
+fn detector_outputs_match_tract() {
+    if janu_testkit::shared_data("photos").is_none() {
+        return;
+    }
+    compare(ModelKind::Detector, DETECTOR_INPUT, (-1.0, 1.0));
+}
+
+#[test]
+fn landmark_outputs_match_tract() {
+    if janu_testkit::shared_data("photos").is_none() {
+        return;
+    }
+    for size in ModelSize::ALL {
+        compare(ModelKind::Landmark(size), LANDMARK_INPUT, (0.0, 1.0));
+    }
+}
