@@ -24,6 +24,7 @@ pub mod breath;
 pub mod compare;
 pub mod findings;
 pub mod level;
+pub mod live;
 pub mod metrics;
 pub mod phases;
 pub mod pose_name;

@@ -571,7 +571,7 @@ const MIN_BREATH_POINTS: usize = 3;
 
 /// Mean height of the visible head and shoulder points (averaging many points
 /// keeps the breath's few millimetres above the landmark jitter).
-fn upper_body_height(b: &Body) -> Option<f32> {
+pub(crate) fn upper_body_height(b: &Body) -> Option<f32> {
     let v: Vec<f32> = BREATH_POINTS
         .iter()
         .filter_map(|l| b.point(*l))
