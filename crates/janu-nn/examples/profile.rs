@@ -29,9 +29,29 @@ fn main() {
     let mut per_op: BTreeMap<String, (Duration, usize)> = BTreeMap::new();
     for _ in 0..runs {
         for step in model.profile(&input, &mut outputs).expect("runs") {
-            let e = per_op.entry(step.op).or_default();
+            let kind = step.op.split(' ').next().unwrap_or_default().to_owned();
+            let e = per_op.entry(kind).or_default();
             e.0 += step.time;
             e.1 += 1;
+        }
+    }
+    if std::env::var_os("STEPS").is_some() {
+        let steps = model.profile(&input, &mut outputs).expect("runs");
+        let mut sums = vec![Duration::ZERO; steps.len()];
+        for _ in 0..runs {
+            for (s, step) in sums
+                .iter_mut()
+                .zip(model.profile(&input, &mut outputs).expect("runs"))
+            {
+                *s += step.time;
+            }
+        }
+        for (step, t) in steps.iter().zip(sums) {
+            println!(
+                "{:>60} {:7.1} us",
+                step.op,
+                t.as_secs_f64() * 1e6 / runs as f64
+            );
         }
     }
     let total: Duration = per_op.values().map(|v| v.0).sum();

@@ -47,7 +47,8 @@ pub struct Model {
 /// Time spent in one step of a run (see [`Model::profile`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct StepTime {
-    /// The operator, with `PAD+` in front when a padding was folded into it.
+    /// The operator, with `PAD+` in front when a padding was folded into it,
+    /// then its window and output shape.
     pub op: String,
     /// Its output shape, as the values it writes.
     pub values: usize,

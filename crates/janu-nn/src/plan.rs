@@ -450,6 +450,7 @@ pub(crate) fn plan(def: &ModelDef) -> Result<Plan, NnError> {
         if let Kernel::Conv(c) = &kernel {
             scratch = scratch.max(c.scratch_len());
         }
+        let name = format!("{name} {}", describe(&kernel, out_t));
         let output = p.view(out);
         if inputs.iter().any(|v| v.buf == output.buf) {
             return Err(graph(format!(
@@ -549,14 +550,7 @@ fn lower(
             }
             let bias = bias(def, op, cout)?;
             let geometry = geometry((h, w), extra, (oh, ow), (*kh, *kw), &window)?;
-            Kernel::Conv(Conv {
-                geometry,
-                cin,
-                cout,
-                weights,
-                bias,
-                activation,
-            })
+            Kernel::Conv(Conv::new(geometry, cin, cout, &weights, &bias, activation))
         }
         OpKind::DepthwiseConv2d {
             window,
@@ -744,6 +738,16 @@ fn lower(
         OpKind::Reshape => Kernel::Copy,
     };
     Ok((kernel, vec![p.view(data)], name))
+}
+
+/// A short account of a kernel's shape for profiles.
+fn describe(kernel: &Kernel, out: &TensorDef) -> String {
+    let g = |g: &Geometry| format!("{}x{}/{}", g.kh, g.kw, g.sy);
+    match kernel {
+        Kernel::Conv(c) => format!("{} {}->{} {:?}", g(&c.geometry), c.cin, c.cout, out.shape),
+        Kernel::Depthwise(d) => format!("{} {:?}", g(&d.geometry), out.shape),
+        _ => format!("{:?}", out.shape),
+    }
 }
 
 /// The bias of a convolution: its third input, or zeros.

@@ -7,8 +7,12 @@
 
 use std::ops::Range;
 
-use super::gemm::{GEMM_BLOCK_ROWS, GemmShape, gemm_bias_act};
+use super::gemm::PackedGemm;
 use super::{Activation, Geometry};
+
+/// Output pixels whose taps are gathered at a time: their patch matrix stays
+/// in cache for the product.
+const PATCH_ROWS: usize = 48;
 
 /// A convolution's fixed parameters.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,15 +23,32 @@ pub(crate) struct Conv {
     pub cin: usize,
     /// Output channels.
     pub cout: usize,
-    /// Weights `[cout][kh][kw][cin]`.
-    pub weights: Vec<f32>,
-    /// Bias `[cout]` (zeros when the model has none).
-    pub bias: Vec<f32>,
+    /// Weights `[cout][kh][kw][cin]` and bias, packed.
+    pub gemm: PackedGemm,
     /// Fused activation.
     pub activation: Activation,
 }
 
 impl Conv {
+    /// A convolution with weights `[cout][kh][kw][cin]` and bias `[cout]`.
+    pub fn new(
+        geometry: Geometry,
+        cin: usize,
+        cout: usize,
+        weights: &[f32],
+        bias: &[f32],
+        activation: Activation,
+    ) -> Self {
+        let k = geometry.kh * geometry.kw * cin;
+        Self {
+            geometry,
+            cin,
+            cout,
+            gemm: PackedGemm::new(weights, bias, k, cout),
+            activation,
+        }
+    }
+
     /// True when the input itself is the product's left matrix.
     pub fn is_pointwise(&self) -> bool {
         let g = &self.geometry;
@@ -47,7 +68,7 @@ impl Conv {
             0
         } else {
             let g = &self.geometry;
-            GEMM_BLOCK_ROWS * g.kh * g.kw * self.cin
+            PATCH_ROWS * g.kh * g.kw * self.cin
         }
     }
 
@@ -65,42 +86,21 @@ impl Conv {
         let pixels = rows.len() * g.ow;
         debug_assert_eq!(out.len(), pixels * cout);
         if self.is_pointwise() {
-            let first = rows.start * g.w;
-            for (b, block) in out.chunks_mut(GEMM_BLOCK_ROWS * cout).enumerate() {
-                let m = block.len() / cout;
-                let start = (first + b * GEMM_BLOCK_ROWS) * cin;
-                gemm_bias_act(
-                    GemmShape { m, k: cin, n: cout },
-                    &input[start..start + m * cin],
-                    cin,
-                    &self.weights,
-                    &self.bias,
-                    self.activation,
-                    block,
-                    cout,
-                );
-            }
+            let start = rows.start * g.w * cin;
+            let a = &input[start..start + pixels * cin];
+            self.gemm.run(pixels, a, cin, self.activation, out, cout);
             return;
         }
         let k = g.kh * g.kw * cin;
         let first = rows.start * g.ow;
-        for (b, block) in out.chunks_mut(GEMM_BLOCK_ROWS * cout).enumerate() {
+        for (b, block) in out.chunks_mut(PATCH_ROWS * cout).enumerate() {
             let m = block.len() / cout;
             let patches = &mut scratch[..m * k];
             for (i, patch) in patches.chunks_exact_mut(k).enumerate() {
-                let p = first + b * GEMM_BLOCK_ROWS + i;
+                let p = first + b * PATCH_ROWS + i;
                 gather(g, cin, input, p / g.ow, p % g.ow, patch);
             }
-            gemm_bias_act(
-                GemmShape { m, k, n: cout },
-                patches,
-                k,
-                &self.weights,
-                &self.bias,
-                self.activation,
-                block,
-                cout,
-            );
+            self.gemm.run(m, patches, k, self.activation, block, cout);
         }
     }
 }
@@ -130,13 +130,13 @@ pub(crate) mod tests {
     use crate::kernels::test_util::{assert_close, random};
 
     /// Direct convolution, one output value at a time, in f64.
-    pub(crate) fn naive(c: &Conv, input: &[f32]) -> Vec<f32> {
+    pub(crate) fn naive(c: &Conv, weights: &[f32], bias: &[f32], input: &[f32]) -> Vec<f32> {
         let g = &c.geometry;
         let mut out = vec![0.0; g.oh * g.ow * c.cout];
         for oy in 0..g.oh {
             for ox in 0..g.ow {
                 for o in 0..c.cout {
-                    let mut s = f64::from(c.bias[o]);
+                    let mut s = f64::from(bias[o]);
                     for ky in 0..g.kh {
                         for kx in 0..g.kw {
                             let iy = (oy * g.sy + ky * g.dy) as i64 - g.pad_top as i64;
@@ -146,7 +146,7 @@ pub(crate) mod tests {
                             }
                             for i in 0..c.cin {
                                 let x = input[((iy as usize * g.w) + ix as usize) * c.cin + i];
-                                let w = c.weights[((o * g.kh + ky) * g.kw + kx) * c.cin + i];
+                                let w = weights[((o * g.kh + ky) * g.kw + kx) * c.cin + i];
                                 s += f64::from(x) * f64::from(w);
                             }
                         }
@@ -158,21 +158,12 @@ pub(crate) mod tests {
         out
     }
 
-    fn conv(geometry: Geometry, cin: usize, cout: usize, seed: u64) -> Conv {
-        Conv {
-            geometry,
-            cin,
-            cout,
-            weights: random(cout * geometry.kh * geometry.kw * cin, seed),
-            bias: random(cout, seed + 1),
-            activation: Activation::Relu6,
-        }
-    }
-
-    fn check(c: &Conv, seed: u64) {
-        let g = &c.geometry;
-        let input = random(g.h * g.w * c.cin, seed);
-        let expected = naive(c, &input);
+    fn check(g: Geometry, cin: usize, cout: usize, seed: u64) {
+        let weights = random(cout * g.kh * g.kw * cin, seed);
+        let bias = random(cout, seed + 1);
+        let c = &Conv::new(g, cin, cout, &weights, &bias, Activation::Relu6);
+        let input = random(g.h * g.w * c.cin, seed + 2);
+        let expected = naive(c, &weights, &bias, &input);
         let mut scratch = vec![0.0; c.scratch_len()];
         // Whole output, then in two row ranges as two threads would.
         let mut out = vec![f32::NAN; expected.len()];
@@ -203,9 +194,7 @@ pub(crate) mod tests {
             pad_top: 0,
             pad_left: 0,
         };
-        let c = conv(g, 24, 40, 1);
-        assert!(c.is_pointwise());
-        check(&c, 2);
+        check(g, 24, 40, 1);
     }
 
     #[test]
@@ -225,7 +214,7 @@ pub(crate) mod tests {
             pad_top: 1,
             pad_left: 1,
         };
-        check(&conv(g, 3, 24, 3), 4);
+        check(g, 3, 24, 3);
         // Dilated, unpadded, and a window covering the whole input.
         let g = Geometry {
             h: 10,
@@ -241,7 +230,7 @@ pub(crate) mod tests {
             pad_top: 0,
             pad_left: 0,
         };
-        check(&conv(g, 5, 7, 5), 6);
+        check(g, 5, 7, 5);
         let g = Geometry {
             h: 2,
             w: 2,
@@ -256,6 +245,6 @@ pub(crate) mod tests {
             pad_top: 0,
             pad_left: 0,
         };
-        check(&conv(g, 288, 195, 7), 8);
+        check(g, 288, 195, 7);
     }
 }

@@ -1,111 +1,311 @@
 //! Matrix products with bias and activation: the heart of every convolution.
 //!
-//! `matrixmultiply` (pure Rust, runtime AVX/FMA/AVX-512 dispatch) does the
-//! product; this module feeds it blocks of rows small enough that each block's
-//! output stays in cache while the bias is added before and the activation
-//! applied after.
+//! The weights are constant, so they are packed once, when the model is
+//! planned, into column panels of 16 to 48 output channels: for each input
+//! channel, the panel's weights side by side, then zero columns up to the panel
+//! width. A run multiplies 4 or 6 rows of the input at a time against a panel,
+//! the sums staying in registers (4 x 48 or 6 x 32 values: 12 AVX-512
+//! registers) from the bias to the clamp and the one store. The input rows are
+//! read where they lie; nothing is packed per run.
+//!
+//! The loops are plain Rust over fixed-size arrays; `multiversion` compiles
+//! them for AVX-512 and AVX2 with FMA and picks one at run time. The products
+//! use `mul_add`, so both builds give the same bits.
 
-use super::{Activation, apply_activation};
+use multiversion::multiversion;
 
-/// Rows of the output computed per call of the product: the block's output
-/// (rows x output channels) stays in the L2 cache for the activation pass, and
-/// the weights' packing cost is spread over enough rows.
-pub(crate) const GEMM_BLOCK_ROWS: usize = 64;
+use super::Activation;
 
-/// A matrix product's shape: `m` rows of `k` inputs against `n` outputs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct GemmShape {
-    /// Rows (pixels).
-    pub m: usize,
-    /// Inner size (input values per row).
-    pub k: usize,
-    /// Output columns (output channels).
-    pub n: usize,
+/// Values of the input a block of rows should hold at most, so that the block
+/// stays in the L1/L2 caches while every panel of weights passes over it.
+const BLOCK_VALUES: usize = 16 * 1024;
+/// Rows per block are a multiple of this (both row tile heights divide it).
+const ROW_QUANTUM: usize = 12;
+
+/// One column panel of packed weights.
+#[derive(Debug, Clone, PartialEq)]
+struct Panel {
+    /// First output column.
+    col: usize,
+    /// Output columns it computes (the rest of its width is zero padding).
+    cols: usize,
+    /// Its width: 16, 24, 32 or 48.
+    width: usize,
+    /// Where its bias (`width` values) then its weights (`k * width`) start.
+    offset: usize,
 }
 
-/// `c[i][j] = act(bias[j] + sum_k a[i][k] * w[j][k])` for `m` rows: `a` rows are
-/// `lda` apart, `w` is `[n][k]` (TFLite's `[out][in]` weight layout), `c` rows
-/// are `ldc` apart.
-///
-/// # Panics
-/// When a slice is too short for the shape (a planning bug, never input data).
-#[allow(clippy::too_many_arguments)] // a BLAS-style signature: every size is needed
-pub(crate) fn gemm_bias_act(
-    shape: GemmShape,
-    a: &[f32],
-    lda: usize,
-    w: &[f32],
-    bias: &[f32],
-    act: Activation,
-    c: &mut [f32],
-    ldc: usize,
-) {
-    let GemmShape { m, k, n } = shape;
-    if m == 0 || n == 0 {
-        return;
+/// Weights and bias of a product, packed for [`PackedGemm::run`].
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PackedGemm {
+    /// Inner size (input values per row).
+    k: usize,
+    /// Output columns.
+    n: usize,
+    panels: Vec<Panel>,
+    data: Vec<f32>,
+}
+
+/// Panel widths covering `n` columns: 48 wide while that fits (or 32 wide
+/// when `n` is a multiple of 32 but not of 48), then the narrowest panels that
+/// cover the rest.
+fn panel_widths(n: usize) -> Vec<usize> {
+    let mut widths = Vec::new();
+    let main = if n % 48 != 0 && n % 32 == 0 { 32 } else { 48 };
+    let mut left = n;
+    while left >= main {
+        widths.push(main);
+        left -= main;
     }
-    assert!(lda >= k && ldc >= n, "gemm strides");
-    assert!(a.len() >= (m - 1) * lda + k, "gemm: a is too short");
-    assert!(w.len() >= n * k, "gemm: w is too short");
-    assert!(bias.len() >= n, "gemm: bias is too short");
-    assert!(c.len() >= (m - 1) * ldc + n, "gemm: c is too short");
-    for row in c.chunks_mut(ldc).take(m) {
-        row[..n].copy_from_slice(&bias[..n]);
+    match left {
+        0 => {}
+        1..=16 => widths.push(16),
+        17..=24 => widths.push(24),
+        25..=32 => widths.push(32),
+        33..=40 => widths.extend([24, 16]),
+        _ => widths.push(48),
     }
-    if k > 0 {
-        product_accumulate(shape, a, lda, w, c, ldc);
+    widths
+}
+
+impl PackedGemm {
+    /// Pack weights `w` (`[n][k]`, TFLite's `[out][in]` layout) and `bias`.
+    ///
+    /// # Panics
+    /// When `w` or `bias` is shorter than the shape says (a planning bug).
+    pub fn new(w: &[f32], bias: &[f32], k: usize, n: usize) -> Self {
+        assert!(
+            w.len() >= n * k && bias.len() >= n,
+            "weights of the wrong size"
+        );
+        let mut panels = Vec::new();
+        let mut data = Vec::new();
+        let mut col = 0;
+        for width in panel_widths(n) {
+            let cols = width.min(n - col);
+            let offset = data.len();
+            data.extend((0..width).map(|j| if j < cols { bias[col + j] } else { 0.0 }));
+            for p in 0..k {
+                data.extend((0..width).map(|j| if j < cols { w[(col + j) * k + p] } else { 0.0 }));
+            }
+            panels.push(Panel {
+                col,
+                cols,
+                width,
+                offset,
+            });
+            col += cols;
+        }
+        Self { k, n, panels, data }
     }
-    if act != Activation::None {
-        for row in c.chunks_mut(ldc).take(m) {
-            apply_activation(&mut row[..n], act);
+
+    /// Rows per block for this inner size.
+    fn block_rows(&self) -> usize {
+        let rows = (BLOCK_VALUES / self.k.max(1)).max(ROW_QUANTUM);
+        rows - rows % ROW_QUANTUM
+    }
+
+    /// `c[i][j] = act(bias[j] + sum_p a[i][p] * w[j][p])` for `m` rows: `a`
+    /// rows are `lda` apart, `c` rows `ldc` apart.
+    ///
+    /// # Panics
+    /// When a slice is too short for the shape (a planning bug).
+    pub fn run(&self, m: usize, a: &[f32], lda: usize, act: Activation, c: &mut [f32], ldc: usize) {
+        if m == 0 || self.n == 0 {
+            return;
+        }
+        let (k, n) = (self.k, self.n);
+        assert!(lda >= k && ldc >= n, "gemm strides");
+        assert!(a.len() >= (m - 1) * lda + k, "gemm: a is too short");
+        assert!(c.len() >= (m - 1) * ldc + n, "gemm: c is too short");
+        let (lo, hi) = act.bounds().unwrap_or((f32::NEG_INFINITY, f32::INFINITY));
+        let block = self.block_rows();
+        let mut start = 0;
+        while start < m {
+            let rows = block.min(m - start);
+            gemm_block(
+                self,
+                rows,
+                &a[start * lda..],
+                lda,
+                &mut c[start * ldc..],
+                ldc,
+                lo,
+                hi,
+            );
+            start += rows;
+        }
+        if act.bounds().is_none() {
+            for row in c.chunks_mut(ldc).take(m) {
+                row[..n].iter_mut().for_each(|v| *v = act.apply(*v));
+            }
         }
     }
 }
 
-/// `c += a · wᵀ` through `matrixmultiply`.
-#[allow(unsafe_code)]
-fn product_accumulate(
-    shape: GemmShape,
+/// The tile kernels: `MR` input rows against one panel of width `NR`.
+macro_rules! tile {
+    ($name:ident, $mr:literal, [$($x:ident),*]) => {
+        /// Sums of the rows `rows` (each `k` long) against the panel `b`
+        /// (`k * NR` values) from `bias`; the first `valid_rows` rows and
+        /// `cols` columns are clamped and stored at `out`, `ldc` apart.
+        #[inline(always)]
+        #[allow(clippy::too_many_arguments)] // one tile's whole context
+        fn $name<const NR: usize>(
+            rows: [&[f32]; $mr],
+            b: &[f32],
+            bias: &[f32; NR],
+            out: &mut [f32],
+            ldc: usize,
+            valid_rows: usize,
+            cols: usize,
+            (lo, hi): (f32, f32),
+        ) {
+            let mut acc = [*bias; $mr];
+            let [$($x),*] = rows;
+            let zipped = b.chunks_exact(NR)$(.zip($x))*;
+            tile!(@loop zipped, acc, NR, [$($x),*]);
+            for (r, sums) in acc.iter().enumerate().take(valid_rows) {
+                let dst = &mut out[r * ldc..r * ldc + cols];
+                for (d, s) in dst.iter_mut().zip(sums) {
+                    *d = s.max(lo).min(hi);
+                }
+            }
+        }
+    };
+    (@loop $it:ident, $acc:ident, $nr:ident, [$a:ident, $b:ident, $c:ident, $d:ident]) => {
+        for ((((w, $a), $b), $c), $d) in $it {
+            let w: &[f32; $nr] = w.try_into().expect("panel row");
+            let x = [*$a, *$b, *$c, *$d];
+            // The loop order that the compiler turns into register-held
+            // vector sums differs with the width (measured).
+            if $nr >= 32 {
+                for j in 0..$nr {
+                    for r in 0..4 {
+                        $acc[r][j] = x[r].mul_add(w[j], $acc[r][j]);
+                    }
+                }
+            } else {
+                for r in 0..4 {
+                    for j in 0..$nr {
+                        $acc[r][j] = x[r].mul_add(w[j], $acc[r][j]);
+                    }
+                }
+            }
+        }
+    };
+    (@loop $it:ident, $acc:ident, $nr:ident, [$a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident]) => {
+        for ((((((w, $a), $b), $c), $d), $e), $f) in $it {
+            let w: &[f32; $nr] = w.try_into().expect("panel row");
+            let x = [*$a, *$b, *$c, *$d, *$e, *$f];
+            // The loop order that the compiler turns into register-held
+            // vector sums differs with the width (measured).
+            if $nr >= 32 {
+                for j in 0..$nr {
+                    for r in 0..6 {
+                        $acc[r][j] = x[r].mul_add(w[j], $acc[r][j]);
+                    }
+                }
+            } else {
+                for r in 0..6 {
+                    for j in 0..$nr {
+                        $acc[r][j] = x[r].mul_add(w[j], $acc[r][j]);
+                    }
+                }
+            }
+        }
+    };
+}
+
+tile!(tile4, 4, [x0, x1, x2, x3]);
+tile!(tile6, 6, [x0, x1, x2, x3, x4, x5]);
+
+/// Rows `i..i + MR` of `a`, each `k` long; rows past `m` repeat the last row
+/// (their sums are computed but not stored).
+#[inline(always)]
+fn row_slices<const MR: usize>(
     a: &[f32],
     lda: usize,
-    w: &[f32],
+    k: usize,
+    i: usize,
+    m: usize,
+) -> [&[f32]; MR] {
+    std::array::from_fn(|r| {
+        let row = (i + r).min(m - 1);
+        &a[row * lda..row * lda + k]
+    })
+}
+
+/// One panel over one block of `m` rows, `MR` rows at a time. Each width has
+/// its own compiled function: one function holding all of them defeats the
+/// compiler's vectoriser.
+#[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
+#[allow(clippy::too_many_arguments)] // a BLAS-style signature
+fn panel_rows<const NR: usize, const MR: usize>(
+    g: &PackedGemm,
+    panel: &Panel,
+    m: usize,
+    a: &[f32],
+    lda: usize,
     c: &mut [f32],
     ldc: usize,
+    bounds: (f32, f32),
 ) {
-    let GemmShape { m, k, n } = shape;
-    // The checks matrixmultiply relies on, repeated here so that the unsafe
-    // call below stays within the slices whatever the caller did.
-    assert!(m > 0 && k > 0 && n > 0);
-    assert!(a.len() >= (m - 1) * lda + k);
-    assert!(w.len() >= n * k);
-    assert!(c.len() >= (m - 1) * ldc + n);
-    let (lda, ldc, k_stride) = (
-        isize::try_from(lda).expect("stride fits isize"),
-        isize::try_from(ldc).expect("stride fits isize"),
-        isize::try_from(k).expect("size fits isize"),
-    );
-    // SAFETY: `a` holds m rows of k values `lda` apart (element (i, p) at
-    // i*lda + p < a.len()); `w` read as the k x n matrix B with B[p][j] =
-    // w[j*k + p] < n*k <= w.len(); `c` holds m rows of n values `ldc` apart
-    // (checked above). `c` is a unique borrow, so it aliases neither input,
-    // and matrixmultiply writes only the m x n elements of C.
-    unsafe {
-        matrixmultiply::sgemm(
-            m,
-            k,
-            n,
-            1.0,
-            a.as_ptr(),
-            lda,
-            1,
-            w.as_ptr(),
-            1,
-            k_stride,
-            1.0,
-            c.as_mut_ptr(),
-            ldc,
-            1,
-        );
+    let k = g.k;
+    let bias: &[f32; NR] = g.data[panel.offset..panel.offset + NR]
+        .try_into()
+        .expect("panel bias");
+    let b = &g.data[panel.offset + NR..panel.offset + NR + k * NR];
+    let mut i = 0;
+    while i < m {
+        let valid = MR.min(m - i);
+        let out = &mut c[i * ldc + panel.col..];
+        if MR == 4 {
+            tile4::<NR>(
+                row_slices(a, lda, k, i, m),
+                b,
+                bias,
+                out,
+                ldc,
+                valid,
+                panel.cols,
+                bounds,
+            );
+        } else {
+            tile6::<NR>(
+                row_slices(a, lda, k, i, m),
+                b,
+                bias,
+                out,
+                ldc,
+                valid,
+                panel.cols,
+                bounds,
+            );
+        }
+        i += MR;
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // a BLAS-style signature
+fn gemm_block(
+    g: &PackedGemm,
+    m: usize,
+    a: &[f32],
+    lda: usize,
+    c: &mut [f32],
+    ldc: usize,
+    lo: f32,
+    hi: f32,
+) {
+    for panel in &g.panels {
+        let bounds = (lo, hi);
+        match panel.width {
+            16 => panel_rows::<16, 6>(g, panel, m, a, lda, c, ldc, bounds),
+            24 => panel_rows::<24, 6>(g, panel, m, a, lda, c, ldc, bounds),
+            32 => panel_rows::<32, 6>(g, panel, m, a, lda, c, ldc, bounds),
+            _ => panel_rows::<48, 4>(g, panel, m, a, lda, c, ldc, bounds),
+        }
     }
 }
 
@@ -114,8 +314,15 @@ mod tests {
     use super::*;
     use crate::kernels::test_util::{assert_close, random};
 
-    fn naive(shape: GemmShape, a: &[f32], w: &[f32], bias: &[f32], act: Activation) -> Vec<f32> {
-        let GemmShape { m, k, n } = shape;
+    fn naive(
+        m: usize,
+        k: usize,
+        n: usize,
+        a: &[f32],
+        w: &[f32],
+        bias: &[f32],
+        act: Activation,
+    ) -> Vec<f32> {
         let mut c = vec![0.0; m * n];
         for i in 0..m {
             for j in 0..n {
@@ -130,36 +337,49 @@ mod tests {
     }
 
     #[test]
+    fn panels_cover_every_column() {
+        for n in 1..=300 {
+            let w = panel_widths(n);
+            let total: usize = w.iter().sum();
+            assert!(total >= n && total < n + 16, "{n}: {w:?}");
+            assert!(w.iter().all(|x| [16, 24, 32, 48].contains(x)), "{n}: {w:?}");
+        }
+        assert_eq!(panel_widths(24), [24]);
+        assert_eq!(panel_widths(88), [48, 24, 16]);
+        assert_eq!(panel_widths(64), [32, 32]);
+    }
+
+    #[test]
     fn matches_the_naive_product() {
-        for (i, &(m, k, n)) in [
+        let shapes = [
             (1, 1, 1),
             (7, 3, 5),
             (64, 24, 144),
             (130, 144, 24),
             (1, 1152, 195),
-        ]
-        .iter()
-        .enumerate()
-        {
-            let shape = GemmShape { m, k, n };
+            (13, 88, 39),
+            (300, 16, 64),
+            (5, 40, 117),
+        ];
+        for (i, &(m, k, n)) in shapes.iter().enumerate() {
             let a = random(m * k, i as u64);
             let w = random(n * k, 100 + i as u64);
             let bias = random(n, 200 + i as u64);
-            for act in [Activation::None, Activation::Relu6] {
+            let g = PackedGemm::new(&w, &bias, k, n);
+            for act in [Activation::None, Activation::Relu6, Activation::Tanh] {
                 let mut c = vec![f32::NAN; m * n];
-                gemm_bias_act(shape, &a, k, &w, &bias, act, &mut c, n);
-                assert_close(&c, &naive(shape, &a, &w, &bias, act), 1e-4);
+                g.run(m, &a, k, act, &mut c, n);
+                assert_close(&c, &naive(m, k, n, &a, &w, &bias, act), 1e-4);
             }
         }
     }
 
     #[test]
     fn strided_rows_leave_the_gaps_alone() {
-        let shape = GemmShape { m: 3, k: 2, n: 2 };
         let a = [1.0, 2.0, 99.0, 3.0, 4.0, 99.0, 5.0, 6.0];
-        let w = [1.0, 0.0, 0.0, 1.0];
+        let g = PackedGemm::new(&[1.0, 0.0, 0.0, 1.0], &[0.5, 0.0], 2, 2);
         let mut c = vec![-7.0; 9];
-        gemm_bias_act(shape, &a, 3, &w, &[0.5, 0.0], Activation::None, &mut c, 3);
+        g.run(3, &a, 3, Activation::None, &mut c, 3);
         assert_eq!(c, [1.5, 2.0, -7.0, 3.5, 4.0, -7.0, 5.5, 6.0, -7.0]);
     }
 }
