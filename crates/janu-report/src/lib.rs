@@ -1,6 +1,8 @@
 //! Renderers of a [`SessionReport`]: JSON (the stable schema), a plain-text
-//! summary for the terminal, and CSV of the per-frame metrics. An `html` module
-//! (plots, key frames) is added by the HTML renderer's author next to these.
+//! summary for the terminal, CSV of the per-frame metrics, and a self-contained
+//! HTML page with plots and key frames ([`html`]). The pictures and breathing
+//! traces the HTML shows come with the report as [`media::ReportMedia`] (made by
+//! `janu-pipeline` from the source); without them the page shows the rest.
 //!
 //! ```
 //! use janu_body::file::parse_line;
@@ -13,7 +15,10 @@
 //! ```
 
 pub mod csv;
+pub mod html;
 pub mod json;
+pub mod media;
+pub mod moments;
 pub mod text;
 
 pub use janu_analysis::SessionReport;
@@ -27,6 +32,9 @@ pub enum Format {
     Text,
     /// One row of metrics per frame.
     Csv,
+    /// A self-contained HTML page (no key frames or breathing traces: use
+    /// [`html::document`] with [`media::ReportMedia`] for those).
+    Html,
 }
 
 /// Why a report could not be rendered.
@@ -35,16 +43,21 @@ pub enum ReportError {
     /// Serialising to JSON failed (never expected: the report is plain data).
     #[error("cannot write the report as JSON: {0}")]
     Json(#[from] serde_json::Error),
+    /// Drawing a chart failed (never expected: charts are drawn into a string).
+    #[error("cannot draw a chart of the report: {0}")]
+    Chart(String),
 }
 
 /// Render a report in a format.
 ///
 /// # Errors
-/// [`ReportError::Json`] if JSON serialisation fails.
+/// [`ReportError::Json`] if JSON serialisation fails, [`ReportError::Chart`] if
+/// an HTML chart cannot be drawn.
 pub fn render(report: &SessionReport, format: Format) -> Result<String, ReportError> {
     Ok(match format {
         Format::Json => json::render(report)?,
         Format::Text => text::render(report),
         Format::Csv => csv::render(report),
+        Format::Html => html::document(report, &media::ReportMedia::none(), "Janu report")?,
     })
 }
