@@ -11,7 +11,7 @@
 
 use crate::NnError;
 use crate::kernels::conv::Conv;
-use crate::kernels::depthwise::{Depthwise, MAX_WINDOW};
+use crate::kernels::depthwise::{Depthwise, MAX_TAPS};
 use crate::kernels::pool::{Pool, PoolKind};
 use crate::kernels::resize::Resize;
 use crate::kernels::{Activation, Geometry};
@@ -572,7 +572,7 @@ fn lower(
                     wt.shape
                 )));
             };
-            if *wc != c || *kh > MAX_WINDOW || *kw > MAX_WINDOW {
+            if *wc != c || kh * kw > MAX_TAPS {
                 return Err(unsupported(format!(
                     "DEPTHWISE_CONV_2D weights {:?} on {c} channels",
                     wt.shape

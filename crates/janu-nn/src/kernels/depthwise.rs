@@ -1,10 +1,12 @@
 //! Depthwise convolutions (`DEPTHWISE_CONV_2D`, one output channel per input
 //! channel): each output pixel sums its window's taps channel by channel.
 //!
-//! Channels are innermost (NHWC), so the sums run over 16 or 8 channels at a
-//! time in registers across all taps, then take the bias, the activation and
-//! one store. Padding is never materialised: taps outside the input are
-//! skipped.
+//! Channels are innermost (NHWC). Each output row starts as the bias; each tap
+//! then adds its input row times its weights over all the row's pixels and
+//! channels at once (16 channels a step), so the per-tap bookkeeping is paid
+//! once per row, not once per pixel; the clamp closes the row while it is
+//! still in the L1 cache. Padding is never materialised: the columns and rows
+//! of a tap that fall outside the input are skipped.
 
 use std::ops::Range;
 
@@ -48,40 +50,41 @@ impl Depthwise {
     }
 }
 
-/// Sum the taps of `L` channels starting at `c0` for one output pixel.
+/// Largest window (taps) the kernel handles; checked when planning.
+pub(crate) const MAX_TAPS: usize = 64;
+
+/// One output pixel's channels `c0..c0 + L`: the sums over the taps stay in
+/// registers, then take the clamp and one store. `taps` holds each tap's
+/// input and weight offsets.
 #[inline(always)]
-#[allow(clippy::too_many_arguments)] // the pieces of one pixel's window
-fn pixel_chunk<const L: usize>(
+#[allow(clippy::too_many_arguments)] // one block's whole context
+fn block<const L: usize>(
     d: &Depthwise,
     input: &[f32],
-    taps_y: &[(usize, usize)],
-    ox: usize,
+    taps: &[(usize, usize)],
     c0: usize,
     lo: f32,
     hi: f32,
-    dst: &mut [f32],
+    o: &mut [f32],
 ) {
-    let g = &d.geometry;
-    let c = d.channels;
-    let mut acc: [f32; L] = d.bias[c0..c0 + L].try_into().expect("bias chunk");
-    for &(ky, iy) in taps_y {
-        for kx in 0..g.kw {
-            let Some(ix) = g.in_col(ox, kx) else { continue };
-            let at = (iy * g.w + ix) * c + c0;
-            let src: &[f32; L] = input[at..at + L].try_into().expect("input chunk");
-            let wt = (ky * g.kw + kx) * c + c0;
-            let wt: &[f32; L] = d.weights[wt..wt + L].try_into().expect("weight chunk");
-            for j in 0..L {
-                acc[j] += src[j] * wt[j];
-            }
+    let mut acc: [f32; L] = d.bias[c0..c0 + L].try_into().expect("bias block");
+    for &(at, tap) in taps {
+        let i: &[f32; L] = input[at + c0..at + c0 + L].try_into().expect("input block");
+        let w: &[f32; L] = d.weights[tap + c0..tap + c0 + L]
+            .try_into()
+            .expect("weight block");
+        for j in 0..L {
+            acc[j] = i[j].mul_add(w[j], acc[j]);
         }
     }
-    let dst: &mut [f32; L] = (&mut dst[c0..c0 + L]).try_into().expect("output chunk");
+    let o: &mut [f32; L] = (&mut o[c0..c0 + L]).try_into().expect("output block");
     for j in 0..L {
-        dst[j] = acc[j].max(lo).min(hi);
+        o[j] = acc[j].max(lo).min(hi);
     }
 }
 
+/// Output pixels one at a time: the taps inside the input are listed once,
+/// then the channels go by in blocks of 64, 16, 8 and 1.
 #[multiversion(targets("x86_64+avx512f+avx512vl+avx2+fma", "x86_64+avx2+fma"))]
 fn depthwise_rows(
     d: &Depthwise,
@@ -93,37 +96,40 @@ fn depthwise_rows(
 ) {
     let g = &d.geometry;
     let c = d.channels;
-    let mut taps_y = [(0usize, 0usize); MAX_WINDOW];
+    let mut taps = [(0usize, 0usize); MAX_TAPS];
     for (r, out_row) in out.chunks_exact_mut(g.ow * c).enumerate() {
         let oy = first_row + r;
-        let mut n = 0;
-        for ky in 0..g.kh {
-            if let Some(iy) = g.in_row(oy, ky) {
-                taps_y[n] = (ky, iy);
-                n += 1;
+        for (ox, o) in out_row.chunks_exact_mut(c).enumerate() {
+            let mut n = 0;
+            for ky in 0..g.kh {
+                let Some(iy) = g.in_row(oy, ky) else { continue };
+                for kx in 0..g.kw {
+                    let Some(ix) = g.in_col(ox, kx) else { continue };
+                    taps[n] = ((iy * g.w + ix) * c, (ky * g.kw + kx) * c);
+                    n += 1;
+                }
             }
-        }
-        let taps_y = &taps_y[..n];
-        for (ox, dst) in out_row.chunks_exact_mut(c).enumerate() {
+            let taps = &taps[..n];
             let mut c0 = 0;
+            while c0 + 64 <= c {
+                block::<64>(d, input, taps, c0, lo, hi, o);
+                c0 += 64;
+            }
             while c0 + 16 <= c {
-                pixel_chunk::<16>(d, input, taps_y, ox, c0, lo, hi, dst);
+                block::<16>(d, input, taps, c0, lo, hi, o);
                 c0 += 16;
             }
             while c0 + 8 <= c {
-                pixel_chunk::<8>(d, input, taps_y, ox, c0, lo, hi, dst);
+                block::<8>(d, input, taps, c0, lo, hi, o);
                 c0 += 8;
             }
             while c0 < c {
-                pixel_chunk::<1>(d, input, taps_y, ox, c0, lo, hi, dst);
+                block::<1>(d, input, taps, c0, lo, hi, o);
                 c0 += 1;
             }
         }
     }
 }
-
-/// Largest window side the kernel handles (checked when planning).
-pub(crate) const MAX_WINDOW: usize = 16;
 
 #[cfg(test)]
 mod tests {
