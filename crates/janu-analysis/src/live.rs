@@ -180,9 +180,15 @@ pub struct Cue {
 }
 
 /// Every cue id the coach can give, in the order of a practice.
-pub const CUE_IDS: [&str; 15] = [
+pub const CUE_IDS: [&str; 21] = [
     "step-into-view",
     "camera-front-diagonal",
+    "from-staff",
+    "from-bound-angle",
+    "bend-one-knee",
+    "from-wide-legs",
+    "from-twist",
+    "face-the-leg",
     "lengthen-inhale",
     "fold-exhale",
     "hold-breathe",
@@ -829,6 +835,9 @@ impl LiveCoach {
     }
 
     fn on_label(&mut self, name: PoseName, side: Option<Side>, t: f64) {
+        if let Some((id, text)) = neighbour_cue(name) {
+            self.raise(id, text.into(), CuePriority::Low, t);
+        }
         let same = self
             .attempt
             .as_ref()
@@ -959,6 +968,38 @@ impl LiveCoach {
         self.last_cue_t = Some(t);
         Some(cue)
     }
+}
+
+/// What to say when a neighbour pose is recognised: how to come from it into
+/// Janusirsasana.
+fn neighbour_cue(name: PoseName) -> Option<(&'static str, &'static str)> {
+    Some(match name {
+        PoseName::Dandasana => (
+            "from-staff",
+            "Staff pose. When you are ready, bend one knee and rest its sole against the inner thigh of the straight leg.",
+        ),
+        PoseName::BaddhaKonasana => (
+            "from-bound-angle",
+            "Bound angle warms the hips. Then stretch one leg out and keep the other foot at its inner thigh.",
+        ),
+        PoseName::Paschimottanasana => (
+            "bend-one-knee",
+            "Both legs are straight: that is the seated forward bend. For head-to-knee, bend one knee out to the side.",
+        ),
+        PoseName::UpavisthaKonasana => (
+            "from-wide-legs",
+            "Legs wide apart. Bring one leg in and rest its sole against the inner thigh of the other.",
+        ),
+        PoseName::ArdhaMatsyendrasana => (
+            "from-twist",
+            "That is a seated twist. Come back to face forward, one leg straight, for Janusirsasana.",
+        ),
+        PoseName::ParivrttaJanusirsasana => (
+            "face-the-leg",
+            "That is the revolved variation. For Janusirsasana, turn your chest to face the straight leg.",
+        ),
+        PoseName::Janusirsasana | PoseName::Other | PoseName::Nobody => return None,
+    })
 }
 
 fn raise(pending: &mut Vec<(Cue, f64)>, id: &str, text: String, priority: CuePriority, t: f64) {

@@ -352,6 +352,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, Serve
     responses((status = 200, description = "The OpenAPI 3.1 document of this API", body = Object)))]
 pub async fn openapi() -> Response {
     let mut doc = ApiDoc::openapi();
+    doc.merge(crate::live::LiveApiDoc::openapi());
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     match doc.to_pretty_json() {
         Ok(text) => ([(header::CONTENT_TYPE, "application/json")], text).into_response(),
