@@ -122,17 +122,68 @@ fn csv_has_one_row_per_frame() {
 }
 
 #[test]
-fn html_is_not_available_yet() {
+fn html_of_a_photo_landmark_file_is_one_self_contained_page() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("p.jsonl"), photo_line("BK_11.jpeg") + "\n").unwrap();
     let out = janu(dir.path(), &["analyze", "p.jsonl", "-o", "r.html"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("not available yet"),
-        "{}",
-        stderr(&out)
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert!(html.starts_with("<!doctype html>"));
+    assert!(html.contains("<title>Janu report: p.jsonl</title>"));
+    assert!(html.contains("Baddha Konasana"));
+    // The skeleton, drawn on a plain canvas (a landmark file has no picture).
+    assert_eq!(html.matches("data-testid=\"key-frame\"").count(), 1);
+    assert!(html.contains("data:image/jpeg;base64,"));
+    assert!(html.contains("skeleton only"));
+    assert!(!html.contains("<script"));
+    // --format html to standard output gives the same page.
+    let stdout_page = janu(dir.path(), &["analyze", "p.jsonl", "--format", "html"]);
+    assert!(stdout_page.status.success());
+    assert_eq!(stdout(&stdout_page), html);
+}
+
+#[test]
+fn html_of_a_session_has_the_charts_and_is_stable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, _) = short_session(dir.path());
+    let out = janu(dir.path(), &["analyze", &path, "-o", "a.html"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let again = janu(
+        dir.path(),
+        &["analyze", &path, "--format", "html", "-o", "b.html"],
     );
+    assert!(again.status.success(), "{}", stderr(&again));
+    let a = std::fs::read_to_string(dir.path().join("a.html")).unwrap();
+    let b = std::fs::read_to_string(dir.path().join("b.html")).unwrap();
+    assert_eq!(a, b, "same input, same bytes");
+    for id in [
+        "chart-timeline",
+        "side-left",
+        "chart-fold-left",
+        "chart-breath-left",
+        "findings",
+        "camera",
+    ] {
+        assert!(a.contains(&format!("data-testid=\"{id}\"")), "{id}");
+    }
+    assert!(a.matches("<svg").count() >= 3);
+}
+
+#[test]
+fn a_bad_input_writes_no_html() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.mp4"), "not a video\n".repeat(40)).unwrap();
+    let out = janu(dir.path(), &["analyze", "notes.mp4", "-o", "r.html"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("notes.mp4"), "{}", stderr(&out));
     assert!(!dir.path().join("r.html").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".janu"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

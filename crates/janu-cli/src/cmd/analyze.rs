@@ -1,19 +1,17 @@
-//! `janu analyze`: form analysis of a photo, a video or a landmark file.
+//! `janu analyze`: form analysis of a photo, a video or a landmark file. A thin
+//! layer over `janu-pipeline`: flags in, progress bars, the rendered report out.
 
-use std::io::{BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use janu_analysis::{AnalysisOptions, analyze_with};
-use janu_body::{Frame, LandmarkFileError};
-use janu_media::{MediaKind, VideoOptions, open_video, probe, read_image};
+use indicatif::ProgressBar;
+use janu_pipeline::{Input, LazyEstimator, PipelineOptions, Progress, Stage};
 use janu_report::Format as ReportFormat;
-use janu_vision::{EstimatorOptions, ModelSize, PoseEstimator};
+use janu_vision::{EstimatorOptions, ModelSize};
 
-use crate::progress::{bar, install_reporter};
+use crate::progress::{bar, install_reporter, spinner};
 
-/// Frames decoded ahead of the pose estimator (as `janu landmarks`).
-const DECODE_AHEAD: usize = 4;
 /// Inference threads: one, the decoder has the other core (as `janu landmarks`).
 const THREADS: usize = 1;
 
@@ -24,7 +22,9 @@ const THREADS: usize = 1;
 /// INPUT is recognised by its content: a JPEG, PNG or WebP photo, an MP4/MOV
 /// video, or a landmark file (JSON Lines as written by `janu landmarks`, schema
 /// blazepose33 or coco17). Output: a text summary (default), the report as JSON
-/// (schema in docs/report-schema.md), or CSV with one row of metrics per frame.
+/// (schema in docs/report-schema.md), CSV with one row of metrics per frame, or
+/// a self-contained HTML page with charts and key frames (open it in any
+/// browser; it fetches nothing).
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The photo, video or landmark file to analyse.
@@ -55,7 +55,7 @@ enum Format {
     Text,
     /// The full report as JSON.
     Json,
-    /// A self-contained HTML page with plots.
+    /// A self-contained HTML page with charts and key frames.
     Html,
     /// Per-frame metrics.
     Csv,
@@ -82,33 +82,94 @@ fn format_of(args: &Args) -> Format {
     })
 }
 
+/// Progress bars for the pipeline's stages (hidden when stderr is no terminal).
+#[derive(Default)]
+struct Bars {
+    current: Option<(Stage, ProgressBar)>,
+}
+
+impl Bars {
+    fn show(&mut self, p: Progress) {
+        if self.current.as_ref().is_some_and(|(s, _)| *s == p.stage) {
+            if let Some((_, pb)) = &self.current {
+                if let Some(t) = p.total {
+                    pb.set_length(t);
+                }
+                pb.set_position(p.done);
+            }
+            return;
+        }
+        self.finish();
+        let pb = match (p.stage, p.total) {
+            (Stage::Landmarks | Stage::KeyFrames, Some(t)) if t > 1 => {
+                let pb = bar(
+                    t,
+                    if p.stage == Stage::Landmarks {
+                        "landmarks"
+                    } else {
+                        "key frames"
+                    },
+                );
+                pb.set_position(p.done);
+                pb
+            }
+            (stage, _) => spinner(stage.words()),
+        };
+        self.current = Some((p.stage, pb));
+    }
+
+    fn finish(&mut self) {
+        if let Some((_, pb)) = self.current.take() {
+            pb.finish_and_clear();
+        }
+    }
+}
+
 /// Run `janu analyze`.
 #[allow(clippy::needless_pass_by_value)] // main.rs hands every command its Args by value
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let format = match format_of(&args) {
-        Format::Text => ReportFormat::Text,
-        Format::Json => ReportFormat::Json,
-        Format::Csv => ReportFormat::Csv,
-        Format::Html => bail!("HTML reports are not available yet; use --format text, json or csv"),
-    };
+    let format = format_of(&args);
     if let Some(fps) = args.fps {
         if !(fps.is_finite() && fps > 0.0) {
             bail!("--fps {fps}: give a number of frames a second above 0");
         }
     }
-    let kind =
-        probe(&args.input).with_context(|| format!("cannot read {}", args.input.display()))?;
-    let frames = match kind {
-        MediaKind::LandmarkFile => landmark_file(&args.input)?,
-        MediaKind::Image => vec![photo(&args)?],
-        MediaKind::Video => video(&args)?,
-    };
-    let options = AnalysisOptions {
+    let options = PipelineOptions {
+        fps: args.fps,
         mirrored: args.mirrored,
+        // Only the HTML page shows key frames; the other formats skip the work.
+        no_key_frames: format != Format::Html,
     };
-    let report = analyze_with(&frames, &options)
-        .with_context(|| format!("cannot analyse {}", args.input.display()))?;
-    let text = janu_report::render(&report, format)?;
+    let input = Input::open(&args.input, &options)?;
+    let mut estimator = LazyEstimator::with_install_progress(
+        EstimatorOptions {
+            model: args.model,
+            threads: THREADS,
+            ..Default::default()
+        },
+        Box::new(install_reporter()),
+    );
+    let mut bars = Bars::default();
+    let analysis = input.run(&mut estimator, &mut |p| bars.show(p));
+    bars.finish();
+    let analysis = analysis?;
+    if analysis.input == janu_pipeline::InputKind::Photo
+        && analysis.frames.iter().all(|f| f.pose.is_none())
+    {
+        eprintln!("{}: no person found", args.input.display());
+    }
+    let text = match format {
+        Format::Text => janu_report::render(&analysis.report, ReportFormat::Text)?,
+        Format::Json => janu_report::render(&analysis.report, ReportFormat::Json)?,
+        Format::Csv => janu_report::render(&analysis.report, ReportFormat::Csv)?,
+        Format::Html => {
+            let title = args.input.file_name().map_or_else(
+                || args.input.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            janu_report::html::document(&analysis.report, &analysis.media, &title)?
+        }
+    };
     match &args.output {
         Some(path) => write_atomic(path, text.as_bytes()),
         None => std::io::stdout()
@@ -116,84 +177,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .write_all(text.as_bytes())
             .context("writing to stdout"),
     }
-}
-
-fn landmark_file(path: &Path) -> anyhow::Result<Vec<Frame>> {
-    let file =
-        std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
-    janu_body::file::read_jsonl(BufReader::new(file)).map_err(|e| match e {
-        LandmarkFileError::Invalid { line, message } => {
-            anyhow::anyhow!("{}: line {line}: {message}", path.display())
-        }
-        LandmarkFileError::Empty => {
-            anyhow::anyhow!("{}: the landmark file holds no frames", path.display())
-        }
-        LandmarkFileError::Io(io) => anyhow::anyhow!("cannot read {}: {io}", path.display()),
-    })
-}
-
-fn estimator(model: ModelSize) -> anyhow::Result<PoseEstimator> {
-    let options = EstimatorOptions {
-        model,
-        threads: THREADS,
-        ..Default::default()
-    };
-    Ok(PoseEstimator::with_progress(
-        options,
-        &mut install_reporter(),
-    )?)
-}
-
-fn photo(args: &Args) -> anyhow::Result<Frame> {
-    let image = read_image(&args.input)?;
-    let estimate = estimator(args.model)?
-        .estimate_image(&image)
-        .with_context(|| format!("estimating the pose in {}", args.input.display()))?;
-    if estimate.pose.is_none() {
-        eprintln!("{}: no person found", args.input.display());
-    }
-    Ok(Frame {
-        t: 0.0,
-        width: image.width(),
-        height: image.height(),
-        pose: estimate.pose,
-    })
-}
-
-fn video(args: &Args) -> anyhow::Result<Vec<Frame>> {
-    let options = VideoOptions {
-        target_fps: args.fps,
-        ..Default::default()
-    };
-    let source = open_video(&args.input, &options)?;
-    let info = source.info().clone();
-    let expected = match args.fps {
-        Some(fps) => (info.duration_s * fps.min(info.fps)).ceil() as u64,
-        None => info
-            .frame_count
-            .unwrap_or((info.duration_s * info.fps).ceil() as u64),
-    };
-    let mut estimator = estimator(args.model)?;
-    let pb = bar(expected.max(1), "analysing");
-    let mut frames = Vec::new();
-    for item in source.spawn(DECODE_AHEAD) {
-        let frame = item?;
-        let estimate = estimator
-            .track(&frame.image, frame.t)
-            .with_context(|| format!("estimating the pose in {}", args.input.display()))?;
-        frames.push(Frame {
-            t: frame.t,
-            width: info.width,
-            height: info.height,
-            pose: estimate.pose,
-        });
-        pb.inc(1);
-    }
-    pb.finish_and_clear();
-    if frames.is_empty() {
-        bail!("{}: the video holds no frames", args.input.display());
-    }
-    Ok(frames)
 }
 
 /// Write `bytes` to `path` through a temporary file in the same folder, renamed
