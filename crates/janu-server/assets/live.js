@@ -322,7 +322,7 @@
     } else {
       html += "<p>Not saved: " + esc(m.reason || "nothing to save") + "</p>";
     }
-    html += "<p class=\"small\">" + clock(m.duration_s) + " min, " + m.frames + " frames analysed" +
+    html += "<p class=\"small\">" + clock(m.duration_s) + " long, " + m.frames + " frames analysed" +
       (m.dropped ? ", " + m.dropped + " dropped" : "") + ".</p>";
     if (m.sides && m.sides.length) {
       html += "<table><thead><tr><th>Extended leg</th><th>Hold</th><th>Breaths</th></tr></thead><tbody>";

@@ -1,0 +1,104 @@
+// Live coaching in a real browser with a fake camera (a Y4M file made from a
+// real photo by crates/janu-server/tests/e2e_live.rs): the skeleton is drawn,
+// the pose and cues show and are spoken, Stop saves the session and the history
+// lists it. JANU_E2E_MODE=refused: the camera is refused and the page says so.
+import { check, newPage, run, shot } from "./lib/harness.mjs";
+
+const HANDLE = process.env.JANU_E2E_HANDLE || "e2e-live";
+const MODE = process.env.JANU_E2E_MODE || "live";
+// The first frames may wait for the pose model to load (or install).
+const MODEL_TIMEOUT_MS = 5 * 60 * 1000;
+// Person-visible seconds the server needs before it saves a session.
+const PRACTICE_MS = 7000;
+
+await run(async (context) => {
+  const page = await newPage(context);
+  // Record what the page asks the browser to say (headless Chromium has no voice).
+  await page.addInitScript(() => {
+    window.__spoken = [];
+    if (window.speechSynthesis) {
+      const speak = window.speechSynthesis.speak.bind(window.speechSynthesis);
+      window.speechSynthesis.speak = (u) => {
+        window.__spoken.push(u.text);
+        try { speak(u); } catch (e) { /* no voice here */ }
+      };
+    }
+  });
+
+  await page.goto("/live");
+  check((await page.locator("#signin-first").count()) === 1, "the live page asks for a handle first");
+  await page.fill('form.who input[name="handle"]', HANDLE);
+  await page.click('form.who button[type="submit"]');
+  await page.waitForSelector("#live");
+  check((await page.textContent('[data-testid="handle"]')) === HANDLE, "signed in on the live page");
+
+  if (MODE === "refused") {
+    await page.click("#start");
+    await page.waitForSelector('[data-testid="live-error"]:not([hidden])', { timeout: 30000 });
+    const msg = await page.textContent('[data-testid="live-error"]');
+    check(msg.includes("refused"), `a refused camera is explained: ${msg}`);
+    check(await page.isEnabled("#start"), "Start can be pressed again");
+    check(await page.isHidden("#stop"), "no Stop without a camera");
+    await shot(page, "refused");
+    return;
+  }
+
+  await page.click("#start");
+  await page.waitForFunction(() => window.janu && window.janu.stats.answered >= 10,
+    null, { timeout: MODEL_TIMEOUT_MS });
+  const started = Date.now();
+  // The skeleton: pixels drawn on the overlay canvas.
+  await page.waitForFunction(() => {
+    const c = document.getElementById("overlay");
+    if (!c.width) return false;
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n > 200;
+  }, null, { timeout: 30000 });
+  check(true, "the skeleton is drawn over the video");
+  await page.waitForFunction(() => {
+    const t = document.getElementById("pose").textContent;
+    return t && t !== "–" && t !== "…";
+  }, null, { timeout: 30000 });
+  const pose = await page.textContent('[data-testid="pose"]');
+  check(pose.length > 2, `the pose is named: ${pose}`);
+  await page.waitForFunction(() => document.getElementById("cue").dataset.id, null, { timeout: 30000 });
+  const cue = await page.textContent('[data-testid="cue"]');
+  check(cue.length > 10, `a cue is shown: ${cue}`);
+  const spoken = await page.evaluate(() => window.__spoken.slice());
+  check(spoken.length >= 1 && spoken[0].length > 10, `the cue is spoken: ${spoken[0]}`);
+  const status = await page.textContent('[data-testid="status"]');
+  check(status.startsWith("Live"), `the status says live: ${status}`);
+  await shot(page, "01-live");
+
+  // Mute: cues are no longer spoken, and the choice is remembered.
+  await page.check("#mute");
+  check(await page.evaluate(() => localStorage.getItem("janu-mute")) === "1", "mute is remembered");
+
+  // The mirrored toggle says what it does.
+  await page.check("#mirrored");
+  check((await page.textContent("#mirror-note")).includes("swaps left and right back"),
+    "the mirrored camera setting is explained");
+  await page.uncheck("#mirrored");
+
+  const left = PRACTICE_MS - (Date.now() - started);
+  if (left > 0) await page.waitForTimeout(left);
+  const stats = await page.evaluate(() => ({ ...window.janu.stats }));
+  check(stats.answered >= 20, `frames answered: ${JSON.stringify(stats)}`);
+  await page.click("#stop");
+  await page.waitForSelector('[data-testid="summary"]:not([hidden])', { timeout: 120000 });
+  const summary = await page.textContent('[data-testid="summary"]');
+  check(summary.includes("Saved to your history"), `the summary says saved: ${summary}`);
+  await shot(page, "02-summary");
+
+  const href = await page.getAttribute('[data-testid="session-link"]', "href");
+  check(/^\/sessions\/\d+$/.test(href), `the summary links the session: ${href}`);
+  await page.goto("/history");
+  const rows = await page.textContent('[data-testid="sessions"]');
+  check(rows.includes("live"), "the history lists the live session");
+  await shot(page, "03-history");
+  await page.goto(href);
+  check((await page.title()).length > 0, "the saved session opens");
+  await shot(page, "04-session");
+});
