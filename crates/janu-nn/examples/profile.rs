@@ -1,5 +1,7 @@
 //! Time a TFLite model with janu-nn, per operator kind:
-//! `cargo run --release -p janu-nn --example profile MODEL.tflite [RUNS]`.
+//! `cargo run --release -p janu-nn --example profile MODEL.tflite [RUNS]`
+//! (`THREADS=2` splits large operators over two threads, `STEPS=1` lists
+//! every step).
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -11,7 +13,10 @@ fn main() {
         .next()
         .map_or(50, |r| r.parse().expect("a number of runs"));
     let bytes = std::fs::read(&path).expect("readable model");
-    let mut model = janu_nn::Model::from_tflite(&bytes).expect("a model janu-nn can run");
+    let threads = std::env::var("THREADS").map_or(1, |t| t.parse().expect("a number of threads"));
+    let mut model = janu_nn::Model::from_tflite(&bytes)
+        .expect("a model janu-nn can run")
+        .with_threads(threads);
     let input: Vec<f32> = (0..model.input_shape().iter().product::<usize>())
         .map(|i| (i % 255) as f32 / 255.0)
         .collect();

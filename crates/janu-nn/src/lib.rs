@@ -29,6 +29,7 @@ mod kernels;
 mod plan;
 pub mod tflite;
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 pub use error::NnError;
@@ -40,8 +41,11 @@ use plan::Plan;
 pub struct Model {
     plan: Plan,
     buffers: Vec<Vec<f32>>,
-    scratch: Vec<f32>,
+    /// One scratch buffer per thread.
+    scratch: Vec<Vec<f32>>,
     output_shapes: Vec<Vec<usize>>,
+    /// The threads that share large operators, when more than one.
+    pool: Option<Arc<rayon::ThreadPool>>,
 }
 
 /// Time spent in one step of a run (see [`Model::profile`]).
@@ -81,11 +85,39 @@ impl Model {
             .collect();
         let output_shapes = plan.outputs.iter().map(|(_, s)| s.clone()).collect();
         Ok(Self {
-            scratch: vec![0.0; plan.scratch],
+            scratch: vec![vec![0.0; plan.scratch]],
             buffers,
             plan,
             output_shapes,
+            pool: None,
         })
+    }
+
+    /// Split each large convolution over `threads` threads (1, the default,
+    /// runs everything on the caller's thread). The threads are the model's
+    /// own and live as long as it. When the system refuses new threads the
+    /// model stays on one.
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.pool = None;
+        self.scratch.truncate(1);
+        if threads > 1 {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("janu-nn-{i}"))
+                .build();
+            if let Ok(pool) = pool {
+                let len = self.scratch[0].len();
+                self.scratch.resize_with(threads, || vec![0.0; len]);
+                self.pool = Some(Arc::new(pool));
+            }
+        }
+        self
+    }
+
+    /// Threads a run uses.
+    pub fn threads(&self) -> usize {
+        self.pool.as_ref().map_or(1, |p| p.current_num_threads())
     }
 
     /// The input's shape (NHWC).
@@ -100,7 +132,8 @@ impl Model {
 
     /// Values held by the arena of activation buffers (weights not counted).
     pub fn arena_len(&self) -> usize {
-        self.buffers.iter().map(Vec::len).sum::<usize>() + self.scratch.len()
+        self.buffers.iter().map(Vec::len).sum::<usize>()
+            + self.scratch.iter().map(Vec::len).sum::<usize>()
     }
 
     /// Run on `input` (NHWC, the input shape's number of values), writing each
@@ -137,7 +170,7 @@ impl Model {
         &mut self,
         input: &[f32],
         outputs: &mut Vec<Vec<f32>>,
-        mut timed: impl FnMut(&plan::Step, Duration),
+        mut timed: impl FnMut(&plan::Step, Duration) + Send,
     ) -> Result<(), NnError> {
         let (view, _) = &self.plan.input;
         if input.len() != view.len {
@@ -147,10 +180,18 @@ impl Model {
             });
         }
         self.buffers[view.buf][..view.len].copy_from_slice(input);
-        for step in &self.plan.steps {
-            let start = Instant::now();
-            execute(step, &mut self.buffers, &mut self.scratch);
-            timed(step, start.elapsed());
+        let threads = self.threads();
+        let (steps, buffers, scratch) = (&self.plan.steps, &mut self.buffers, &mut self.scratch);
+        let mut all = || {
+            for step in steps {
+                let start = Instant::now();
+                execute(step, buffers, scratch, threads);
+                timed(step, start.elapsed());
+            }
+        };
+        match &self.pool {
+            Some(pool) => pool.install(all),
+            None => all(),
         }
         outputs.resize_with(self.plan.outputs.len(), Vec::new);
         for (dst, (view, _)) in outputs.iter_mut().zip(&self.plan.outputs) {

@@ -117,9 +117,75 @@ impl InferenceSession for TractSession {
     }
 }
 
+/// Which inference backend runs the models.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum BackendKind {
+    /// janu-nn (the default): several times faster than tract on these models.
+    #[default]
+    Nn,
+    /// tract: the general-purpose runtime, kept as the cross-check.
+    Tract,
+}
+
+impl BackendKind {
+    /// Every backend, the default first.
+    pub const ALL: [Self; 2] = [Self::Nn, Self::Tract];
+
+    /// Its name, as `--backend` and `JANU_BACKEND` take it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Nn => "nn",
+            Self::Tract => "tract",
+        }
+    }
+
+    /// The backend, its sessions using `threads` threads.
+    pub fn create(self, threads: usize) -> Box<dyn InferenceBackend> {
+        match self {
+            Self::Nn => Box::new(NnBackend::new(threads)),
+            Self::Tract => Box::new(TractBackend::new(threads)),
+        }
+    }
+}
+
+impl std::fmt::Display for BackendKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl std::str::FromStr for BackendKind {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|b| b.name().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown backend `{s}`: use nn or tract"))
+    }
+}
+
 /// The default backend: janu-nn, a runtime made for exactly these graphs.
-#[derive(Debug, Clone, Default)]
-pub struct NnBackend;
+#[derive(Debug, Clone)]
+pub struct NnBackend {
+    threads: usize,
+}
+
+impl NnBackend {
+    /// A backend whose sessions split each large operator over `threads`
+    /// threads (1 runs on the caller's).
+    pub fn new(threads: usize) -> Self {
+        Self {
+            threads: threads.max(1),
+        }
+    }
+}
+
+impl Default for NnBackend {
+    fn default() -> Self {
+        Self::new(1)
+    }
+}
 
 impl InferenceBackend for NnBackend {
     fn name(&self) -> &'static str {
@@ -131,7 +197,9 @@ impl InferenceBackend for NnBackend {
         model: &[u8],
         input_shape: [usize; 4],
     ) -> Result<Box<dyn InferenceSession>, VisionError> {
-        let model = janu_nn::Model::from_tflite(model).map_err(inference)?;
+        let model = janu_nn::Model::from_tflite(model)
+            .map_err(inference)?
+            .with_threads(self.threads);
         if model.input_shape() != input_shape {
             return Err(VisionError::Inference(format!(
                 "the model takes input {:?}, not {input_shape:?}",

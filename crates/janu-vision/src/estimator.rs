@@ -11,7 +11,7 @@ use janu_body::filter::{LowPass, OneEuro, OneEuroParams};
 use janu_body::{Keypoint, LANDMARK_COUNT, Pose, Vec3};
 
 use crate::VisionError;
-use crate::backend::{InferenceBackend, InferenceSession, TractBackend};
+use crate::backend::{BackendKind, InferenceBackend, InferenceSession};
 use crate::geometry::{
     DETECTOR_COORDS, Detection, NUM_ANCHORS, NormRect, Padding, decode_detections,
     detector_anchors, remove_letterbox, roi_from_alignment, weighted_nms,
@@ -78,6 +78,8 @@ pub struct EstimatorOptions {
     pub smooth: bool,
     /// Threads for inference (1 keeps it on the caller's thread).
     pub threads: usize,
+    /// The inference backend (janu-nn by default; tract as the cross-check).
+    pub backend: BackendKind,
 }
 
 impl Default for EstimatorOptions {
@@ -88,6 +90,7 @@ impl Default for EstimatorOptions {
             min_presence: 0.5,
             smooth: true,
             threads: 1,
+            backend: BackendKind::Nn,
         }
     }
 }
@@ -237,7 +240,7 @@ impl std::fmt::Debug for PoseEstimator {
 
 impl PoseEstimator {
     /// An estimator with the models from the default cache (installed on first
-    /// use, silently) and the tract backend.
+    /// use, silently) and the backend of [`EstimatorOptions::backend`].
     ///
     /// # Errors
     /// Installation errors (see [`ModelStore::install`]) or
@@ -255,8 +258,8 @@ impl PoseEstimator {
         progress: &mut dyn FnMut(InstallStep),
     ) -> Result<Self, VisionError> {
         let store = ModelStore::from_env()?;
-        let backend = TractBackend::new(options.threads);
-        Self::with_backend(options, &store, &backend, progress)
+        let backend = options.backend.create(options.threads);
+        Self::with_backend(options, &store, backend.as_ref(), progress)
     }
 
     /// An estimator with models from `store` run by `backend`.

@@ -48,7 +48,7 @@ fn compare(kind: ModelKind, side: usize, range: (f32, f32)) {
     let store = ModelStore::from_env().unwrap();
     let bytes = store.load(kind, &mut |_| {}).unwrap();
     let shape = [1, side, side, 3];
-    let mut nn = NnBackend.load(&bytes, shape).unwrap();
+    let mut nn = NnBackend::new(1).load(&bytes, shape).unwrap();
     let mut tract = TractBackend::new(1).load(&bytes, shape).unwrap();
     let (mut a, mut b) = (Vec::new(), Vec::new());
     let mut worst = vec![0.0f32; 0];
@@ -93,5 +93,26 @@ fn landmark_outputs_match_tract() {
     }
     for size in ModelSize::ALL {
         compare(ModelKind::Landmark(size), LANDMARK_INPUT, (0.0, 1.0));
+    }
+}
+
+#[test]
+fn two_threads_give_the_same_bits() {
+    if janu_testkit::shared_data("photos").is_none() {
+        return;
+    }
+    let store = ModelStore::from_env().unwrap();
+    let bytes = store
+        .load(ModelKind::Landmark(ModelSize::Full), &mut |_| {})
+        .unwrap();
+    let shape = [1, LANDMARK_INPUT, LANDMARK_INPUT, 3];
+    let mut one = NnBackend::new(1).load(&bytes, shape).unwrap();
+    let mut two = NnBackend::new(2).load(&bytes, shape).unwrap();
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    for img in photos().iter().take(2) {
+        let input = tensor(img, LANDMARK_INPUT, (0.0, 1.0));
+        one.run(&input, &mut a).unwrap();
+        two.run(&input, &mut b).unwrap();
+        assert_eq!(a, b, "rows split over threads compute the same sums");
     }
 }

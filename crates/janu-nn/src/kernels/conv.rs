@@ -73,7 +73,6 @@ impl Conv {
     }
 
     /// Multiply-adds per output row, for splitting work.
-    #[allow(dead_code)] // used by the threaded split, next
     pub fn macs_per_row(&self) -> usize {
         let g = &self.geometry;
         g.ow * self.cout * g.kh * g.kw * self.cin

@@ -31,7 +31,6 @@ pub(crate) struct Depthwise {
 
 impl Depthwise {
     /// Multiply-adds per output row, for splitting work.
-    #[allow(dead_code)] // used by the threaded split, next
     pub fn macs_per_row(&self) -> usize {
         let g = &self.geometry;
         g.ow * self.channels * g.kh * g.kw

@@ -80,22 +80,6 @@ impl Geometry {
             .checked_sub(self.pad_left)
             .filter(|&c| c < self.w)
     }
-
-    /// Output columns `ox` whose every tap lies inside the input: a range
-    /// `lo..hi` (empty when there is none).
-    #[allow(dead_code)] // used by the threaded split, next
-    pub fn interior_cols(&self) -> (usize, usize) {
-        let span = (self.kw - 1) * self.dx;
-        // ox * sx >= pad_left and ox * sx + span - pad_left < w.
-        let lo = self.pad_left.div_ceil(self.sx);
-        let hi = if self.w + self.pad_left > span {
-            (self.w + self.pad_left - span - 1) / self.sx + 1
-        } else {
-            0
-        };
-        let hi = hi.min(self.ow);
-        (lo.min(hi), hi)
-    }
 }
 
 #[cfg(test)]
@@ -125,57 +109,6 @@ pub(crate) mod test_util {
                 (a - e).abs() <= tol,
                 "value {i}: {a} against {e} (tolerance {tol})"
             );
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn interior_columns_avoid_the_padding() {
-        let g = Geometry {
-            h: 8,
-            w: 8,
-            oh: 8,
-            ow: 8,
-            kh: 3,
-            kw: 3,
-            sy: 1,
-            sx: 1,
-            dy: 1,
-            dx: 1,
-            pad_top: 1,
-            pad_left: 1,
-        };
-        assert_eq!(g.interior_cols(), (1, 7));
-        for ox in 0..g.ow {
-            let inside = (0..3).all(|kx| g.in_col(ox, kx).is_some());
-            let (lo, hi) = g.interior_cols();
-            assert_eq!(inside, (lo..hi).contains(&ox), "column {ox}");
-        }
-        let g2 = Geometry {
-            w: 68,
-            ow: 32,
-            kw: 5,
-            sx: 2,
-            pad_left: 0,
-            ..g
-        };
-        assert_eq!(g2.interior_cols(), (0, 32));
-        let g3 = Geometry {
-            w: 64,
-            ow: 32,
-            kw: 5,
-            sx: 2,
-            pad_left: 1,
-            ..g
-        };
-        for ox in 0..g3.ow {
-            let inside = (0..5).all(|kx| g3.in_col(ox, kx).is_some());
-            let (lo, hi) = g3.interior_cols();
-            assert_eq!(inside, (lo..hi).contains(&ox), "column {ox}");
         }
     }
 }
