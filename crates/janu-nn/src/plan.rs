@@ -767,3 +767,207 @@ fn bias(def: &ModelDef, op: &OpDef, n: usize) -> Result<Vec<f32>, NnError> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::Model;
+    use crate::kernels::test_util::{assert_close, random};
+    use crate::tflite::{
+        Activation, ElementType, ModelDef, OpDef, OpKind, Padding, TensorDef, Window,
+    };
+
+    fn activation(name: &str, shape: &[usize]) -> TensorDef {
+        TensorDef {
+            name: name.into(),
+            shape: shape.to_vec(),
+            ty: ElementType::F32,
+            data: None,
+        }
+    }
+
+    fn floats(name: &str, shape: &[usize], values: &[f32]) -> TensorDef {
+        TensorDef {
+            name: name.into(),
+            shape: shape.to_vec(),
+            ty: ElementType::F32,
+            data: Some(values.iter().flat_map(|v| v.to_le_bytes()).collect()),
+        }
+    }
+
+    fn ints(name: &str, shape: &[usize], values: &[i32]) -> TensorDef {
+        TensorDef {
+            name: name.into(),
+            shape: shape.to_vec(),
+            ty: ElementType::I32,
+            data: Some(values.iter().flat_map(|v| v.to_le_bytes()).collect()),
+        }
+    }
+
+    fn op(kind: OpKind, inputs: &[usize], output: usize) -> OpDef {
+        OpDef {
+            kind,
+            inputs: inputs.iter().map(|&i| Some(i)).collect(),
+            outputs: vec![output],
+        }
+    }
+
+    const VALID: Window = Window {
+        padding: Padding::Valid,
+        stride: (1, 1),
+        dilation: (1, 1),
+    };
+
+    /// input [1,5,5,4] -> PAD 1 -> depthwise 3x3 VALID, ReLU6 -> 1x1 conv to 3
+    /// -> ADD itself -> RESHAPE [75]; the PAD folds, the reshape shares storage.
+    fn small_model(dw_w: &[f32], dw_b: &[f32], pw_w: &[f32], pw_b: &[f32]) -> ModelDef {
+        ModelDef {
+            tensors: vec![
+                activation("input", &[1, 5, 5, 4]),
+                ints("paddings", &[4, 2], &[0, 0, 1, 1, 1, 1, 0, 0]),
+                activation("padded", &[1, 7, 7, 4]),
+                floats("dw_w", &[1, 3, 3, 4], dw_w),
+                floats("dw_b", &[4], dw_b),
+                activation("dw", &[1, 5, 5, 4]),
+                floats("pw_w", &[3, 1, 1, 4], pw_w),
+                floats("pw_b", &[3], pw_b),
+                activation("pw", &[1, 5, 5, 3]),
+                activation("sum", &[1, 5, 5, 3]),
+                ints("shape", &[1], &[75]),
+                activation("flat", &[75]),
+            ],
+            ops: vec![
+                op(OpKind::Pad, &[0, 1], 2),
+                op(
+                    OpKind::DepthwiseConv2d {
+                        window: VALID,
+                        multiplier: 1,
+                        activation: Activation::Relu6,
+                    },
+                    &[2, 3, 4],
+                    5,
+                ),
+                op(
+                    OpKind::Conv2d {
+                        window: VALID,
+                        activation: Activation::None,
+                    },
+                    &[5, 6, 7],
+                    8,
+                ),
+                op(
+                    OpKind::Add {
+                        activation: Activation::None,
+                    },
+                    &[8, 8],
+                    9,
+                ),
+                op(OpKind::Reshape, &[9, 10], 11),
+            ],
+            inputs: vec![0],
+            outputs: vec![11],
+        }
+    }
+
+    #[test]
+    fn a_small_graph_matches_a_direct_computation() {
+        let (dw_w, dw_b) = (random(36, 1), random(4, 2));
+        let (pw_w, pw_b) = (random(12, 3), random(3, 4));
+        let def = small_model(&dw_w, &dw_b, &pw_w, &pw_b);
+        let mut model = Model::from_def(&def).unwrap();
+        assert_eq!(model.input_shape(), [1, 5, 5, 4]);
+        assert_eq!(model.output_shapes(), [vec![75]]);
+        let names: Vec<_> = model.plan.steps.iter().map(|s| s.name.clone()).collect();
+        assert!(names[0].starts_with("PAD+DEPTHWISE_CONV_2D"), "{names:?}");
+        assert_eq!(names.len(), 3, "PAD folded, RESHAPE free: {names:?}");
+
+        let input = random(100, 5);
+        let mut expected = vec![0.0f32; 75];
+        for y in 0..5 {
+            for x in 0..5 {
+                let mut dw = [0.0f32; 4];
+                for c in 0..4 {
+                    let mut s = dw_b[c];
+                    for ky in 0..3 {
+                        for kx in 0..3 {
+                            let (iy, ix) = (y + ky, x + kx);
+                            if (1..6).contains(&iy) && (1..6).contains(&ix) {
+                                s += input[((iy - 1) * 5 + ix - 1) * 4 + c]
+                                    * dw_w[(ky * 3 + kx) * 4 + c];
+                            }
+                        }
+                    }
+                    dw[c] = s.clamp(0.0, 6.0);
+                }
+                for o in 0..3 {
+                    let s: f32 = pw_b[o] + (0..4).map(|c| dw[c] * pw_w[o * 4 + c]).sum::<f32>();
+                    expected[(y * 5 + x) * 3 + o] = 2.0 * s;
+                }
+            }
+        }
+        let mut outputs = Vec::new();
+        model.run(&input, &mut outputs).unwrap();
+        assert_close(&outputs[0], &expected, 1e-5);
+        // Again, through the reused buffers, and with two threads.
+        model.run(&input, &mut outputs).unwrap();
+        assert_close(&outputs[0], &expected, 1e-5);
+        let mut two = model.clone().with_threads(2);
+        two.run(&input, &mut outputs).unwrap();
+        assert_close(&outputs[0], &expected, 1e-5);
+    }
+
+    #[test]
+    fn wrong_input_sizes_and_shapes_are_errors() {
+        let def = small_model(&[0.0; 36], &[0.0; 4], &[0.0; 12], &[0.0; 3]);
+        let mut model = Model::from_def(&def).unwrap();
+        let err = model.run(&[0.0; 99], &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("99"), "{err}");
+
+        let mut bad = def.clone();
+        bad.tensors[8].shape = vec![1, 5, 5, 4];
+        let err = Model::from_def(&bad).unwrap_err();
+        assert!(matches!(err, crate::NnError::Graph(_)), "{err}");
+
+        let mut bad = def.clone();
+        bad.tensors[5].shape = vec![1, 4, 4, 4];
+        let err = Model::from_def(&bad).unwrap_err();
+        assert!(err.to_string().contains("window"), "{err}");
+
+        let mut bad = def;
+        bad.tensors[3].data = None;
+        let err = Model::from_def(&bad).unwrap_err();
+        assert!(matches!(err, crate::NnError::Unsupported(_)), "{err}");
+    }
+
+    #[test]
+    fn dead_buffers_are_reused() {
+        // A chain of equal-sized adds needs three buffers at most, however long.
+        let n = 12;
+        let mut tensors = vec![activation("x0", &[1, 4, 4, 8])];
+        let mut ops = Vec::new();
+        for i in 1..=n {
+            tensors.push(activation(&format!("x{i}"), &[1, 4, 4, 8]));
+            ops.push(op(
+                OpKind::Add {
+                    activation: Activation::None,
+                },
+                &[i - 1, i - 1],
+                i,
+            ));
+        }
+        let def = ModelDef {
+            tensors,
+            ops,
+            inputs: vec![0],
+            outputs: vec![n],
+        };
+        let mut model = Model::from_def(&def).unwrap();
+        assert!(
+            model.plan.buffers.len() <= 3,
+            "{}",
+            model.plan.buffers.len()
+        );
+        let mut outputs = Vec::new();
+        model.run(&[1.0; 128], &mut outputs).unwrap();
+        assert!(outputs[0].iter().all(|&v| v == 4096.0));
+    }
+}

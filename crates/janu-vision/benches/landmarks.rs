@@ -1,5 +1,6 @@
 //! Landmark engine benchmarks: per-frame latency of the detector and of the lite,
-//! full and heavy landmark models (tract), the static pipeline on a real photo,
+//! full and heavy landmark models (janu-nn, the default backend, on one and two
+//! threads; tract on one), the static pipeline on a real photo,
 //! and end-to-end throughput on a 720p H.264 video made from the real photos
 //! (pan and zoom, generated here, never committed) next to the Python MediaPipe
 //! solution in video mode on the same video, in the same run.
@@ -15,7 +16,7 @@ use std::time::Instant;
 
 use criterion::Criterion;
 use janu_media::{PanZoomSpec, VideoOptions, open_video, pan_zoom_video, read_image};
-use janu_vision::backend::{InferenceBackend, TractBackend};
+use janu_vision::backend::BackendKind;
 use janu_vision::{
     DETECTOR_INPUT, EstimatorOptions, LANDMARK_INPUT, ModelKind, ModelSize, ModelStore,
     PoseEstimator,
@@ -56,33 +57,44 @@ fn photos() -> Vec<PathBuf> {
     all.into_iter().step_by(step).take(VIDEO_PHOTOS).collect()
 }
 
+/// (backend, threads) pairs measured per model: tract's own thread pool made
+/// it slower (BENCHMARKS.md), so it runs on one.
+const MODEL_RUNS: [(BackendKind, usize); 3] = [
+    (BackendKind::Nn, 1),
+    (BackendKind::Nn, 2),
+    (BackendKind::Tract, 1),
+];
+
 fn models(c: &mut Criterion) {
     let store = ModelStore::from_env().unwrap();
     store.ensure(&mut |_| {}).unwrap();
-    let backend = TractBackend::new(1);
     let mut outputs = Vec::new();
 
     let detector = store.load(ModelKind::Detector, &mut |_| {}).unwrap();
-    let mut session = backend
-        .load(&detector, [1, DETECTOR_INPUT, DETECTOR_INPUT, 3])
-        .unwrap();
     let input = vec![0.1f32; DETECTOR_INPUT * DETECTOR_INPUT * 3];
-    c.bench_function("detector (1 thread)", |b| {
-        b.iter(|| session.run(black_box(&input), &mut outputs).unwrap());
-    });
+    for (backend, threads) in MODEL_RUNS {
+        let mut session = backend
+            .create(threads)
+            .load(&detector, [1, DETECTOR_INPUT, DETECTOR_INPUT, 3])
+            .unwrap();
+        c.bench_function(&format!("detector {backend} ({threads} thread)"), |b| {
+            b.iter(|| session.run(black_box(&input), &mut outputs).unwrap());
+        });
+    }
 
     let input = vec![0.5f32; LANDMARK_INPUT * LANDMARK_INPUT * 3];
     for size in ModelSize::ALL {
         let bytes = store.load(ModelKind::Landmark(size), &mut |_| {}).unwrap();
-        for threads in [1, 2] {
-            let mut session = TractBackend::new(threads)
+        for (backend, threads) in MODEL_RUNS {
+            let mut session = backend
+                .create(threads)
                 .load(&bytes, [1, LANDMARK_INPUT, LANDMARK_INPUT, 3])
                 .unwrap();
             let mut group = c.benchmark_group("landmark model");
             if size == ModelSize::Heavy {
                 group.sample_size(20);
             }
-            group.bench_function(format!("{size} ({threads} thread)"), |b| {
+            group.bench_function(format!("{size} {backend} ({threads} thread)"), |b| {
                 b.iter(|| session.run(black_box(&input), &mut outputs).unwrap());
             });
             group.finish();
@@ -98,10 +110,16 @@ fn models(c: &mut Criterion) {
 
 /// Frames per second of the whole video through `janu landmarks`' loop: decoding
 /// on its own thread, the estimator in video mode on this one.
-fn janu_fps(video: &Path, model: ModelSize, threads: usize) -> (f64, usize, usize) {
+fn janu_fps(
+    video: &Path,
+    model: ModelSize,
+    backend: BackendKind,
+    threads: usize,
+) -> (f64, usize, usize) {
     let options = EstimatorOptions {
         model,
         threads,
+        backend,
         ..Default::default()
     };
     let mut estimator = PoseEstimator::new(options).unwrap();
@@ -170,18 +188,19 @@ fn end_to_end() {
     ));
     println!("{}", lines.last().unwrap());
     let mut janu_full = 0.0;
-    for (model, threads) in [
-        (ModelSize::Lite, 2),
-        (ModelSize::Full, 1),
-        (ModelSize::Full, 2),
-        (ModelSize::Heavy, 2),
+    for (model, backend, threads) in [
+        (ModelSize::Lite, BackendKind::Nn, 1),
+        (ModelSize::Full, BackendKind::Nn, 1),
+        (ModelSize::Full, BackendKind::Nn, 2),
+        (ModelSize::Heavy, BackendKind::Nn, 2),
+        (ModelSize::Full, BackendKind::Tract, 1),
     ] {
-        let (fps, frames, found) = janu_fps(&video, model, threads);
-        if model == ModelSize::Full {
+        let (fps, frames, found) = janu_fps(&video, model, backend, threads);
+        if model == ModelSize::Full && backend == BackendKind::Nn {
             janu_full = f64::max(janu_full, fps);
         }
         lines.push(format!(
-            "| Janu (tract) | {model} | {threads} | {frames} | {found} | {fps:.1} |"
+            "| Janu ({backend}) | {model} | {threads} | {frames} | {found} | {fps:.1} |"
         ));
         println!("{}", lines.last().unwrap());
     }
@@ -198,7 +217,7 @@ fn end_to_end() {
             if complexity == 1 && fps > 0.0 {
                 lines.push(String::new());
                 lines.push(format!(
-                    "Full model, end to end: Janu / MediaPipe = {:.2}",
+                    "Full model, end to end: Janu (nn, best of 1 and 2 threads) / MediaPipe = {:.2}",
                     janu_full / fps
                 ));
                 println!("{}", lines.last().unwrap());

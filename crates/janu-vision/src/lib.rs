@@ -1,8 +1,9 @@
 //! Pose landmarks from photos and videos: BlazePose (MediaPipe Pose) in Rust.
 //!
 //! - [`models`]: fetch the MediaPipe models (npm package), check their pinned
-//!   sums, prepare them for tract ([`prepare`]) and cache them.
-//! - [`backend`]: the inference backend trait and its pure-Rust tract backend.
+//!   sums, prepare them as plain fp32 graphs ([`prepare`]) and cache them.
+//! - [`backend`]: the inference backend trait and its two pure-Rust backends:
+//!   janu-nn (the default) and tract (the cross-check).
 //! - [`PoseEstimator`]: MediaPipe's pose pipeline: person detector, rotated
 //!   region of interest, landmark model, heatmap refinement, projection to the
 //!   picture, world landmarks, tracking and smoothing across video frames.

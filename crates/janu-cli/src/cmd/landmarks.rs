@@ -9,6 +9,7 @@ use janu_media::{
     MediaKind, Mp4Writer, RgbImage, SkeletonStyle, VideoOptions, draw_skeleton, open_video, probe,
     read_image, write_png,
 };
+use janu_vision::backend::BackendKind;
 use janu_vision::{Estimate, EstimatorOptions, ModelSize, PoseEstimator};
 
 use crate::progress::{bar, install_reporter};
@@ -17,11 +18,12 @@ use crate::progress::{bar, install_reporter};
 /// few enough to bound memory (a 1080p frame is 6 MB).
 const DECODE_AHEAD: usize = 4;
 
-/// Threads for inference. tract's thread pool made these small models slower on
-/// this 2-core machine (criterion, `benches/landmarks.rs`), so the models run on
-/// one thread; on videos the decoder has the other core.
-const PHOTO_THREADS: usize = 1;
-/// See [`PHOTO_THREADS`].
+/// Threads for inference on a photo: janu-nn splits its large convolutions
+/// over two (criterion, `benches/landmarks.rs`); tract's pool made it slower,
+/// so tract stays on one.
+const PHOTO_THREADS: usize = 2;
+/// Threads for inference on a video, where the decoder has its own thread: see
+/// BENCHMARKS.md ("Landmark engine") for the end-to-end measurements.
 const VIDEO_THREADS: usize = 1;
 
 /// Find the 33 body landmarks (BlazePose) in a photo or a video.
@@ -62,6 +64,10 @@ pub struct Args {
     /// For videos: analyse about N frames a second (default: every frame).
     #[arg(long, value_name = "N")]
     fps: Option<f64>,
+    /// Inference backend: nn (janu-nn, the default and fastest) or tract (the
+    /// general runtime, kept as a cross-check).
+    #[arg(long, default_value = "nn", env = "JANU_BACKEND", value_parser = parse_backend)]
+    backend: BackendKind,
 }
 
 /// Output formats of `janu landmarks`.
@@ -74,6 +80,10 @@ enum Format {
 }
 
 fn parse_model(s: &str) -> Result<ModelSize, String> {
+    s.parse()
+}
+
+fn parse_backend(s: &str) -> Result<BackendKind, String> {
     s.parse()
 }
 
@@ -141,10 +151,15 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     }
 }
 
-fn estimator(model: ModelSize, threads: usize) -> anyhow::Result<PoseEstimator> {
+fn estimator(args: &Args, threads: usize) -> anyhow::Result<PoseEstimator> {
+    let threads = match args.backend {
+        BackendKind::Nn => threads,
+        BackendKind::Tract => 1,
+    };
     let options = EstimatorOptions {
-        model,
+        model: args.model,
         threads,
+        backend: args.backend,
         ..Default::default()
     };
     Ok(PoseEstimator::with_progress(
@@ -166,7 +181,7 @@ fn report_people(input: &Path, estimate: &Estimate) {
 
 fn photo(args: &Args) -> anyhow::Result<Frame> {
     let mut image = read_image(&args.input)?;
-    let mut estimator = estimator(args.model, PHOTO_THREADS)?;
+    let mut estimator = estimator(args, PHOTO_THREADS)?;
     let estimate = estimator
         .estimate_image(&image)
         .with_context(|| format!("estimating the pose in {}", args.input.display()))?;
@@ -198,7 +213,7 @@ fn video(args: &Args) -> anyhow::Result<Vec<Frame>> {
             .frame_count
             .unwrap_or((info.duration_s * info.fps).ceil() as u64),
     };
-    let mut estimator = estimator(args.model, VIDEO_THREADS)?;
+    let mut estimator = estimator(args, VIDEO_THREADS)?;
     let mut writer = match &args.overlay {
         Some(path) => Some(Mp4Writer::create(
             path,

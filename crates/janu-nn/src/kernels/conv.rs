@@ -105,12 +105,20 @@ impl Conv {
 }
 
 /// The taps of output pixel (oy, ox), `[kh][kw][cin]`, zeros outside the input.
+/// A window row lying wholly inside the input with adjacent taps (no
+/// dilation) is one copy.
 fn gather(g: &Geometry, cin: usize, input: &[f32], oy: usize, ox: usize, patch: &mut [f32]) {
+    let row_inside = g.dx == 1 && g.in_col(ox, 0).is_some() && g.in_col(ox, g.kw - 1).is_some();
     for (ky, row) in patch.chunks_exact_mut(g.kw * cin).enumerate() {
         let Some(iy) = g.in_row(oy, ky) else {
             row.fill(0.0);
             continue;
         };
+        if row_inside {
+            let at = (iy * g.w + ox * g.sx - g.pad_left) * cin;
+            row.copy_from_slice(&input[at..at + row.len()]);
+            continue;
+        }
         for (kx, tap) in row.chunks_exact_mut(cin).enumerate() {
             match g.in_col(ox, kx) {
                 Some(ix) => {
