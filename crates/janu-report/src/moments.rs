@@ -23,6 +23,38 @@ pub struct Deepest {
     pub in_hold: bool,
 }
 
+/// The fold angle of the frames between `a` and `b` seconds (indices into the
+/// report's frames, and values), smoothed by a moving median of
+/// [`DEEPEST_SMOOTH_HALF_S`] each side: what the chart draws and where the
+/// deepest moment is read.
+pub fn smoothed_fold(report: &SessionReport, a: f64, b: f64) -> Vec<(usize, Option<f32>)> {
+    let idx: Vec<usize> = (0..report.frames.len())
+        .filter(|&i| {
+            let t = report.frames[i].t;
+            t >= a - 1e-9 && t <= b + 1e-9
+        })
+        .collect();
+    let (Some(&first), Some(&last)) = (idx.first(), idx.last()) else {
+        return Vec::new();
+    };
+    let span = report.frames[last].t - report.frames[first].t;
+    let dt = if idx.len() > 1 {
+        span / (idx.len() - 1) as f64
+    } else {
+        0.0
+    };
+    let half = if dt > 0.0 {
+        (DEEPEST_SMOOTH_HALF_S / dt).round() as usize
+    } else {
+        0
+    };
+    let values: Vec<Option<f32>> = idx
+        .iter()
+        .map(|&i| report.frames[i].metrics.fold_angle_deg)
+        .collect();
+    idx.into_iter().zip(moving_median(&values, half)).collect()
+}
+
 /// The smallest smoothed fold angle of the attempt `side`: within its hold, or
 /// over the whole attempt when no fold was held. `None` when the fold angle was
 /// never visible.
@@ -35,35 +67,10 @@ pub fn deepest(report: &SessionReport, side: &SideReport) -> Option<Deepest> {
         .map_or((side.start_s, side.end_s, false), |h| {
             (h.start_s, h.end_s, true)
         });
-    let idx: Vec<usize> = (0..report.frames.len())
-        .filter(|&i| {
-            let t = report.frames[i].t;
-            t >= a - 1e-9 && t <= b + 1e-9
-        })
-        .collect();
-    let (first, last) = (*idx.first()?, *idx.last()?);
-    let span = report.frames[last].t - report.frames[first].t;
-    let dt = if idx.len() > 1 {
-        span / (idx.len() - 1) as f64
-    } else {
-        1.0
-    };
-    let half = if dt > 0.0 {
-        (DEEPEST_SMOOTH_HALF_S / dt).round() as usize
-    } else {
-        0
-    };
-    let values: Vec<Option<f32>> = idx
-        .iter()
-        .map(|&i| report.frames[i].metrics.fold_angle_deg)
-        .collect();
-    let smooth = moving_median(&values, half);
-    let (k, v) = smooth
-        .iter()
-        .enumerate()
-        .filter_map(|(k, v)| v.map(|v| (k, v)))
+    let (index, v) = smoothed_fold(report, a, b)
+        .into_iter()
+        .filter_map(|(i, v)| v.map(|v| (i, v)))
         .min_by(|x, y| x.1.total_cmp(&y.1).then(x.0.cmp(&y.0)))?;
-    let index = idx[k];
     Some(Deepest {
         index,
         t: report.frames[index].t,

@@ -81,7 +81,7 @@ fn a_photo_report_is_small_self_contained_and_stable() {
         document(&r, &ReportMedia::none(), "BK_11.jpeg").unwrap()
     );
     // The snapshot leaves out the style sheet (its own file, unchanged here).
-    let frag = fragment(&r, &ReportMedia::none()).unwrap();
+    let frag = fragment(&r, &ReportMedia::none(), "BK_11.jpeg").unwrap();
     let no_style = frag.replace(janu_report::html::STYLE, "/* STYLE */");
     insta::assert_snapshot!("photo_fragment", no_style);
 }
@@ -194,7 +194,7 @@ fn media_shows_key_frames_and_breathing() {
 fn a_hidden_bent_leg_is_said_in_plain_words() {
     let synth = generate(&scenarios::side_view_hidden_bent_leg(4)).unwrap();
     let r = janu_analysis::analyze(&synth.frames).unwrap();
-    let html = fragment(&r, &ReportMedia::none()).unwrap();
+    let html = fragment(&r, &ReportMedia::none(), "side.jsonl").unwrap();
     assert!(
         html.contains("data-testid=\"bent-leg-note\""),
         "{}",

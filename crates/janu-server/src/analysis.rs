@@ -1,219 +1,70 @@
-//! The one place where an uploaded file becomes landmark frames, a report and a
-//! session to save: decode (janu-media), landmarks (janu-vision), analysis
-//! (janu-analysis), and the mapping of the report onto the store's records.
+//! Uploads through janu-pipeline (the same pipeline as `janu analyze`), its
+//! errors as HTTP answers, and the mapping of a report onto the store's records.
 //!
 //! The work is split in two so that bad files are refused while the request is
 //! still open: [`prepare`] (fast: sniff the content, decode a photo, open a
-//! video's container, parse a landmark file) and [`frames_from`] (slow: run the
-//! pose model, on a worker thread).
+//! video's container, read a landmark file) and [`Prepared::run`] (slow: the
+//! pose model, the analysis and the key frames, on a worker thread).
 
 use std::path::Path;
 
 use janu_analysis::{SessionReport, Severity as ReportSeverity};
-use janu_body::{Frame, Side as BodySide};
-use janu_media::{MediaError, MediaKind, RgbImage, VideoOptions, VideoSource};
+use janu_body::Side as BodySide;
+use janu_pipeline::{PipelineError, PipelineOptions};
 use janu_store::{
     ASYMMETRY_RANGE, BREATH_RATE_RANGE_BPM, FOLD_ANGLE_RANGE_DEG, Finding, HEAD_TO_KNEE_RANGE,
     HIP_OPENING_RANGE_DEG, IDENT_MAX_CHARS, KNEE_ANGLE_RANGE_DEG, MAX_BREATHS, MAX_DURATION_S,
     MEDIA_NAME_MAX_CHARS, NewSession, PoseSegment, Severity, Side, SideSummary, Source,
     TIME_SLACK_S, UserId,
 };
-use janu_vision::{EstimatorOptions, PoseEstimator};
 use time::OffsetDateTime;
 
 use crate::ServerError;
+
+pub use janu_pipeline::LazyEstimator;
 
 /// Frames a second analysed in an uploaded video: breathing (0.1 to 0.5 Hz) and
 /// the phases of the pose are slow, so 15 samples a second see them fully while
 /// a 30 or 60 fps phone video costs half or a quarter of the model time.
 pub const UPLOAD_ANALYSIS_FPS: f64 = 15.0;
-/// Frames decoded ahead of the model: keeps both cores busy, bounds memory (a
-/// 1080p frame is 6 MB).
-pub const DECODE_AHEAD: usize = 4;
 
-/// An upload that passed the fast checks, ready for the pose model.
-#[derive(Debug)]
-pub enum Prepared {
-    /// A decoded photo (EXIF orientation applied).
-    Photo(RgbImage),
-    /// An opened video; frames are decoded while the model runs.
-    Video(VideoSource),
-    /// Landmarks made elsewhere: no model needed.
-    Frames(Vec<Frame>),
-}
+/// An upload that passed the fast checks, ready for the pose model
+/// ([`janu_pipeline::Input`]: `kind()`, `needs_model()`, `run(..)`).
+pub type Prepared = janu_pipeline::Input;
 
-impl Prepared {
-    /// `photo`, `video` or `landmarks`.
-    pub fn kind_name(&self) -> &'static str {
-        match self {
-            Prepared::Photo(_) => "photo",
-            Prepared::Video(_) => "video",
-            Prepared::Frames(_) => "landmarks",
-        }
-    }
-
-    /// Whether the pose model must run on it.
-    pub fn needs_model(&self) -> bool {
-        !matches!(self, Prepared::Frames(_))
+/// How uploads are read: videos at [`UPLOAD_ANALYSIS_FPS`], never mirrored
+/// (an uploaded file is a camera's own picture).
+pub fn upload_options() -> PipelineOptions {
+    PipelineOptions {
+        fps: Some(UPLOAD_ANALYSIS_FPS),
+        ..Default::default()
     }
 }
 
-/// Sniff `path` by content and get it ready for [`frames_from`]. `name` is the
-/// file name the user gave; error messages use it instead of the temporary path.
+/// Sniff `path` by content and get it ready for the worker. `name` is the file
+/// name the user gave; error messages use it instead of the temporary path.
 ///
 /// # Errors
-/// [`ServerError::UnsupportedMedia`] when the content is not a photo, a video or
-/// a landmark file Janu reads; [`ServerError::BadRequest`] for an empty file;
-/// [`ServerError::Unprocessable`] when it is one of those but cannot be read.
+/// As [`pipeline_error`]: 400 for an empty file, 415 when the content is not a
+/// photo, a video or a landmark file Janu reads, 422 when it is one of those but
+/// cannot be read.
 pub fn prepare(path: &Path, name: &str) -> Result<Prepared, ServerError> {
-    let kind = janu_media::probe(path).map_err(|e| media_error(&e, path, name))?;
-    match kind {
-        MediaKind::Image => janu_media::read_image(path)
-            .map(Prepared::Photo)
-            .map_err(|e| media_error(&e, path, name)),
-        MediaKind::Video => {
-            let options = VideoOptions {
-                target_fps: Some(UPLOAD_ANALYSIS_FPS),
-                ..Default::default()
-            };
-            janu_media::open_video(path, &options)
-                .map(Prepared::Video)
-                .map_err(|e| media_error(&e, path, name))
-        }
-        MediaKind::LandmarkFile => {
-            let file = std::fs::File::open(path)
-                .map_err(|e| ServerError::Internal(format!("reopening an upload: {e}")))?;
-            let frames = janu_body::file::read_jsonl(std::io::BufReader::new(file))
-                .map_err(|e| ServerError::Unprocessable(format!("{name}: {e}")))?;
-            if frames.is_empty() {
-                return Err(ServerError::Unprocessable(format!(
-                    "{name}: the landmark file has no frames"
-                )));
-            }
-            Ok(Prepared::Frames(frames))
-        }
-    }
+    janu_pipeline::Input::open_named(path, name, &upload_options()).map_err(pipeline_error)
 }
 
-/// A media error as a client error naming the user's file, not the temporary one.
-fn media_error(e: &MediaError, path: &Path, name: &str) -> ServerError {
-    let message = e.to_string().replace(&*path.to_string_lossy(), name);
+/// A pipeline error as an HTTP answer: the user's bad file is a 4xx with the
+/// message (naming the file as the user named it); the rest is a 500 whose
+/// details are only logged. Reading the upload's own temporary file is the
+/// server's business, so an unreadable file is a 500 here.
+pub fn pipeline_error(e: PipelineError) -> ServerError {
     match e {
-        MediaError::Empty { .. } => ServerError::BadRequest(message),
-        MediaError::Unsupported { .. } | MediaError::WrongKind { .. } => {
-            ServerError::UnsupportedMedia(message)
-        }
-        MediaError::Read { .. } => ServerError::Internal(message),
-        _ => ServerError::Unprocessable(message),
+        PipelineError::Empty { message, .. } => ServerError::BadRequest(message),
+        PipelineError::NotMedia { message, .. } => ServerError::UnsupportedMedia(message),
+        e @ (PipelineError::BadMedia { .. }
+        | PipelineError::BadLandmarks { .. }
+        | PipelineError::NoFrames { .. }) => ServerError::Unprocessable(e.to_string()),
+        other => ServerError::Internal(other.to_string()),
     }
-}
-
-/// A pose estimator loaded on first use and then kept: a worker owns one, so the
-/// model is loaded once per worker, never per request.
-#[derive(Debug)]
-pub struct LazyEstimator {
-    options: EstimatorOptions,
-    inner: Option<PoseEstimator>,
-}
-
-impl LazyEstimator {
-    /// An estimator with `options`, not loaded yet.
-    pub fn new(options: EstimatorOptions) -> Self {
-        Self {
-            options,
-            inner: None,
-        }
-    }
-
-    /// Whether the model has been loaded.
-    pub fn is_loaded(&self) -> bool {
-        self.inner.is_some()
-    }
-
-    /// The estimator, loading (and on first use installing) the models.
-    ///
-    /// # Errors
-    /// [`ServerError::Internal`] when the models cannot be installed or loaded;
-    /// the next call tries again.
-    pub fn get(&mut self) -> Result<&mut PoseEstimator, ServerError> {
-        if self.inner.is_none() {
-            let est = PoseEstimator::new(self.options.clone())
-                .map_err(|e| ServerError::Internal(format!("loading the pose model: {e}")))?;
-            self.inner = Some(est);
-        }
-        self.inner
-            .as_mut()
-            .ok_or_else(|| ServerError::Internal("pose model missing".into()))
-    }
-}
-
-/// Progress of [`frames_from`]: frames done, and the expected total when known.
-pub type ProgressFn<'a> = dyn FnMut(u64, Option<u64>) + 'a;
-
-/// The landmark frames of a prepared upload. `estimator` is loaded only when the
-/// model must run (a worker keeps its estimator and lends it here).
-///
-/// # Errors
-/// [`ServerError::Unprocessable`] when a video frame cannot be decoded;
-/// [`ServerError::Internal`] when the model fails or cannot be loaded.
-pub fn frames_from(
-    prepared: Prepared,
-    name: &str,
-    estimator: &mut LazyEstimator,
-    progress: &mut ProgressFn<'_>,
-) -> Result<Vec<Frame>, ServerError> {
-    match prepared {
-        Prepared::Frames(frames) => {
-            let n = frames.len() as u64;
-            progress(n, Some(n));
-            Ok(frames)
-        }
-        Prepared::Photo(image) => {
-            progress(0, Some(1));
-            let est = estimator.get()?;
-            let estimate = est
-                .estimate_image(&image)
-                .map_err(|e| ServerError::Internal(format!("{name}: pose model: {e}")))?;
-            progress(1, Some(1));
-            Ok(vec![Frame {
-                t: 0.0,
-                width: image.width(),
-                height: image.height(),
-                pose: estimate.pose,
-            }])
-        }
-        Prepared::Video(source) => {
-            let info = source.info().clone();
-            let total = (info.duration_s * UPLOAD_ANALYSIS_FPS.min(info.fps)).ceil();
-            let total = (total.is_finite() && total >= 1.0).then_some(total as u64);
-            let path = source.path().to_string_lossy().into_owned();
-            let est = estimator.get()?;
-            let frames = source
-                .spawn(DECODE_AHEAD)
-                .map(|f| f.map(|f| (f.t, f.image)));
-            let mut done = 0u64;
-            progress(0, total);
-            janu_vision::video::landmarks_from_frames(est, frames, &mut |_| {
-                done += 1;
-                progress(done, total.map(|t| t.max(done)));
-            })
-            .map_err(|e| match e {
-                janu_vision::VisionError::Source(m) => {
-                    ServerError::Unprocessable(m.replace(&path, name))
-                }
-                other => ServerError::Internal(format!("{name}: pose model: {other}")),
-            })
-        }
-    }
-}
-
-/// Analyse landmark frames.
-///
-/// # Errors
-/// [`ServerError::Unprocessable`] when the analysis refuses the frames (none, or
-/// times that go back).
-pub fn report_from(frames: &[Frame], name: &str) -> Result<SessionReport, ServerError> {
-    janu_analysis::analyze(frames).map_err(|e| ServerError::Unprocessable(format!("{name}: {e}")))
 }
 
 fn side(s: BodySide) -> Side {

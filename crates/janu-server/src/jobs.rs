@@ -2,7 +2,9 @@
 //!
 //! The pose model is CPU-heavy, so it never runs on the async runtime: each
 //! worker is a plain thread that owns one [`LazyEstimator`] (the model is loaded
-//! once per worker, on its first photo or video, and reused). Uploads wait in a
+//! once per worker, on its first photo or video, and reused) and runs uploads
+//! through janu-pipeline, then saves the session and its key frames (see
+//! [`crate::report_view`] for how the key frames are kept). Uploads wait in a
 //! queue of [`Settings::queue`](crate::Settings::queue) places; when it is full a
 //! new upload is refused with 503 instead of piling up. Each job's state is kept
 //! in a table the API polls; a finished job points at the saved session.
@@ -11,6 +13,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use janu_pipeline::{Progress, Stage};
 use janu_store::{Store, UserId};
 use janu_vision::{EstimatorOptions, ModelSize};
 use serde::Serialize;
@@ -20,6 +23,7 @@ use utoipa::ToSchema;
 
 use crate::ServerError;
 use crate::analysis::{self, LazyEstimator, Prepared};
+use crate::report_view::MediaStore;
 
 /// Finished jobs remembered for polling; older ones are forgotten first (their
 /// sessions stay in the history).
@@ -105,7 +109,8 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 impl Analyzer {
     /// Start `workers` threads with queue room for `queue` uploads. Sessions are
-    /// saved to `store` through `runtime` (the server's tokio runtime).
+    /// saved to `store` through `runtime` (the server's tokio runtime), their key
+    /// frames to `media`.
     ///
     /// # Errors
     /// [`ServerError::Start`] when a thread cannot be started.
@@ -114,6 +119,7 @@ impl Analyzer {
         queue: usize,
         model: ModelSize,
         store: &Store,
+        media: &MediaStore,
         runtime: &tokio::runtime::Handle,
     ) -> Result<Self, ServerError> {
         let (tx, rx) = std::sync::mpsc::sync_channel::<Task>(queue);
@@ -124,6 +130,7 @@ impl Analyzer {
                 rx: Arc::clone(&rx),
                 table: Arc::clone(&table),
                 store: store.clone(),
+                media: media.clone(),
                 runtime: runtime.clone(),
                 estimator: LazyEstimator::new(EstimatorOptions {
                     model,
@@ -160,7 +167,7 @@ impl Analyzer {
                 id: t.next_id,
                 state: JobState::Queued,
                 stage: "waiting for a worker".into(),
-                kind: prepared.kind_name().into(),
+                kind: prepared.kind().as_str().into(),
                 media_name: name.clone(),
                 frames_done: 0,
                 frames_total: None,
@@ -211,6 +218,7 @@ struct Worker {
     rx: Arc<Mutex<Receiver<Task>>>,
     table: Arc<Mutex<Table>>,
     store: Store,
+    media: MediaStore,
     runtime: tokio::runtime::Handle,
     estimator: LazyEstimator,
 }
@@ -267,38 +275,55 @@ impl Worker {
             _file,
         } = task;
         let started_at = OffsetDateTime::now_utc();
-        let loading = prepared.needs_model() && !self.estimator.is_loaded();
         self.update(id, |j| {
             j.state = JobState::Running;
-            j.stage = if loading {
-                "loading the pose model".into()
-            } else {
-                "finding the body landmarks".into()
-            };
+            j.stage = Stage::Landmarks.words().into();
         });
-        if loading {
-            self.estimator.get()?;
-        }
         let table = Arc::clone(&self.table);
-        let frames =
-            analysis::frames_from(prepared, &name, &mut self.estimator, &mut |done, total| {
+        let analysis = prepared
+            .run(&mut self.estimator, &mut |p| {
                 if let Some(job) = lock(&table).jobs.get_mut(&id) {
-                    job.stage = "finding the body landmarks".into();
-                    job.frames_done = done;
-                    job.frames_total = total;
-                    // The model is most of the work: it fills 90 % of the bar.
-                    job.progress =
-                        total.map_or(0.0, |t| 0.9 * (done as f32 / t.max(1) as f32).min(1.0));
+                    job.stage = p.stage.words().into();
+                    job.progress = job.progress.max(progress_of(p));
+                    if p.stage == Stage::Landmarks {
+                        job.frames_done = p.done;
+                        job.frames_total = p.total;
+                    }
                 }
-            })?;
-        self.update(id, |j| j.stage = "analysing the form".into());
-        let report = analysis::report_from(&frames, &name)?;
+            })
+            .map_err(analysis::pipeline_error)?;
         self.update(id, |j| {
             j.stage = "saving to your history".into();
-            j.progress = 0.95;
+            j.progress = SAVING_PROGRESS;
         });
-        let new = analysis::new_session(user, &report, &name, started_at)?;
+        let new = analysis::new_session(user, &analysis.report, &name, started_at)?;
+        // The key frames go to disk first; they get the session's name only once
+        // the session's transaction has committed (dropped on failure).
+        let staged = self.media.stage(&analysis.media)?;
         let saved = self.runtime.block_on(self.store.save_session(&new))?;
+        if let Err(e) = staged.commit(saved) {
+            eprintln!(
+                "janu-server: job {id}: session {} saved without key frames: {e}",
+                saved.0
+            );
+        }
         Ok(saved.0)
+    }
+}
+
+/// Share of the progress bar done when the session is being saved.
+const SAVING_PROGRESS: f32 = 0.97;
+
+/// How far along a pipeline step is, 0 to 1: the pose model is most of the
+/// work (up to 85 %), the analysis and the key frames the rest.
+fn progress_of(p: Progress) -> f32 {
+    let frac = p
+        .total
+        .map_or(0.0, |t| (p.done as f32 / t.max(1) as f32).min(1.0));
+    match p.stage {
+        Stage::LoadingModel => 0.0,
+        Stage::Landmarks => 0.85 * frac,
+        Stage::Analysing => 0.88,
+        Stage::KeyFrames => 0.9 + 0.06 * frac,
     }
 }

@@ -88,11 +88,13 @@ impl AppState {
                 uploads.display()
             ))
         })?;
+        let media = report_view::MediaStore::open(&settings.data_dir)?;
         let analyzer = jobs::Analyzer::start(
             settings.workers,
             settings.queue,
             settings.model,
             &store,
+            &media,
             &tokio::runtime::Handle::current(),
         )?;
         Ok(Self {

@@ -1,224 +1,228 @@
-//! The report of one analysed session as HTML, for `/upload` and `/sessions/{id}`.
+//! The report of one analysed session as HTML, for `/sessions/{id}` (where the
+//! upload page lands when its job is done): the same report as
+//! `janu analyze --format html`, rendered by `janu_report::html::fragment` from
+//! the stored report and the session's key frames.
 //!
-//! [`report_html`] is the single call site for the report renderer: when
-//! `janu_report::html` exists (the same report as `janu analyze --format html`),
-//! this function calls it and nothing else changes. Until then it renders a
-//! readable summary here, with the full JSON report below it.
+//! # How past sessions keep their key frames
+//! The key frames and breathing traces ([`ReportMedia`]) of a session are one
+//! JSON file, `report-media/<session id>.json` under the data folder (pictures
+//! as base64 JPEG, about 50 kB each, at most eight). The database keeps only the
+//! report, so history queries stay small and the API's session JSON is unchanged.
+//!
+//! A worker writes the file under a temporary name (`.pending-*`) *before* the
+//! session's transaction, and renames it to the session's id once the
+//! transaction has committed ([`MediaStore::stage`], [`Staged::commit`]). A failed
+//! save drops the temporary file; a crash between the two steps leaves a
+//! `.pending-*` file that the next start removes, and a session whose page shows
+//! the report without pictures (never a picture of another session). Deleting
+//! a session deletes its file. A missing or unreadable file is not an error: the
+//! page says the pictures were not kept.
 
-use janu_analysis::{SessionKind, SessionReport, Severity};
-use janu_body::Side;
+use std::path::{Path, PathBuf};
 
+use janu_analysis::SessionReport;
+use janu_report::media::ReportMedia;
+use janu_store::SessionId;
+
+use crate::ServerError;
 use crate::html::escape;
 
-/// Frames shown in the JSON block before the rest is elided: a long video's
-/// per-frame data would make the page heavy; the API has the whole report.
-pub const JSON_FRAMES_SHOWN: usize = 3;
+/// Folder under the data folder holding the sessions' key frames.
+pub const REPORT_MEDIA_DIR: &str = "report-media";
+/// Prefix of a media file written before its session was saved.
+pub const PENDING_PREFIX: &str = ".pending-";
 
-/// A stored report (JSON) as HTML: [`report_html`] when it reads as a
-/// [`SessionReport`], else the JSON as it is.
-pub fn stored_report_html(report: &serde_json::Value) -> String {
-    match serde_json::from_value::<SessionReport>(report.clone()) {
-        Ok(r) => report_html(&r),
+/// The sessions' key frames on disk. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct MediaStore {
+    dir: PathBuf,
+}
+
+/// A session's media written under a temporary name, waiting for the session's
+/// id. Dropped without [`Staged::commit`], the file is deleted.
+#[derive(Debug)]
+pub struct Staged {
+    file: tempfile::NamedTempFile,
+    dir: PathBuf,
+}
+
+impl MediaStore {
+    /// The store under `data_dir` (no I/O: for reading).
+    pub fn at(data_dir: &Path) -> Self {
+        Self {
+            dir: data_dir.join(REPORT_MEDIA_DIR),
+        }
+    }
+
+    /// The store under `data_dir`, its folder created and the files of saves
+    /// that never finished (a crash between the write and the rename) removed.
+    ///
+    /// # Errors
+    /// [`ServerError::Start`] when the folder cannot be created.
+    pub fn open(data_dir: &Path) -> Result<Self, ServerError> {
+        let store = Self::at(data_dir);
+        std::fs::create_dir_all(&store.dir).map_err(|e| {
+            ServerError::Start(format!(
+                "cannot create the folder {}: {e}",
+                store.dir.display()
+            ))
+        })?;
+        if let Ok(entries) = std::fs::read_dir(&store.dir) {
+            for entry in entries.flatten() {
+                if entry
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(PENDING_PREFIX)
+                {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        }
+        Ok(store)
+    }
+
+    /// The folder.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn path(&self, id: SessionId) -> PathBuf {
+        self.dir.join(format!("{}.json", id.0))
+    }
+
+    /// Write `media` under a temporary name, before the session is saved.
+    ///
+    /// # Errors
+    /// [`ServerError::Internal`] when the file cannot be written.
+    pub fn stage(&self, media: &ReportMedia) -> Result<Staged, ServerError> {
+        use std::io::Write as _;
+        let mut file = tempfile::Builder::new()
+            .prefix(PENDING_PREFIX)
+            .suffix(".json")
+            .tempfile_in(&self.dir)
+            .map_err(|e| ServerError::Internal(format!("writing key frames: {e}")))?;
+        let json = serde_json::to_vec(media)
+            .map_err(|e| ServerError::Internal(format!("key frames to JSON: {e}")))?;
+        file.write_all(&json)
+            .and_then(|()| file.as_file().sync_all())
+            .map_err(|e| ServerError::Internal(format!("writing key frames: {e}")))?;
+        Ok(Staged {
+            file,
+            dir: self.dir.clone(),
+        })
+    }
+
+    /// The media of session `id`; `None` when none was kept or it cannot be read.
+    pub fn load(&self, id: SessionId) -> Option<ReportMedia> {
+        let bytes = std::fs::read(self.path(id)).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// Delete the media of session `id` (nothing when there is none).
+    pub fn remove(&self, id: SessionId) {
+        let _ = std::fs::remove_file(self.path(id));
+    }
+}
+
+impl Staged {
+    /// Give the file its session's name, once the session is saved.
+    ///
+    /// # Errors
+    /// [`ServerError::Internal`] when the rename fails (the session is saved;
+    /// its page then shows the report without pictures).
+    pub fn commit(self, id: SessionId) -> Result<(), ServerError> {
+        let path = self.dir.join(format!("{}.json", id.0));
+        self.file
+            .persist(&path)
+            .map_err(|e| ServerError::Internal(format!("keeping key frames: {}", e.error)))?;
+        Ok(())
+    }
+}
+
+/// A stored report (JSON) with its media as an HTML fragment titled `title`:
+/// the report renderer's fragment when the JSON reads as a [`SessionReport`],
+/// else a note and the JSON as saved.
+pub fn stored_report_html(
+    report: &serde_json::Value,
+    media: Option<&ReportMedia>,
+    title: &str,
+) -> String {
+    let parsed = serde_json::from_value::<SessionReport>(report.clone())
+        .map_err(|e| e.to_string())
+        .and_then(|r| {
+            let none = ReportMedia::none();
+            janu_report::html::fragment(&r, media.unwrap_or(&none), title)
+                .map_err(|e| e.to_string())
+        });
+    match parsed {
+        Ok(html) => {
+            if media.is_none() {
+                format!(
+                    "<p class=\"small\" data-testid=\"no-media\">The key frames of this session were not kept.</p>{html}"
+                )
+            } else {
+                html
+            }
+        }
         Err(_) => format!(
-            "<p>This report was written by another version of Janu; here it is as saved.</p>{}",
-            json_block(report)
+            "<p>This report was written by another version of Janu; here it is as saved.</p>\
+             <pre>{}</pre>",
+            escape(&serde_json::to_string_pretty(report).unwrap_or_default())
         ),
     }
 }
 
-fn side_name(s: Side) -> &'static str {
-    match s {
-        Side::Left => "left",
-        Side::Right => "right",
-    }
+/// The report of a saved session, with the key frames kept for it.
+pub fn session_html(media: &MediaStore, session: &janu_store::Session, title: &str) -> String {
+    stored_report_html(&session.data.report, media.load(session.id).as_ref(), title)
 }
 
-fn num(v: Option<f32>, digits: usize, unit: &str) -> String {
-    v.map_or_else(|| "–".into(), |v| format!("{v:.digits$}{unit}"))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use janu_report::media::{KeyFrame, KeyFrameKind};
 
-fn words(v: &impl serde::Serialize) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(|s| s.replace('_', " ")))
-        .unwrap_or_default()
-}
+    fn media() -> ReportMedia {
+        ReportMedia {
+            key_frames: vec![KeyFrame {
+                t: 0.0,
+                side: None,
+                kind: KeyFrameKind::Photo,
+                finding: None,
+                caption: "the photo".into(),
+                picture: true,
+                width: 1,
+                height: 1,
+                jpeg: vec![0xff, 0xd8, 0xff, 0xd9],
+            }],
+            breath: vec![],
+        }
+    }
 
-fn json_block(v: &serde_json::Value) -> String {
-    let mut v = v.clone();
-    let mut note = String::new();
-    if let Some(frames) = v.get_mut("frames").and_then(|f| f.as_array_mut()) {
-        if frames.len() > JSON_FRAMES_SHOWN {
-            note = format!(
-                " (first {JSON_FRAMES_SHOWN} of {} frames; the API has them all)",
-                frames.len()
-            );
-            frames.truncate(JSON_FRAMES_SHOWN);
-        }
+    #[test]
+    fn staged_media_appears_only_on_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = MediaStore::open(dir.path()).unwrap();
+        let staged = store.stage(&media()).unwrap();
+        assert_eq!(store.load(SessionId(7)), None);
+        staged.commit(SessionId(7)).unwrap();
+        assert_eq!(store.load(SessionId(7)), Some(media()));
+        store.remove(SessionId(7));
+        assert_eq!(store.load(SessionId(7)), None);
     }
-    format!(
-        "<details class=\"json\"><summary>The report as JSON{note}</summary><pre>{}</pre></details>",
-        escape(&serde_json::to_string_pretty(&v).unwrap_or_default())
-    )
-}
 
-/// The report as an HTML fragment (no page around it).
-pub fn report_html(r: &SessionReport) -> String {
-    let mut o = String::from("<article class=\"report\" data-testid=\"report\">");
-    // What was seen.
-    match r.kind {
-        SessionKind::Photo => {
-            o.push_str("<section class=\"card\"><h2>What Janu sees</h2>");
-            match &r.pose {
-                Some(p) => {
-                    let side = p
-                        .extended_leg
-                        .map(|s| format!(", {} leg extended", side_name(s)))
-                        .unwrap_or_default();
-                    o.push_str(&format!(
-                        "<p class=\"lead\" data-testid=\"pose-call\"><strong>{}</strong>{side} \
-                         <span class=\"small\">({:.0} % sure)</span></p>",
-                        escape(&words(&p.name)),
-                        p.confidence * 100.0
-                    ));
-                    if let Some(n) = &p.note {
-                        o.push_str(&format!("<p>{}</p>", escape(n)));
-                    }
-                    if !p.reasons.is_empty() {
-                        o.push_str("<ul class=\"small\">");
-                        for reason in &p.reasons {
-                            o.push_str(&format!("<li>{}</li>", escape(reason)));
-                        }
-                        o.push_str("</ul>");
-                    }
-                }
-                None => o.push_str(
-                    "<p class=\"lead\" data-testid=\"pose-call\">Nobody was seen in the photo.</p>",
-                ),
-            }
-            o.push_str("</section>");
-        }
-        SessionKind::Video => {
-            o.push_str(&format!(
-                "<section class=\"card\"><h2>What Janu sees</h2><p class=\"lead\" data-testid=\"pose-call\">\
-                 {:.0} s of video, {} frames analysed.</p>",
-                r.duration_s, r.frame_count
-            ));
-            if let Some(segs) = &r.segments {
-                o.push_str("<ol class=\"segments\">");
-                for s in segs {
-                    let side = s
-                        .pose
-                        .extended_leg
-                        .map(|x| format!(", {} leg extended", side_name(x)))
-                        .unwrap_or_default();
-                    o.push_str(&format!(
-                        "<li><span class=\"t\">{:.1}–{:.1} s</span> {}{side}</li>",
-                        s.start_s,
-                        s.end_s,
-                        escape(&words(&s.pose.name))
-                    ));
-                }
-                o.push_str("</ol>");
-            }
-            o.push_str("</section>");
-        }
+    #[test]
+    fn a_failed_save_leaves_nothing_and_a_crash_is_cleaned_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = MediaStore::open(dir.path()).unwrap();
+        drop(store.stage(&media()).unwrap());
+        assert_eq!(std::fs::read_dir(store.dir()).unwrap().count(), 0);
+        // A crash between the write and the rename: the pending file stays
+        // until the next start.
+        let staged = store.stage(&media()).unwrap();
+        let (_, path) = staged.file.keep().unwrap();
+        assert!(path.is_file());
+        let store = MediaStore::open(dir.path()).unwrap();
+        assert_eq!(std::fs::read_dir(store.dir()).unwrap().count(), 0);
     }
-    // The sides.
-    if !r.sides.is_empty() {
-        o.push_str(
-            "<section class=\"card\"><h2>Each side</h2><div class=\"scroll\"><table><thead><tr>\
-             <th>Extended leg</th><th>Time</th><th>Hold</th><th>Fold angle</th><th>Head to knee</th>\
-             <th>Knee bend</th><th>Breaths</th></tr></thead><tbody>",
-        );
-        for s in &r.sides {
-            let m = &s.summary;
-            o.push_str(&format!(
-                "<tr><td><span class=\"side {0}\">{0}</span></td><td>{1:.1}–{2:.1} s</td><td>{3}</td>\
-                 <td>{4}</td><td>{5}</td><td>{6}</td><td>{7}</td></tr>",
-                side_name(s.side),
-                s.start_s,
-                s.end_s,
-                s.hold_s.map_or_else(|| "–".into(), |h| format!("{h:.0} s")),
-                num(m.fold_angle_deg, 0, "°"),
-                num(m.head_to_knee, 2, " torso"),
-                num(m.extended_knee_flexion_deg, 0, "°"),
-                s.breath.as_ref().map_or_else(
-                    || "–".into(),
-                    |b| format!("{} ({:.0}/min)", b.count, b.rate_per_min)
-                ),
-            ));
-        }
-        o.push_str("</tbody></table></div>");
-        if let Some(c) = &r.comparison {
-            o.push_str(&format!("<p>{}</p>", escape(&c.summary)));
-        }
-        o.push_str("</section>");
-    }
-    // Findings.
-    o.push_str("<section class=\"card\"><h2>What to work on</h2>");
-    if r.findings.is_empty() {
-        o.push_str("<p>Nothing to point out.</p>");
-    }
-    for f in &r.findings {
-        let sev = match f.severity {
-            Severity::Low => "low",
-            Severity::Medium => "medium",
-            Severity::High => "high",
-        };
-        let side = f
-            .side
-            .map(|s| format!(" · {} leg extended", side_name(s)))
-            .unwrap_or_default();
-        o.push_str(&format!(
-            "<div class=\"finding sev-{sev}\"><h3>{}</h3><p class=\"small\">{sev}{side} · {:.0} % sure</p><p>{}</p>",
-            escape(&f.title),
-            f.certainty * 100.0,
-            escape(&f.message)
-        ));
-        if !f.corrections.is_empty() || !f.props.is_empty() {
-            o.push_str("<ul>");
-            for c in &f.corrections {
-                o.push_str(&format!("<li>{}</li>", escape(&c.text)));
-            }
-            for p in &f.props {
-                o.push_str(&format!(
-                    "<li><strong>{}</strong>: {}</li>",
-                    escape(&p.name),
-                    escape(&p.text)
-                ));
-            }
-            o.push_str("</ul>");
-        }
-        o.push_str("</div>");
-    }
-    o.push_str("</section>");
-    if let Some(l) = &r.level {
-        o.push_str(&format!(
-            "<section class=\"card\"><h2>Level: {}</h2><ul>",
-            escape(&l.level)
-        ));
-        for reason in &l.reasons {
-            o.push_str(&format!("<li>{}</li>", escape(reason)));
-        }
-        o.push_str("</ul>");
-        if let Some(n) = &l.next_variation {
-            o.push_str(&format!(
-                "<p><strong>Next:</strong> {}</p>",
-                escape(&n.text)
-            ));
-        }
-        o.push_str("</section>");
-    }
-    if let Some(a) = &r.camera.advice {
-        o.push_str(&format!(
-            "<section class=\"card notice\"><h2>Camera</h2><p>{}</p></section>",
-            escape(a)
-        ));
-    }
-    o.push_str(&json_block(
-        &serde_json::to_value(r).unwrap_or(serde_json::Value::Null),
-    ));
-    o.push_str("</article>");
-    o
 }

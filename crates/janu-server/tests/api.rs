@@ -524,7 +524,18 @@ async fn upload_story(app: &TestApp, handle: &str) {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text.contains("data-testid=\"report\""));
-    assert!(page.text.contains("Each side"));
+    // The same report as `janu analyze --format html`: both sides with their
+    // charts, and the key frames kept beside the session.
+    for id in ["side-left", "side-right", "chart-fold-left", "comparison"] {
+        assert!(page.text.contains(&format!("data-testid=\"{id}\"")), "{id}");
+    }
+    assert!(page.text.contains("data-testid=\"key-frame\""));
+    let media = janu_server::report_view::MediaStore::at(&app.state.settings().data_dir);
+    let kept = janu_store::SessionId(session_id);
+    assert!(
+        media.load(kept).is_some(),
+        "key frames kept for the session"
+    );
 
     let del = app
         .send(
@@ -535,6 +546,10 @@ async fn upload_story(app: &TestApp, handle: &str) {
         )
         .await;
     assert_eq!(del.status, StatusCode::NO_CONTENT);
+    assert!(
+        media.load(kept).is_none(),
+        "key frames deleted with the session"
+    );
     assert_eq!(
         app.get(&format!("/api/sessions/{session_id}"), Some(handle))
             .await

@@ -64,12 +64,17 @@ pub fn document(
     ))
 }
 
-/// The report as one `<article class="janu-report">` with its scoped style.
+/// The report as one `<article class="janu-report">` with its scoped style,
+/// headed `title`.
 ///
 /// # Errors
 /// [`ReportError::Chart`] if a chart cannot be drawn (not expected).
-pub fn fragment(report: &SessionReport, media: &ReportMedia) -> Result<String, ReportError> {
-    fragment_titled(report, media, None)
+pub fn fragment(
+    report: &SessionReport,
+    media: &ReportMedia,
+    title: &str,
+) -> Result<String, ReportError> {
+    fragment_titled(report, media, Some(title))
 }
 
 fn fragment_titled(
@@ -551,15 +556,10 @@ fn side_section(
     );
     o.push_str("</ul>\n");
 
-    // Fold angle over the attempt.
-    let frames: Vec<&FrameReport> = r
-        .frames
-        .iter()
-        .filter(|f| f.t >= s.start_s - 1e-9 && f.t <= s.end_s + 1e-9)
-        .collect();
-    let points: Vec<(f64, Option<f32>)> = frames
-        .iter()
-        .map(|f| (f.t, f.metrics.fold_angle_deg))
+    // Fold angle over the attempt (smoothed as the deepest moment is read).
+    let points: Vec<(f64, Option<f32>)> = crate::moments::smoothed_fold(r, s.start_s, s.end_s)
+        .into_iter()
+        .map(|(i, v)| (r.frames[i].t, v))
         .collect();
     let deepest = crate::moments::deepest(r, s).map(|d| (d.t, d.fold_deg));
     let svg = charts::fold_chart(&charts::FoldChart {

@@ -558,10 +558,10 @@ async fn session_page(
             .as_deref()
             .unwrap_or(s.data.source.as_str())
     );
+    let media = crate::report_view::MediaStore::at(&state.settings().data_dir);
     let body = format!(
-        "<p><a href=\"/history\">← History</a></p><h1>{}</h1>{}",
-        escape(&title),
-        crate::report_view::stored_report_html(&s.data.report)
+        "<p><a href=\"/history\">← History</a></p>{}",
+        crate::report_view::session_html(&media, &s, &title)
     );
     Ok(Html(page("Session", "/history", Some(&u), &body)))
 }
