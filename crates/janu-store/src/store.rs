@@ -166,7 +166,9 @@ fn to_u32(col: &str, v: i64) -> Result<u32, StoreError> {
 }
 
 fn parse_side(col: &str, s: &str) -> Result<Side, StoreError> {
-    s.parse::<Side>().ok().ok_or_else(|| StoreError::corrupt(format!("{col} = {s:?}")))
+    s.parse::<Side>()
+        .ok()
+        .ok_or_else(|| StoreError::corrupt(format!("{col} = {s:?}")))
 }
 
 fn parse_opt_side(col: &str, s: Option<String>) -> Result<Option<Side>, StoreError> {
