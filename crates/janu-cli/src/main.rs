@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod cmd;
+mod output;
 mod progress;
 
 /// Janu knows Janusirsasana (the seated head-to-knee forward bend) and watches you do it.

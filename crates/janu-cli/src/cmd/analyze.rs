@@ -1,10 +1,9 @@
 //! `janu analyze`: form analysis of a photo, a video or a landmark file. A thin
 //! layer over `janu-pipeline`: flags in, progress bars, the rendered report out.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use indicatif::ProgressBar;
 use janu_pipeline::{Input, LazyEstimator, PipelineOptions, Progress, Stage};
 use janu_report::Format as ReportFormat;
@@ -170,30 +169,5 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             janu_report::html::document(&analysis.report, &analysis.media, &title)?
         }
     };
-    match &args.output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context("writing to stdout"),
-    }
-}
-
-/// Write `bytes` to `path` through a temporary file in the same folder, renamed
-/// into place only when complete.
-fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".janu-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("writing {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    crate::output::emit(args.output.as_deref(), text.as_bytes())
 }

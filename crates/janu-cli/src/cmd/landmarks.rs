@@ -1,6 +1,5 @@
 //! `janu landmarks`: the 33 body landmarks of a photo or video, as a file.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
@@ -142,13 +141,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             .collect::<String>(),
         Format::Csv => csv(&frames),
     };
-    match &args.output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => std::io::stdout()
-            .lock()
-            .write_all(text.as_bytes())
-            .context("writing to stdout"),
-    }
+    crate::output::emit(args.output.as_deref(), text.as_bytes())
 }
 
 fn estimator(args: &Args, threads: usize) -> anyhow::Result<PoseEstimator> {
@@ -309,23 +302,4 @@ fn csv(frames: &[Frame]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// Write `bytes` to `path` through a temporary file in the same folder, renamed
-/// into place only when complete.
-fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".janu-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .with_context(|| format!("writing {}", path.display()))?;
-    tmp.persist(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
 }

@@ -1,9 +1,7 @@
 //! `janu plan`: a whole practice session.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use anyhow::Context;
 use janu_pose::{ConditionId, GoalId, Level, PlanRequest, Side, knowledge, render};
 
 /// Build a whole Janusirsasana session from the references.
@@ -90,32 +88,5 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         render::plan_text(knowledge(), &plan)
     };
-    match &output {
-        Some(path) => write_atomic(path, text.as_bytes()),
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(text.as_bytes())
-                .context("writing to stdout")?;
-            out.flush().context("writing to stdout")
-        }
-    }
-}
-
-/// Write a file whole or not at all: a temporary file beside it, then a rename.
-pub(crate) fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let name = path
-        .file_name()
-        .with_context(|| format!("{}: not a file name", path.display()))?;
-    let tmp = dir.join(format!(".{}.janu-tmp", name.to_string_lossy()));
-    let result = std::fs::write(&tmp, bytes)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .with_context(|| format!("writing {}", path.display()));
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    crate::output::emit(output.as_deref(), text.as_bytes())
 }

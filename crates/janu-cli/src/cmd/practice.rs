@@ -1,12 +1,13 @@
 //! `janu practice`: a guided practice in the terminal, or its cue script.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use janu_pose::{Pacing, Plan, cue_script};
 
-use super::plan::{PlanArgs, write_atomic};
+use super::plan::PlanArgs;
+use crate::output::write_atomic;
 
 mod tui;
 mod voice;
@@ -80,10 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         eprintln!("wrote {}", path.display());
     }
     if dry_run {
-        let mut out = std::io::stdout().lock();
-        out.write_all(script.to_text().as_bytes())
-            .context("writing to stdout")?;
-        return out.flush().context("writing to stdout");
+        return crate::output::emit(None, script.to_text().as_bytes());
     }
     if vtt.is_some() {
         return Ok(());
