@@ -10,7 +10,46 @@
 
 use serde::{Deserialize, Serialize};
 
+use janu_body::Landmark;
+
+use crate::body::{Body, UP};
 use crate::series::{mean_sd, moving_mean, resample};
+
+/// Landmarks whose height rises and falls with each breath in a fold: the
+/// shoulders and the head ride on the chest and the upper back.
+pub const BREATH_POINTS: [Landmark; 13] = {
+    use Landmark::*;
+    [
+        Nose,
+        LeftEyeInner,
+        LeftEye,
+        LeftEyeOuter,
+        RightEyeInner,
+        RightEye,
+        RightEyeOuter,
+        LeftEar,
+        RightEar,
+        MouthLeft,
+        MouthRight,
+        LeftShoulder,
+        RightShoulder,
+    ]
+};
+/// Fewest visible breath points for a height sample.
+pub const MIN_BREATH_POINTS: usize = 3;
+
+/// Mean height of the visible head and shoulder points (averaging many points
+/// keeps the breath's few millimetres above the landmark jitter): the
+/// `upper_body_height` breathing signal. `None` with fewer than
+/// [`MIN_BREATH_POINTS`] visible.
+pub fn upper_body_height(b: &Body) -> Option<f32> {
+    let v: Vec<f32> = BREATH_POINTS
+        .iter()
+        .filter_map(|l| b.point(*l))
+        .map(|p| p.dot(UP))
+        .collect();
+    (v.len() >= MIN_BREATH_POINTS).then(|| v.iter().sum::<f32>() / v.len() as f32)
+}
 
 /// Resampling rate, Hz: ten samples per second resolve breaths up to 40 a minute.
 pub const RESAMPLE_HZ: f64 = 10.0;

@@ -36,6 +36,7 @@ use janu_body::{Frame, Side};
 use serde::{Deserialize, Serialize};
 
 use crate::body::Body;
+use crate::breath::upper_body_height;
 use crate::breath::{Signal, breathing};
 use crate::findings::{
     COLLAPSE_MIN_FOLD_DEG, COLLAPSE_SHORTENING, FORCED_ROTATION_THIGH_DEG, FORCING_HEAD_DROP_DEG,
@@ -49,7 +50,7 @@ use crate::pose_name::PoseName;
 use crate::recognize::{Recognition, recognize};
 use crate::segments::MIN_VOTE_WEIGHT;
 use crate::series::median;
-use crate::session::{CAMERA_ADVICE, upper_body_height};
+use crate::session::CAMERA_ADVICE;
 use crate::{AnalysisError, SessionReport};
 
 // ---------------------------------------------------------------------------

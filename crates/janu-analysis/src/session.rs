@@ -1,9 +1,9 @@
 //! The whole analysis: frames in, [`SessionReport`] out.
 
-use janu_body::{Frame, Landmark, Side, Vec3};
+use janu_body::{Frame, Side, Vec3};
 
 use crate::body::{Basis, Body, UP};
-use crate::breath::{Signal, breathing};
+use crate::breath::{Signal, breathing, upper_body_height};
 use crate::findings::{Attempt, RawFinding, find};
 use crate::metrics::{
     Baseline, Calibration, FrameMetrics, HandReach, ear_shoulder, fold_angle, measure,
@@ -544,40 +544,6 @@ fn majority_basis(bodies: &[Option<Body>]) -> Option<Basis> {
         .enumerate()
         .max_by_key(|(i, c)| (**c, usize::MAX - *i))?;
     (*c > 0).then(|| [Basis::World, Basis::Image, Basis::ImageFlat][i])
-}
-
-/// Landmarks whose height rises and falls with each breath in a fold: the
-/// shoulders and the head ride on the chest and the upper back.
-const BREATH_POINTS: [Landmark; 13] = {
-    use Landmark::*;
-    [
-        Nose,
-        LeftEyeInner,
-        LeftEye,
-        LeftEyeOuter,
-        RightEyeInner,
-        RightEye,
-        RightEyeOuter,
-        LeftEar,
-        RightEar,
-        MouthLeft,
-        MouthRight,
-        LeftShoulder,
-        RightShoulder,
-    ]
-};
-/// Fewest visible breath points for a height sample.
-const MIN_BREATH_POINTS: usize = 3;
-
-/// Mean height of the visible head and shoulder points (averaging many points
-/// keeps the breath's few millimetres above the landmark jitter).
-pub(crate) fn upper_body_height(b: &Body) -> Option<f32> {
-    let v: Vec<f32> = BREATH_POINTS
-        .iter()
-        .filter_map(|l| b.point(*l))
-        .map(|p| p.dot(UP))
-        .collect();
-    (v.len() >= MIN_BREATH_POINTS).then(|| v.iter().sum::<f32>() / v.len() as f32)
 }
 
 /// Round to `d` decimals (stable JSON).

@@ -2,48 +2,16 @@
 //! counted the breath on, over each hold, detrended and smoothed with the
 //! analysis' own windows ([`janu_analysis::breath`]), scaled to unit spread.
 
-use janu_analysis::breath::{DETREND_WINDOW_S, RESAMPLE_HZ, SMOOTH_WINDOW_S};
+use janu_analysis::breath::{DETREND_WINDOW_S, RESAMPLE_HZ, SMOOTH_WINDOW_S, upper_body_height};
 use janu_analysis::phases::PhaseName;
 use janu_analysis::series::{mean_sd, moving_mean, resample};
 use janu_analysis::{Body, SessionReport};
-use janu_body::{Frame, Landmark};
+use janu_body::Frame;
 use janu_report::media::BreathTrace;
 
-/// Points whose height rises and falls with the breath in a fold: the head and
-/// the shoulders ride on the chest and upper back. The same points as the
-/// analysis' `upper_body_height` signal.
-const BREATH_POINTS: [Landmark; 13] = {
-    use Landmark::*;
-    [
-        Nose,
-        LeftEyeInner,
-        LeftEye,
-        LeftEyeOuter,
-        RightEyeInner,
-        RightEye,
-        RightEyeOuter,
-        LeftEar,
-        RightEar,
-        MouthLeft,
-        MouthRight,
-        LeftShoulder,
-        RightShoulder,
-    ]
-};
-/// Fewest visible points for a height sample (as the analysis).
-const MIN_BREATH_POINTS: usize = 3;
 /// Decimals kept per sample: a hundredth of a standard deviation is far below
 /// what a chart shows, and keeps stored traces small and stable.
 const DECIMALS: f32 = 100.0;
-
-fn upper_body_height(b: &Body) -> Option<f32> {
-    let v: Vec<f32> = BREATH_POINTS
-        .iter()
-        .filter_map(|l| b.point(*l))
-        .map(|p| p.dot(janu_analysis::body::UP))
-        .collect();
-    (v.len() >= MIN_BREATH_POINTS).then(|| v.iter().sum::<f32>() / v.len() as f32)
-}
 
 /// One trace per attempt whose breath was measured, in the report's order.
 /// `frames` are the analysed frames (unmirrored or not: heights do not change).
