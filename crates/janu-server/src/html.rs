@@ -3,21 +3,7 @@
 
 use janu_store::User;
 
-/// `s` with `& < > " '` escaped, safe inside element text and quoted attributes.
-pub fn escape(s: &str) -> String {
-    let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => o.push_str("&amp;"),
-            '<' => o.push_str("&lt;"),
-            '>' => o.push_str("&gt;"),
-            '"' => o.push_str("&quot;"),
-            '\'' => o.push_str("&#39;"),
-            c => o.push(c),
-        }
-    }
-    o
-}
+pub use janu_report::html::escape;
 
 /// The navigation: (path, label), in order.
 pub const NAV: &[(&str, &str)] = &[

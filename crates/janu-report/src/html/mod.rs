@@ -30,9 +30,10 @@ use plotters::style::RGBColor;
 use crate::ReportError;
 use crate::media::{KeyFrame, KeyFrameKind, ReportMedia};
 pub use charts::{CHART_WIDTH, LEFT, RIGHT};
+pub use words::escape;
 use words::{
-    clock, clock_with, escape, metric_value, metric_words, percent, pose_title, reach_words,
-    side_title, side_word, span, view_words,
+    clock, clock_with, metric_value, metric_words, percent, pose_title, reach_words, side_title,
+    side_word, span, view_words,
 };
 
 /// The style sheet, scoped to `.janu-report` so the report can sit inside
