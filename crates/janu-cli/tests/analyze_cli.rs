@@ -2,25 +2,16 @@
 //! landmarks, generated sessions with known answers) and on bad input.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use janu_body::Side;
 use janu_synth::{PoseName as SynthPose, Scenario, Segment, generate, scenarios};
 
-fn janu(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_janu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::{janu_in as janu, stderr};
 
 fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
 /// One line of the MediaPipe reference landmarks of the shared photos (in the

@@ -4,33 +4,18 @@
 //! first run would); every test works in its own temp folder.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use image::{Rgb, RgbImage};
 use janu_body::file::read_jsonl;
 use janu_media::{PanZoomSpec, pan_zoom_video};
 
-fn janu(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_janu"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+mod common;
+use common::{janu_in as janu, stderr};
 
 /// The dandasana photo (one person, side view) from the shared data.
 fn one_person() -> Option<PathBuf> {
     let dir = janu_testkit::shared_data("photos/dandasana")?;
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    files.into_iter().next()
+    janu_testkit::images_in(&dir).into_iter().next()
 }
 
 fn files_in(dir: &Path) -> Vec<String> {

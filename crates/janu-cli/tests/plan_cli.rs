@@ -1,26 +1,9 @@
 //! `janu plan`: JSON shape, text snapshots, the output file, bad input.
 
-use std::process::{Command, Output, Stdio};
-
 use rstest::rstest;
 
-fn janu_in(dir: &std::path::Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_janu"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn janu(args: &[&str]) -> Output {
-    janu_in(tempfile::tempdir().unwrap().path(), args)
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+mod common;
+use common::{janu, janu_in, stdout};
 
 fn json(args: &[&str]) -> serde_json::Value {
     let mut all = vec!["plan", "--json"];

@@ -1,23 +1,9 @@
 //! `janu pose`: every topic as text (snapshots), the whole model as JSON, bad topics.
 
-use std::process::{Command, Output, Stdio};
-
 use rstest::rstest;
 
-fn janu(args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    Command::new(env!("CARGO_BIN_EXE_janu"))
-        .args(args)
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
+mod common;
+use common::{janu, stdout};
 
 #[rstest]
 fn topic_text(

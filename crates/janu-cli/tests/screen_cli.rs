@@ -1,28 +1,9 @@
 //! `janu screen`: decisions for every condition id, text snapshots, bad input.
 
-use std::process::{Command, Output, Stdio};
-
 use rstest::rstest;
 
-fn janu(args: &[&str]) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    Command::new(env!("CARGO_BIN_EXE_janu"))
-        .args(args)
-        .current_dir(dir.path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8(o.stdout.clone()).unwrap()
-}
-
-fn failure(o: &Output) -> String {
-    assert!(!o.status.success(), "expected a failure");
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+mod common;
+use common::{failure, janu, stdout};
 
 #[rstest]
 #[case("none", None, "proceed")]

@@ -60,3 +60,42 @@ pub fn shared_data(sub: &str) -> Option<PathBuf> {
 pub fn fixture(rel: &str) -> PathBuf {
     workspace_root().join("tests/data").join(rel)
 }
+
+/// File extensions (lower case) of the pictures tests read.
+const IMAGE_EXTENSIONS: [&str; 4] = ["jpg", "jpeg", "png", "webp"];
+
+/// The pictures directly inside `dir`, sorted by name (empty when `dir` cannot
+/// be read).
+pub fn images_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// `n` pictures spread evenly over all the pose folders below `root` (folders
+/// and files in name order), so a test or benchmark sees every pose, not just
+/// the first folder's.
+pub fn spread_photos(root: &Path, n: usize) -> Vec<PathBuf> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.is_dir())
+                .collect()
+        })
+        .unwrap_or_default();
+    dirs.sort();
+    let all: Vec<PathBuf> = dirs.iter().flat_map(|d| images_in(d)).collect();
+    let step = (all.len() / n.max(1)).max(1);
+    all.into_iter().step_by(step).take(n).collect()
+}

@@ -29,32 +29,7 @@ const DECODE_AHEAD: usize = 4;
 
 fn photos() -> Vec<PathBuf> {
     let root = janu_testkit::shared_data("photos").expect("the shared photos are needed");
-    let mut all = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    for d in dirs {
-        let mut files: Vec<_> = std::fs::read_dir(&d)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| {
-                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-                    matches!(
-                        e.to_ascii_lowercase().as_str(),
-                        "jpg" | "jpeg" | "png" | "webp"
-                    )
-                })
-            })
-            .collect();
-        files.sort();
-        all.extend(files);
-    }
-    // Spread the choice over the folders.
-    let step = (all.len() / VIDEO_PHOTOS).max(1);
-    all.into_iter().step_by(step).take(VIDEO_PHOTOS).collect()
+    janu_testkit::spread_photos(&root, VIDEO_PHOTOS)
 }
 
 /// (backend, threads) pairs measured per model: tract's own thread pool made

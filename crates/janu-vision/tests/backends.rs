@@ -10,27 +10,8 @@ const PHOTOS: usize = 6;
 
 fn photos() -> Vec<image::RgbImage> {
     let root = janu_testkit::shared_data("photos").expect("checked by the caller");
-    let mut files = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(&root)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    dirs.sort();
-    for d in dirs {
-        let mut f: Vec<_> = std::fs::read_dir(&d)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "jpg" || e == "jpeg"))
-            .collect();
-        f.sort();
-        files.extend(f);
-    }
-    let step = (files.len() / PHOTOS).max(1);
-    files
+    janu_testkit::spread_photos(&root, PHOTOS)
         .into_iter()
-        .step_by(step)
-        .take(PHOTOS)
         .map(|p| image::open(p).unwrap().to_rgb8())
         .collect()
 }

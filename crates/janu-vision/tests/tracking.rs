@@ -8,12 +8,8 @@ use janu_vision::{EstimatorOptions, ModelSize, PoseEstimator};
 
 fn photo() -> Option<RgbImage> {
     let dir = janu_testkit::shared_data("photos/dandasana")?;
-    let mut files: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    Some(image::open(&files[0]).unwrap().to_rgb8())
+    let first = janu_testkit::images_in(&dir).into_iter().next()?;
+    Some(image::open(first).unwrap().to_rgb8())
 }
 
 #[test]
