@@ -55,7 +55,7 @@ async fn reports_in_chromium() {
     );
     let one_side = landmark_file(
         inputs.path(),
-        "locked-knee.jsonl",
+        "rounded-spine.jsonl",
         &scenarios::with_mistake(Mistake::CollapsedSpine, 9),
     );
     let hidden = landmark_file(
