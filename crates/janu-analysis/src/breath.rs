@@ -8,9 +8,8 @@
 //! of variation of cycle lengths; breath-holding is a stretch where the motion's
 //! amplitude falls well below its usual level.
 
-use serde::{Deserialize, Serialize};
-
 use janu_body::Landmark;
+use serde::{Deserialize, Serialize};
 
 use crate::body::{Body, UP};
 use crate::series::{mean_sd, moving_mean, resample};

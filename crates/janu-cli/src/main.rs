@@ -14,7 +14,9 @@ mod progress;
 /// Janu knows Janusirsasana (the seated head-to-knee forward bend) and watches you do it.
 ///
 /// Start with `janu pose` to learn the pose, `janu screen` to check it is safe for
-/// you, `janu plan` and `janu practice` to practise it.
+/// you, `janu plan` and `janu practice` to practise it. `janu analyze` reads your
+/// form from a photo or a video; `janu serve` opens the web app (live coaching
+/// from the webcam, uploads, history) at http://127.0.0.1:8080.
 #[derive(Debug, Parser)]
 #[command(name = "janu", version, about, long_about, max_term_width = 100)]
 struct Cli {

@@ -56,6 +56,29 @@ pub fn shared_data(sub: &str) -> Option<PathBuf> {
     None
 }
 
+/// The reference documents folder, `seeds/` beside the shared data folder
+/// (`../shared/seeds`, or next to `JANU_SHARED_DATA`), or `None` (after a
+/// visible skip message) when it is absent on a developer machine.
+///
+/// # Panics
+/// Under CI when the folder is missing, as [`shared_data`].
+pub fn shared_seeds() -> Option<PathBuf> {
+    let root = shared_data_root();
+    let path = root
+        .parent()
+        .map_or_else(|| PathBuf::from("seeds"), |p| p.join("seeds"));
+    if path.is_dir() {
+        return Some(path);
+    }
+    let msg = format!(
+        "reference documents {} are missing (they sit beside the shared data folder)",
+        path.display()
+    );
+    assert!(!in_ci(), "{msg}: CI=true requires them");
+    eprintln!("SKIPPED: {msg}");
+    None
+}
+
 /// A fixture committed in the repository, under `tests/data/` at the workspace root.
 pub fn fixture(rel: &str) -> PathBuf {
     workspace_root().join("tests/data").join(rel)

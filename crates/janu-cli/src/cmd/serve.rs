@@ -5,7 +5,8 @@ use std::path::PathBuf;
 use anyhow::Context;
 use janu_server::{Settings, SettingsLayer};
 
-/// Serve the Janu web app: screening, plans, uploads with reports, history.
+/// Serve the Janu web app: screening, plans, live coaching from the webcam,
+/// uploads with reports, history.
 ///
 /// Works offline on its defaults: a SQLite file in your data folder, this machine
 /// only. Settings come from defaults, then a TOML file (--config, $JANU_CONFIG or
