@@ -364,8 +364,10 @@ pub fn recognize_features(body: &Body, f: &Features) -> Recognition {
         };
     }
     let mut reasons = Vec::new();
+    // Said as flexion (0° = straight), as the report's metrics are.
     for side in Side::BOTH {
-        reasons.push(format!("{side} knee {}", fmt_deg(f.knee_deg[idx(side)])));
+        let bend = f.knee_deg[idx(side)].map(|k| (180.0 - k).max(0.0));
+        reasons.push(format!("{side} knee bent {}", fmt_deg(bend)));
     }
     if let Some(t) = f.thighs_deg {
         reasons.push(format!("thighs {t:.0}° apart"));
@@ -381,11 +383,14 @@ pub fn recognize_features(body: &Body, f: &Features) -> Recognition {
             ));
         }
         if let Some(r) = f.knee_rise[idx(side)] {
-            reasons.push(format!("{side} knee {r:+.2} thighs above the hip"));
+            let (amount, way) = if r < 0.0 { (-r, "below") } else { (r, "above") };
+            reasons.push(format!(
+                "{side} knee {amount:.2} thigh lengths {way} the hip"
+            ));
         }
         if let Some(t) = f.revolve_deg[idx(side)] {
             reasons.push(format!(
-                "shoulders {t:.0}° out of square across the {side} leg"
+                "shoulders turned {t:.0}° from square to the {side} leg"
             ));
         }
     }
