@@ -89,6 +89,8 @@ await run(async (context) => {
   await page.waitForSelector("#upload-error:not([hidden])");
   const err = await page.textContent("#upload-error");
   check(err.includes("notes.mp4"), `a bad file is refused: ${err}`);
+  const stageText = await page.textContent("#stage");
+  check(!stageText.includes("Sending"), `the progress box no longer says it is sending: ${stageText}`);
   await shot(page, "07-upload-error");
 
   // History: the sessions and the charts.

@@ -17,6 +17,10 @@
   function fail(message) {
     errorBox.textContent = message;
     errorBox.hidden = false;
+    if (!box.hidden) {
+      stage.textContent = "Stopped: nothing was saved";
+      detail.textContent = "";
+    }
     form.querySelector("button").disabled = false;
   }
 
@@ -32,12 +36,12 @@
         if (!res.ok) { fail(errorOf(res.text)); return; }
         var job = JSON.parse(res.text);
         an.value = job.progress;
-        stage.textContent = job.stage.charAt(0).toUpperCase() + job.stage.slice(1);
+        stage.textContent = job.stage.charAt(0).toUpperCase() + job.stage.slice(1) + "…";
         detail.textContent = job.frames_total
           ? job.frames_done + " of about " + job.frames_total + " frames"
           : "";
         if (job.state === "done") {
-          stage.textContent = "Done: opening your report";
+          stage.textContent = "Done: opening your report…";
           window.location.href = "/sessions/" + job.session_id;
         } else if (job.state === "failed") {
           fail(job.error || "The analysis failed.");
@@ -60,7 +64,7 @@
     form.querySelector("button").disabled = true;
     box.hidden = false;
     up.value = 0; an.value = 0;
-    stage.textContent = "Sending";
+    stage.textContent = "Sending…";
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/uploads?name=" + encodeURIComponent(file.name));
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
@@ -71,7 +75,7 @@
       if (xhr.status !== 202) { fail(errorOf(xhr.responseText)); return; }
       up.value = 1;
       var job = JSON.parse(xhr.responseText);
-      stage.textContent = "Waiting for a worker";
+      stage.textContent = "Waiting for a worker…";
       poll(job.id);
     };
     xhr.onerror = function () { fail("The upload broke off; check the connection and try again."); };

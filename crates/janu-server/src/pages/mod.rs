@@ -445,7 +445,7 @@ async fn upload_page(State(state): State<AppState>, MaybeUser(user): MaybeUser) 
              accept=\"video/*,image/jpeg,image/png,image/webp,.jsonl\" required></label>\
              <button type=\"submit\" id=\"send\">Analyse</button></form>\
              <section id=\"progress\" class=\"card\" hidden>\
-             <p><span id=\"stage\">Sending</span>…</p>\
+             <p><span id=\"stage\">Sending…</span></p>\
              <label>Upload <progress id=\"up\" max=\"1\" value=\"0\"></progress></label>\
              <label>Analysis <progress id=\"an\" max=\"1\" value=\"0\"></progress></label>\
              <p class=\"small\" id=\"detail\"></p></section>\
