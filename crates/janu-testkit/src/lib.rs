@@ -43,17 +43,10 @@ pub fn in_ci() -> bool {
 /// # Panics
 /// Under CI when the folder is missing: CI must not pass by skipping real-data tests.
 pub fn shared_data(sub: &str) -> Option<PathBuf> {
-    let path = shared_data_root().join(sub);
-    if path.exists() {
-        return Some(path);
-    }
-    let msg = format!(
-        "shared test data {} is missing (set {DATA_ENV} or place ../shared/data beside the checkout)",
-        path.display()
-    );
-    assert!(!in_ci(), "{msg}: CI=true requires it");
-    eprintln!("SKIPPED: {msg}");
-    None
+    present_or_skip(
+        shared_data_root().join(sub),
+        &format!("set {DATA_ENV} or place ../shared/data beside the checkout"),
+    )
 }
 
 /// The reference documents folder, `seeds/` beside the shared data folder
@@ -67,14 +60,17 @@ pub fn shared_seeds() -> Option<PathBuf> {
     let path = root
         .parent()
         .map_or_else(|| PathBuf::from("seeds"), |p| p.join("seeds"));
-    if path.is_dir() {
+    present_or_skip(path, "it sits beside the shared data folder")
+}
+
+/// `path` when it exists; else a visible skip message (with `hint` on how to
+/// provide it) and `None`, or a panic under CI.
+fn present_or_skip(path: PathBuf, hint: &str) -> Option<PathBuf> {
+    if path.exists() {
         return Some(path);
     }
-    let msg = format!(
-        "reference documents {} are missing (they sit beside the shared data folder)",
-        path.display()
-    );
-    assert!(!in_ci(), "{msg}: CI=true requires them");
+    let msg = format!("shared test data {} is missing ({hint})", path.display());
+    assert!(!in_ci(), "{msg}: CI=true requires it");
     eprintln!("SKIPPED: {msg}");
     None
 }
