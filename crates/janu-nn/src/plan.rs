@@ -258,12 +258,7 @@ impl Planner<'_> {
 
 /// Values of a float constant input of an operator.
 fn constant_f32(def: &ModelDef, op: &OpDef, slot: usize, what: &str) -> Result<Vec<f32>, NnError> {
-    let t = op
-        .inputs
-        .get(slot)
-        .copied()
-        .flatten()
-        .ok_or_else(|| graph(format!("{} lacks its {what}", op.kind.name())))?;
+    let t = data_input(op, slot)?;
     def.tensors[t].f32_data().ok_or_else(|| {
         unsupported(format!(
             "{} {what} {} is not a float constant",
@@ -275,12 +270,7 @@ fn constant_f32(def: &ModelDef, op: &OpDef, slot: usize, what: &str) -> Result<V
 
 /// Values of an integer constant input of an operator.
 fn constant_int(def: &ModelDef, op: &OpDef, slot: usize, what: &str) -> Result<Vec<i64>, NnError> {
-    let t = op
-        .inputs
-        .get(slot)
-        .copied()
-        .flatten()
-        .ok_or_else(|| graph(format!("{} lacks its {what}", op.kind.name())))?;
+    let t = data_input(op, slot)?;
     def.tensors[t].int_data().ok_or_else(|| {
         unsupported(format!(
             "{} {what} {} is not an integer constant",
@@ -304,6 +294,7 @@ fn spatial_padding(def: &ModelDef, op: &OpDef) -> Option<[usize; 4]> {
     Some([p[2] as usize, p[4] as usize, p[3] as usize, p[5] as usize])
 }
 
+/// The tensor feeding input `slot` of an operator.
 fn data_input(op: &OpDef, slot: usize) -> Result<usize, NnError> {
     op.inputs
         .get(slot)
