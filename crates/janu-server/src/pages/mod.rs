@@ -46,11 +46,32 @@ impl IntoResponse for PageError {
             eprintln!("janu-server: {}", self.0);
         }
         let body = format!(
-            "<h1>{}</h1><p class=\"error\" role=\"alert\">{}</p><p><a href=\"/\">Back to the start</a></p>",
+            "<h1>{}</h1>{}<p><a href=\"/\">Back to the start</a></p>",
             status.canonical_reason().unwrap_or("Error"),
-            escape(&self.0.public_message())
+            alert(&self.0)
         );
         (status, Html(page("Error", "", self.1.as_ref(), &body))).into_response()
+    }
+}
+
+/// An error as an alert paragraph, in the words a person may see.
+fn alert(e: &ServerError) -> String {
+    format!(
+        "<p class=\"error\" role=\"alert\">{}</p>",
+        escape(&e.public_message())
+    )
+}
+
+/// What a submitted form shows: `render` of the answer, or the error as an
+/// alert with its status; nothing (200) when the form was not submitted.
+fn form_outcome<T>(
+    answer: Option<Result<T, ServerError>>,
+    render: impl FnOnce(&T) -> String,
+) -> (String, StatusCode) {
+    match answer {
+        None => (String::new(), StatusCode::OK),
+        Some(Ok(t)) => (render(&t), StatusCode::OK),
+        Some(Err(e)) => (alert(&e), e.status()),
     }
 }
 
@@ -233,20 +254,7 @@ async fn screen_page(MaybeUser(user): MaybeUser, RawQuery(q): RawQuery) -> Respo
         conditions: all(&p, "condition"),
         trimester: one(&p, "trimester").and_then(|t| t.parse().ok()),
     };
-    let (result, status) = if submitted {
-        match api::screening(&req) {
-            Ok(s) => (screening_html(&s), StatusCode::OK),
-            Err(e) => (
-                format!(
-                    "<p class=\"error\" role=\"alert\">{}</p>",
-                    escape(&e.public_message())
-                ),
-                e.status(),
-            ),
-        }
-    } else {
-        (String::new(), StatusCode::OK)
-    };
+    let (result, status) = form_outcome(submitted.then(|| api::screening(&req)), screening_html);
     let body = format!(
         "<h1>Is Janusirsasana safe for you?</h1>\
          <p class=\"lead\">Tick what applies. Where the two references disagree, the more \
@@ -357,20 +365,7 @@ async fn plan_page(MaybeUser(user): MaybeUser, RawQuery(q): RawQuery) -> Respons
         goals: all(&p, "goal"),
         tighter_side: one(&p, "tighter_side"),
     };
-    let (result, status) = if submitted {
-        match api::plan(&form) {
-            Ok(plan) => (plan_html(&plan), StatusCode::OK),
-            Err(e) => (
-                format!(
-                    "<p class=\"error\" role=\"alert\">{}</p>",
-                    escape(&e.public_message())
-                ),
-                e.status(),
-            ),
-        }
-    } else {
-        (String::new(), StatusCode::OK)
-    };
+    let (result, status) = form_outcome(submitted.then(|| api::plan(&form)), plan_html);
     let k = knowledge();
     let level = form.level.clone().unwrap_or_else(|| "beginner".into());
     let levels: String = ["beginner", "intermediate", "advanced"]
