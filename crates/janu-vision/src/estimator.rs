@@ -109,6 +109,16 @@ pub struct Estimate {
     pub roi: Option<NormRect>,
 }
 
+impl Estimate {
+    /// The detector ran and found nobody.
+    const NOBODY_DETECTED: Estimate = Estimate {
+        pose: None,
+        people_detected: 0,
+        detector_ran: true,
+        roi: None,
+    };
+}
+
 /// Smoothing state for one set of points.
 #[derive(Debug, Clone)]
 struct PointFilter {
@@ -302,22 +312,10 @@ impl PoseEstimator {
     /// when a model fails.
     pub fn estimate_image(&mut self, image: &RgbImage) -> Result<Estimate, VisionError> {
         check_image(image)?;
-        let detections = self.detect(image)?;
-        let people = detections.len();
-        let Some(best) = detections.first() else {
-            return Ok(Estimate {
-                pose: None,
-                people_detected: 0,
-                detector_ran: true,
-                roi: None,
-            });
+        let (people, roi) = self.detect_roi(image)?;
+        let Some(roi) = roi else {
+            return Ok(Estimate::NOBODY_DETECTED);
         };
-        let roi = roi_from_alignment(
-            best.keypoints[0],
-            best.keypoints[1],
-            image.width(),
-            image.height(),
-        );
         let pose = self.landmarks(image, &roi)?;
         Ok(Estimate {
             pose: pose.map(|p| to_pose(&p)),
@@ -339,23 +337,12 @@ impl PoseEstimator {
         let (roi, detector_ran) = match self.tracker.next_roi {
             Some(roi) => (roi, false),
             None => {
-                let detections = self.detect(image)?;
-                self.tracker.people = detections.len();
-                let Some(best) = detections.first() else {
+                let (people, roi) = self.detect_roi(image)?;
+                self.tracker.people = people;
+                let Some(roi) = roi else {
                     self.tracker.lose();
-                    return Ok(Estimate {
-                        pose: None,
-                        people_detected: 0,
-                        detector_ran: true,
-                        roi: None,
-                    });
+                    return Ok(Estimate::NOBODY_DETECTED);
                 };
-                let roi = roi_from_alignment(
-                    best.keypoints[0],
-                    best.keypoints[1],
-                    image.width(),
-                    image.height(),
-                );
                 (roi, true)
             }
         };
@@ -397,6 +384,21 @@ impl PoseEstimator {
 
     /// Run the detector on the whole picture; detections in picture coordinates,
     /// best first.
+    /// Run the detector: how many people it found, and the region of interest
+    /// around the most prominent one.
+    fn detect_roi(&mut self, image: &RgbImage) -> Result<(usize, Option<NormRect>), VisionError> {
+        let detections = self.detect(image)?;
+        let roi = detections.first().map(|best| {
+            roi_from_alignment(
+                best.keypoints[0],
+                best.keypoints[1],
+                image.width(),
+                image.height(),
+            )
+        });
+        Ok((detections.len(), roi))
+    }
+
     fn detect(&mut self, image: &RgbImage) -> Result<Vec<Detection>, VisionError> {
         let (rect, pad) = fit_rect(
             &NormRect::FULL,
