@@ -10,6 +10,8 @@
 use janu_body::{Frame, LANDMARK_COUNT, Landmark, Pose, Side, Vec3};
 use serde::{Deserialize, Serialize};
 
+use crate::measures::PlaneMeasures;
+
 /// A landmark below this visibility counts as not seen. MediaPipe draws landmarks
 /// only above 0.5 by default; on the shared real photos the hidden far leg of a
 /// side view scores 0.02-0.45 and the near leg 0.6-1.0.
@@ -41,7 +43,15 @@ pub struct Body {
     /// The coordinate space of [`Body::point`].
     pub basis: Basis,
     points: [Option<Vec3>; LANDMARK_COUNT],
+    /// Every known point, whatever its visibility.
+    all_points: [Option<Vec3>; LANDMARK_COUNT],
     visibility: [f32; LANDMARK_COUNT],
+    /// The landmarks' span (bounding box diagonal) as a share of the picture's
+    /// diagonal.
+    picture_share: Option<f32>,
+    /// The picture-plane measures recognition reads (every point, whatever its
+    /// visibility), or `None` when the hips or thighs are missing.
+    pub plane: Option<PlaneMeasures>,
 }
 
 /// The direction "up" (against gravity) in both world and image coordinates, whose
@@ -73,10 +83,10 @@ impl Body {
             Basis::ImageFlat
         };
         let mut points = [None; LANDMARK_COUNT];
+        let mut all_points = [None; LANDMARK_COUNT];
         for lm in Landmark::ALL {
             let i = lm.index();
-            let gated = !ANCHORS.contains(&lm) && visibility[i] < MIN_VISIBILITY;
-            if pose.get(lm).is_none() || gated {
+            if pose.get(lm).is_none() {
                 continue;
             }
             let p = match basis {
@@ -84,18 +94,41 @@ impl Body {
                 Basis::Image => pose.pixel(lm, width, height),
                 Basis::ImageFlat => pose.pixel(lm, width, height).map(Vec3::flat),
             };
-            points[i] = p.filter(|p| p.is_finite());
+            all_points[i] = p.filter(|p| p.is_finite());
+            let gated = !ANCHORS.contains(&lm) && visibility[i] < MIN_VISIBILITY;
+            if !gated {
+                points[i] = all_points[i];
+            }
         }
         Self {
             basis,
             points,
+            all_points,
             visibility,
+            picture_share: picture_share(pose, width, height),
+            plane: PlaneMeasures::of(pose, width, height),
         }
     }
 
     /// The point of `lm` if it is known and visible.
     pub fn point(&self, lm: Landmark) -> Option<Vec3> {
         self.points[lm.index()]
+    }
+
+    /// The point of `lm` if it is known, however poorly visible.
+    pub fn any_point(&self, lm: Landmark) -> Option<Vec3> {
+        self.all_points[lm.index()]
+    }
+
+    /// True when the estimator placed `lm` at all.
+    pub fn has_landmark(&self, lm: Landmark) -> bool {
+        self.all_points[lm.index()].is_some()
+    }
+
+    /// How large the person is in the picture: the span of the landmarks as a
+    /// share of the picture's diagonal.
+    pub fn picture_share(&self) -> Option<f32> {
+        self.picture_share
     }
 
     /// The visibility of `lm` (0 when missing).
@@ -185,6 +218,24 @@ impl Body {
                 .map(|t| t * TORSO_PER_THIGH)
         })
     }
+}
+
+/// The landmarks' bounding box diagonal over the picture's diagonal.
+fn picture_share(pose: &Pose, width: u32, height: u32) -> Option<f32> {
+    let (w, h) = (width as f32, height as f32);
+    let mut xs = pose.landmarks.iter().flatten().map(|k| k.x * w);
+    let first = xs.next()?;
+    let (mut x0, mut x1) = (first, first);
+    for x in xs {
+        x0 = x0.min(x);
+        x1 = x1.max(x);
+    }
+    let ys: Vec<f32> = pose.landmarks.iter().flatten().map(|k| k.y * h).collect();
+    let y0 = ys.iter().copied().fold(f32::INFINITY, f32::min);
+    let y1 = ys.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let diag = (w * w + h * h).sqrt();
+    let span = ((x1 - x0).powi(2) + (y1 - y0).powi(2)).sqrt();
+    (diag > 0.0 && span.is_finite()).then(|| span / diag)
 }
 
 /// Upright torso length (shoulder midpoint to hip midpoint) per thigh length

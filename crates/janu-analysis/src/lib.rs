@@ -24,6 +24,7 @@ pub mod breath;
 pub mod compare;
 pub mod findings;
 pub mod level;
+pub mod measures;
 pub mod live;
 pub mod metrics;
 pub mod phases;
@@ -32,6 +33,7 @@ pub mod recognize;
 pub mod report;
 pub mod segments;
 pub mod series;
+pub mod trees;
 mod session;
 
 pub use body::{Basis, Body};

@@ -1,140 +1,76 @@
-//! Which pose a frame shows: explainable fuzzy rules over a few body measures.
+//! Which pose a frame shows, and which leg is extended.
 //!
-//! Every measure becomes a degree of truth between 0 and 1 through a linear ramp
-//! between two named constants ("the knee is straight" is 0 at 135 degrees and 1
-//! at 155 degrees). Each pose's rule multiplies the degrees of its conditions; the
-//! best-scoring pose wins, and its confidence is its score less half the
-//! runner-up's, times how visible the legs and trunk are. When no rule reaches
-//! [`MIN_POSE_SCORE`] the frame is `other`.
+//! The call is made by boosted trees ([`crate::trees`]) over the picture-plane
+//! measures of [`crate::measures`], fitted on real people: BlazePose landmarks of
+//! 957 Yoga-82 photos, the MediaPipe and MoveNet tables of 374 more, plus a
+//! share of generated sessions (`janu-eval fit`; cross-validated figures, split
+//! by picture, in BENCHMARKS.md and in the model's own provenance). Every
+//! landmark is used whatever its visibility: a point the model barely sees is
+//! still evidence, and the fit learned how far to trust each measure.
 //!
-//! A leg whose knee is hidden (visibility below [`crate::body::MIN_VISIBILITY`])
-//! is never guessed: with one straight leg seen and the other hidden, the frame is
-//! called the straight-legged pose it could be (Paschimottanasana or Dandasana),
-//! with the hidden leg named so that a video can still join it to the
-//! Janusirsasana around it and the report can tell where to put the camera.
+//! The trees give each pose a probability. The best pose is called when it is
+//! probable enough; Janusirsasana needs more ([`JANU_MIN_PROBABILITY`]), because
+//! calling a neighbour pose Janusirsasana is the mistake users notice most.
+//! Below [`MIN_CALL_PROBABILITY`] the frame is `other`, marked unsure, with the
+//! reason in words (what the picture lacks, where to put the camera).
+//!
+//! The extended leg is the leg whose knee is the more open in the picture; how
+//! sure that is grows with the difference between the two knees.
 
-use janu_body::geometry::angle_between_deg;
-use janu_body::{Landmark, Side, Vec3};
+use std::sync::OnceLock;
 
-use crate::body::{Body, UP, project_on_segment};
+use janu_body::{Landmark, Side};
+
+use crate::body::{Body, MIN_VISIBILITY};
+use crate::measures::PlaneMeasures;
 use crate::pose_name::PoseName;
+use crate::trees::Boosted;
 
-/// A knee at or above this angle (hip-knee-ankle, degrees) is fully "straight";
-/// real straight legs in the shared photos measure 150-180.
-pub const STRAIGHT_KNEE_FULL_DEG: f32 = 155.0;
-/// A knee at or below this angle is not straight at all.
-pub const STRAIGHT_KNEE_NONE_DEG: f32 = 135.0;
-/// A knee at or below this angle is fully "bent"; the folded leg of Janusirsasana
-/// and Baddha Konasana measures 10-60 in the shared photos.
-pub const BENT_KNEE_FULL_DEG: f32 = 110.0;
-/// A knee at or above this angle is not bent at all.
-pub const BENT_KNEE_NONE_DEG: f32 = 130.0;
-/// Trunk-to-thigh angle at or below which the trunk is fully "folded" (an upright
-/// seat measures about 90, a deep fold 20-40).
-pub const FOLDED_FULL_DEG: f32 = 55.0;
-/// Trunk-to-thigh angle at or above which the trunk is upright, not folded.
-pub const FOLDED_NONE_DEG: f32 = 70.0;
-/// Angle between the thighs at or above which the legs are fully "wide"
-/// (Upavistha Konasana measures 100-140, Paschimottanasana under 25).
-pub const WIDE_FULL_DEG: f32 = 65.0;
-/// Angle between the thighs at or below which the legs are together.
-pub const WIDE_NONE_DEG: f32 = 45.0;
-/// Distance (torso lengths) from the bent foot's ankle to the straight leg at or
-/// below which the foot fully "rests against" it: the ankle sits a thigh's
-/// half-width plus a foot's depth from the straight leg's axis.
-pub const FOOT_NEAR_FULL: f32 = 0.45;
-/// Distance at or above which the bent foot is not at the straight leg.
-pub const FOOT_NEAR_NONE: f32 = 0.75;
-/// Ankle-to-ankle distance (torso lengths) at or below which the feet are fully
-/// "together", as the soles are in Baddha Konasana: the ankle landmarks sit on
-/// the outer ankle bones, so joined soles still measure 0.56-0.66 on the real
-/// Baddha Konasana photos (MediaPipe world landmarks).
-pub const FEET_TOGETHER_FULL: f32 = 0.7;
-/// Ankle gap at or above which the feet are apart (Janusirsasana: 1.1 and more).
-pub const FEET_TOGETHER_NONE: f32 = 1.0;
-/// Distance of a bent leg's ankle from the hip midpoint (torso lengths) at or
-/// below which the foot is fully "drawn in" to the groin (Baddha Konasana seen
-/// with one leg hidden).
-pub const FOOT_DRAWN_IN_FULL: f32 = 0.6;
-/// Ankle-to-hip-midpoint distance at or above which the foot is not drawn in.
-pub const FOOT_DRAWN_IN_NONE: f32 = 0.9;
-/// Trunk lean from vertical (degrees) at or below which the trunk is fully
-/// "upright", as in a seated twist.
-pub const UPRIGHT_TRUNK_FULL_DEG: f32 = 30.0;
-/// Trunk lean at or above which the trunk is not upright.
-pub const UPRIGHT_TRUNK_NONE_DEG: f32 = 50.0;
-/// Knee height above its hip (thigh lengths) at or above which the knee is fully
-/// "raised", as the top knee of Ardha Matsyendrasana (nearly vertical thigh).
-pub const KNEE_RAISED_FULL: f32 = 0.7;
-/// Knee height above the hip at or below which the knee is not raised; a bent knee
-/// lying open on the floor sits at or below the hip joint's height.
-pub const KNEE_RAISED_NONE: f32 = 0.45;
-/// Knee depth below its hip (thigh lengths) at or below which the person fully
-/// "sits"; standing or kneeling puts the knee a whole thigh below the hip.
-pub const SEATED_KNEE_DROP_FULL: f32 = 0.55;
-/// Knee depth below the hip at or above which the person is not seated.
-pub const SEATED_KNEE_DROP_NONE: f32 = 0.85;
-/// Trunk-to-thigh angle at or below which the hip is fully flexed as in sitting;
-/// lying or standing straight opens it towards 180.
-pub const SEATED_HIP_FULL_DEG: f32 = 125.0;
-/// Trunk-to-thigh angle at or above which the hip is open (not sitting).
-pub const SEATED_HIP_NONE_DEG: f32 = 150.0;
-/// Angle (degrees) between the shoulder line and the normal of the vertical
-/// plane through the straight leg at or above which the trunk is fully
-/// "revolved" as in Parivrtta Janusirsasana: the trunk side-bends over the leg
-/// with the shoulder line in the leg's plane. Real photos: 61-87 for the revolved
-/// pose, under 35 for 47 of 52 Paschimottanasana photos.
-pub const REVOLVED_FULL_DEG: f32 = 60.0;
-/// Angle at or below which the shoulders lie across the straight leg, as they do
-/// in Janusirsasana (the common uneven twist stays under this).
-pub const REVOLVED_NONE_DEG: f32 = 40.0;
-/// Confidence of an `other` call when neither leg could be seen: the legs decide
-/// every seated pose, so nothing is known.
-pub const LEGS_HIDDEN_CONFIDENCE: f32 = 0.1;
-/// Knees-apart angle between the thighs at or above which the knees are fully
-/// "open" as in Baddha Konasana (real photos: 85-155).
-pub const KNEES_OPEN_FULL_DEG: f32 = 80.0;
-/// Angle between the thighs at or below which the knees are not open.
-pub const KNEES_OPEN_NONE_DEG: f32 = 50.0;
-/// Angle between the thighs at or above which the bent knee is fully "open" to
-/// the side, as Janusirsasana asks (the clean pose opens about 60-90).
-pub const OPEN_KNEE_FULL_DEG: f32 = 35.0;
-/// Angle between the thighs at or below which the legs are together.
-pub const OPEN_KNEE_NONE_DEG: f32 = 20.0;
-/// Angle seen from above between trunk and leg at or below which a fold goes
-/// fully "along" that leg (Janusirsasana); folding between wide legs
-/// (Upavistha Konasana) puts the trunk half the legs' opening away from each.
-pub const ALONG_LEG_FULL_DEG: f32 = 20.0;
-/// Trunk-to-leg angle from above at or above which the fold is not along the leg.
-pub const ALONG_LEG_NONE_DEG: f32 = 40.0;
-/// Turn of the hip line from square to the extended leg (degrees) at or above
-/// which the leg fully goes "out to the side" of a forward-facing pelvis, as in
-/// Parivrtta Janusirsasana (the leg about 50 degrees out). Janusirsasana squares
-/// the pelvis to the leg; its common uneven twist stays within about 20.
-pub const LEG_OUT_FULL_DEG: f32 = 42.0;
-/// Hip-line turn at or below which the pelvis faces along the leg.
-pub const LEG_OUT_NONE_DEG: f32 = 30.0;
-/// Shoulder line turned against the hip line (seen from above, degrees) at or
-/// above which the trunk is fully "twisted" as in Ardha Matsyendrasana (the
-/// references' seated twist turns the trunk about 55 degrees).
-pub const TWIST_FULL_DEG: f32 = 30.0;
-/// Twist at or below which the trunk is square over the hips.
-pub const TWIST_NONE_DEG: f32 = 15.0;
-/// Thigh opening at or above which the legs are fully "wide" when one shin is
-/// hidden: Upavistha Konasana opens 100 degrees and more, Janusirsasana's bent
-/// thigh 60-90, so the plain [`WIDE_FULL_DEG`] cannot tell them apart.
-pub const WIDE_UNSEEN_SHIN_FULL_DEG: f32 = 95.0;
-/// Thigh opening at or below which the legs are not wide, one shin hidden.
-pub const WIDE_UNSEEN_SHIN_NONE_DEG: f32 = 80.0;
-/// How much of the Janusirsasana score is kept when the bent foot is away from
-/// the straight leg: the pose is still there, with a placement to correct.
-pub const FOOT_AWAY_WEIGHT: f32 = 0.5;
-/// Confidence cap when one shin is hidden but both thighs are seen.
-pub const PARTLY_HIDDEN_CONFIDENCE_CAP: f32 = 0.75;
-/// Below this best rule score the frame is `other`: no rule is more true than not.
-pub const MIN_POSE_SCORE: f32 = 0.4;
-/// Confidence cap when a leg is hidden: the call then rests on half the legs.
-pub const HIDDEN_LEG_CONFIDENCE_CAP: f32 = 0.6;
+/// The fitted model, remade by `cargo run --release -p janu-eval -- fit`.
+pub const MODEL_JSON: &str = include_str!("../data/recognition.json");
+
+/// Least probability for a Janusirsasana call. Cross-validated on the real
+/// tables (BENCHMARKS.md): at 0.6, 3.0 % of the 855 neighbour skeletons and
+/// 0.6 % of the MediaPipe and MoveNet neighbour rows are called Janusirsasana,
+/// against 5.8 %, 3.0 % and 2.6 % when the plain best class decides, for 0.06
+/// less recall on the skeletons and none on the tables.
+pub const JANU_MIN_PROBABILITY: f32 = 0.6;
+
+/// Least probability for any call: below it no pose is more likely than the
+/// others together with room to spare, and the frame is `other`, unsure.
+pub const MIN_CALL_PROBABILITY: f32 = 0.4;
+
+/// Knee angle difference (degrees) between the legs at or below which the
+/// extended leg is a guess (confidence 0.5): two knees this alike in the picture
+/// do not say which is straight.
+pub const SIDE_UNSURE_DEG: f32 = 10.0;
+
+/// Knee angle difference at or above which the extended leg is sure: the bent
+/// knee of Janusirsasana measures 25-75 degrees on the real tables, the
+/// straight one 160-180, so a real pose differs by far more than this.
+pub const SIDE_SURE_DEG: f32 = 60.0;
+
+/// A knee at least this far below its hip (thigh lengths, world landmarks)
+/// with the hip this open ([`STANDING_HIP_DEG`]) on both legs is standing or
+/// kneeling upright, not any seated pose.
+pub const STANDING_KNEE_DROP: f32 = 0.85;
+
+/// Trunk-to-thigh angle (degrees) at or above which a hip is open as in
+/// standing (sitting flexes it to 90 or less, a fold to 20-60).
+pub const STANDING_HIP_DEG: f32 = 150.0;
+
+/// People whose landmarks span less than this share of the picture's diagonal
+/// are small in it; their landmarks are coarse.
+pub const SMALL_PERSON_SHARE: f32 = 0.2;
+
+/// The shipped model.
+///
+/// # Panics
+/// If the embedded model does not parse (a test checks that it does).
+pub fn model() -> &'static Boosted {
+    static MODEL: OnceLock<Boosted> = OnceLock::new();
+    MODEL.get_or_init(|| Boosted::from_json(MODEL_JSON).expect("the embedded model is valid"))
+}
 
 /// A linear degree of truth: 0 at `none`, 1 at `full` (either order), clamped.
 pub fn ramp(x: f32, none: f32, full: f32) -> f32 {
@@ -151,15 +87,24 @@ pub struct Recognition {
     pub name: PoseName,
     /// The extended leg, for Janusirsasana and its revolved form.
     pub extended_leg: Option<Side>,
-    /// How sure, 0..1.
+    /// How sure of the extended leg, 0.5 (a guess) to 1.
+    pub side_confidence: Option<f32>,
+    /// How sure of the pose, 0..1 (its probability).
     pub confidence: f32,
-    /// A leg that could not be seen, if any.
+    /// The most likely other pose and its probability.
+    pub runner_up: Option<(PoseName, f32)>,
+    /// A leg the estimator could barely see (knee and ankle below
+    /// [`MIN_VISIBILITY`]) where it matters: the bent leg of a Janusirsasana
+    /// call, or one leg of a straight-legged call, which may then be
+    /// Janusirsasana with that leg bent out of sight.
     pub hidden_leg: Option<Side>,
-    /// True when part of the legs was hidden, so the call rests on less than it
-    /// needs; a video may join such frames to the pose around them.
+    /// True when the call rests on less than it needs (a leg hidden, or no pose
+    /// probable enough); a video may join such frames to the pose around them.
     pub ambiguous: bool,
     /// The measures behind the call, in words.
     pub reasons: Vec<String>,
+    /// When the frame could not be judged: why, and what to change, in words.
+    pub unsure: Option<String>,
 }
 
 impl Recognition {
@@ -168,521 +113,288 @@ impl Recognition {
         Self {
             name: PoseName::Nobody,
             extended_leg: None,
+            side_confidence: None,
             confidence: 1.0,
+            runner_up: None,
             hidden_leg: None,
             ambiguous: false,
             reasons: vec!["no person in the frame".into()],
+            unsure: None,
         }
     }
-}
 
-/// What the rules look at in one frame.
-#[derive(Debug, Clone, Default)]
-pub struct Features {
-    /// Knee angle per side (left, right) when that leg is visible.
-    pub knee_deg: [Option<f32>; 2],
-    /// Knee height above the hip in thigh lengths, per side.
-    pub knee_rise: [Option<f32>; 2],
-    /// Trunk-to-thigh angle per side.
-    pub trunk_thigh_deg: [Option<f32>; 2],
-    /// Angle between the thighs.
-    pub thighs_deg: Option<f32>,
-    /// Ankle gap in torso lengths.
-    pub ankle_gap: Option<f32>,
-    /// Distance of each side's ankle to the other leg, torso lengths.
-    pub foot_to_other_leg: [Option<f32>; 2],
-    /// Angle of the shoulder line out of square across each side's leg, degrees
-    /// (see [`REVOLVED_FULL_DEG`]).
-    pub revolve_deg: [Option<f32>; 2],
-    /// Trunk lean from vertical, degrees.
-    pub trunk_tilt_deg: Option<f32>,
-    /// Twist of the shoulder line against the hip line seen from above, degrees.
-    pub twist_deg: Option<f32>,
-    /// How far the hip line is turned from square to each side's leg, degrees
-    /// (0 when the leg points straight ahead of the pelvis).
-    pub leg_out_deg: [Option<f32>; 2],
-    /// Each side's ankle distance from the hip midpoint, torso lengths.
-    pub foot_to_pelvis: [Option<f32>; 2],
-    /// Whether each side's thigh (hip and knee) is seen.
-    pub thigh_seen: [bool; 2],
-    /// Angle seen from above between the trunk and each side's leg, degrees:
-    /// small when the trunk folds along that leg.
-    pub trunk_over_leg_deg: [Option<f32>; 2],
-    /// Torso (or substitute) length used as the unit.
-    pub scale: Option<f32>,
-}
-
-const fn idx(side: Side) -> usize {
-    match side {
-        Side::Left => 0,
-        Side::Right => 1,
-    }
-}
-
-impl Features {
-    /// Measure a body.
-    pub fn of(body: &Body) -> Self {
-        let mut f = Self {
-            scale: body.scale(),
-            ..Self::default()
-        };
-        let shoulder_mid = body.shoulder_mid();
-        let hip_mid = body.hip_mid();
-        for side in Side::BOTH {
-            let i = idx(side);
-            if !body.thigh_visible(side) {
-                continue;
-            }
-            f.thigh_seen[i] = true;
-            f.knee_deg[i] = body.knee_angle(side);
-            let (hip, knee) = (body.point(side.hip()), body.point(side.knee()));
-            if let (Some(sh), Some(hm), Some(h), Some(k)) = (shoulder_mid, hip_mid, hip, knee) {
-                let far = body.distal(side).map_or(k, |(_, p)| p);
-                let flat = |v: Vec3| v - UP * v.dot(UP);
-                f.trunk_over_leg_deg[i] = angle_between_deg(flat(sh - hm), flat(far - h));
-            }
-            if let (Some(hip), Some(knee), Some(thigh)) = (hip, knee, body.thigh_length(side)) {
-                f.knee_rise[i] = Some((knee - hip).dot(UP) / thigh);
-                if let (Some(sh), Some(hm)) = (shoulder_mid, hip_mid) {
-                    f.trunk_thigh_deg[i] = angle_between_deg(sh - hm, knee - hip);
-                }
-            }
-        }
-        let (l, r) = (Side::Left, Side::Right);
-        if let (Some(lh), Some(lk), Some(rh), Some(rk)) = (
-            body.point(l.hip()),
-            body.point(l.knee()),
-            body.point(r.hip()),
-            body.point(r.knee()),
-        ) {
-            f.thighs_deg = angle_between_deg(lk - lh, rk - rh);
-        }
-        if body.leg_visible(l) && body.leg_visible(r) {
-            if let (Some((_, la)), Some((_, ra)), Some(s)) =
-                (body.distal(l), body.distal(r), f.scale)
-            {
-                f.ankle_gap = Some(la.distance(ra) / s);
-            }
-            for side in Side::BOTH {
-                f.foot_to_other_leg[idx(side)] = foot_to_leg(body, side, side.other());
-            }
-        }
-        for side in Side::BOTH {
-            f.revolve_deg[idx(side)] = revolve(body, side);
-            if let (Some((_, a)), Some(h), Some(s)) = (body.distal(side), hip_mid, f.scale) {
-                if body.leg_visible(side) {
-                    f.foot_to_pelvis[idx(side)] = Some(a.distance(h) / s);
-                }
-            }
-        }
-        if let (Some(sh), Some(hm)) = (shoulder_mid, hip_mid) {
-            f.trunk_tilt_deg = angle_between_deg(sh - hm, UP);
-        }
-        if body.basis != crate::body::Basis::ImageFlat {
-            for side in Side::BOTH {
-                let hips = body
-                    .point(Landmark::LeftHip)
-                    .zip(body.point(Landmark::RightHip));
-                if let (Some((lh, rh)), Some((_, d)), Some(h)) =
-                    (hips, body.distal(side), body.point(side.hip()))
-                {
-                    f.leg_out_deg[idx(side)] =
-                        angle_between_deg(lh - rh, d - h).map(|a| (90.0 - a).abs());
-                }
-            }
-            let line = |a: Landmark, b: Landmark| Some(body.point(b)? - body.point(a)?);
-            if let (Some(s), Some(h)) = (
-                line(Landmark::LeftShoulder, Landmark::RightShoulder),
-                line(Landmark::LeftHip, Landmark::RightHip),
-            ) {
-                let flat = |v: Vec3| v - UP * v.dot(UP);
-                f.twist_deg = angle_between_deg(flat(s), flat(h));
-            }
-        }
-        f
-    }
-}
-
-/// Distance (torso lengths) from the ankle of `foot_side` to the leg of
-/// `leg_side` (hip to knee to ankle).
-fn foot_to_leg(body: &Body, foot_side: Side, leg_side: Side) -> Option<f32> {
-    let (_, ankle) = body.distal(foot_side)?;
-    let hip = body.point(leg_side.hip())?;
-    let knee = body.point(leg_side.knee())?;
-    let (_, leg_ankle) = body.distal(leg_side)?;
-    let scale = body.scale()?;
-    let (_, d1) = project_on_segment(ankle, hip, knee)?;
-    let (_, d2) = project_on_segment(ankle, knee, leg_ankle)?;
-    Some(d1.min(d2) / scale)
-}
-
-/// Angle (degrees, 0..90) between the shoulder line and the normal of the
-/// vertical plane through the leg of `leg_side`: 0 when the shoulders lie square
-/// across the leg, 90 when the shoulder line lies in the leg's plane.
-pub fn revolve(body: &Body, leg_side: Side) -> Option<f32> {
-    if body.basis == crate::body::Basis::ImageFlat {
-        return None;
-    }
-    let line = body.point(Landmark::RightShoulder)? - body.point(Landmark::LeftShoulder)?;
-    let leg = body.distal(leg_side)?.1 - body.point(leg_side.hip())?;
-    let normal = leg.cross(UP);
-    let a = angle_between_deg(line, normal)?;
-    Some(a.min(180.0 - a))
-}
-
-struct Candidate {
-    name: PoseName,
-    extended_leg: Option<Side>,
-    score: f32,
-}
-
-/// Recognise the pose of one body.
-pub fn recognize(body: &Body) -> Recognition {
-    let f = Features::of(body);
-    recognize_features(body, &f)
-}
-
-fn fmt_deg(v: Option<f32>) -> String {
-    v.map_or_else(|| "not visible".to_string(), |v| format!("{v:.0}°"))
-}
-
-/// Recognise from measured features (the body gives visibility).
-pub fn recognize_features(body: &Body, f: &Features) -> Recognition {
-    let has_trunk = body.shoulder_mid().is_some() && body.hip_mid().is_some();
-    let visible: Vec<Side> = Side::BOTH
-        .into_iter()
-        .filter(|s| f.thigh_seen[idx(*s)])
-        .collect();
-    if !has_trunk && visible.is_empty() {
-        return Recognition {
+    fn unsure(why: String, reasons: Vec<String>) -> Self {
+        Self {
             name: PoseName::Other,
             extended_leg: None,
+            side_confidence: None,
             confidence: 0.0,
+            runner_up: None,
             hidden_leg: None,
             ambiguous: true,
-            reasons: vec!["neither the trunk nor a leg is visible".into()],
-        };
-    }
-    let mut reasons = Vec::new();
-    // Said as flexion (0° = straight), as the report's metrics are.
-    for side in Side::BOTH {
-        let bend = f.knee_deg[idx(side)].map(|k| (180.0 - k).max(0.0));
-        reasons.push(format!("{side} knee bent {}", fmt_deg(bend)));
-    }
-    if let Some(t) = f.thighs_deg {
-        reasons.push(format!("thighs {t:.0}° apart"));
-    }
-    if let Some(g) = f.ankle_gap {
-        reasons.push(format!("ankles {g:.2} torso lengths apart"));
-    }
-    for side in Side::BOTH {
-        if let Some(d) = f.foot_to_other_leg[idx(side)] {
-            reasons.push(format!(
-                "{side} ankle {d:.2} torso lengths from the {} leg",
-                side.other()
-            ));
-        }
-        if let Some(r) = f.knee_rise[idx(side)] {
-            let (amount, way) = if r < 0.0 { (-r, "below") } else { (r, "above") };
-            reasons.push(format!(
-                "{side} knee {amount:.2} thigh lengths {way} the hip"
-            ));
-        }
-        if let Some(t) = f.revolve_deg[idx(side)] {
-            reasons.push(format!(
-                "shoulders turned {t:.0}° from square to the {side} leg"
-            ));
+            reasons,
+            unsure: Some(why),
         }
     }
+}
 
-    let straight = |s: Side| {
-        f.knee_deg[idx(s)].map(|k| ramp(k, STRAIGHT_KNEE_NONE_DEG, STRAIGHT_KNEE_FULL_DEG))
+/// Recognise the pose of one body with the shipped model.
+pub fn recognize(body: &Body) -> Recognition {
+    recognize_with(model(), body)
+}
+
+/// The classes of the shipped model as pose names, in model order; `None` for
+/// a class name Janu does not know.
+fn class_names(model: &Boosted) -> Vec<Option<PoseName>> {
+    model.classes.iter().map(|c| c.parse().ok()).collect()
+}
+
+/// Recognise the pose of one body with `model` (cross-validation passes
+/// models fitted without the body's picture).
+pub fn recognize_with(model: &Boosted, body: &Body) -> Recognition {
+    let Some(m) = body.plane.as_ref() else {
+        return Recognition::unsure(
+            format!(
+                "The hips and thighs are not in the picture, and every seated pose is told by the legs. {WHOLE_BODY_ADVICE}"
+            ),
+            Vec::new(),
+        );
     };
-    let bent =
-        |s: Side| f.knee_deg[idx(s)].map(|k| ramp(k, BENT_KNEE_NONE_DEG, BENT_KNEE_FULL_DEG));
-    let raised =
-        |s: Side| f.knee_rise[idx(s)].map_or(0.0, |r| ramp(r, KNEE_RAISED_NONE, KNEE_RAISED_FULL));
-    // Seated: every visible knee near hip height and the hip flexed.
-    let seated = visible
-        .iter()
-        .map(|s| {
-            let drop = f.knee_rise[idx(*s)].map_or(1.0, |r| {
-                ramp(-r, SEATED_KNEE_DROP_NONE, SEATED_KNEE_DROP_FULL)
-            });
-            let hip = f.trunk_thigh_deg[idx(*s)]
-                .map_or(1.0, |a| ramp(a, SEATED_HIP_NONE_DEG, SEATED_HIP_FULL_DEG));
-            drop.min(hip)
-        })
-        .fold(1.0f32, f32::min);
-    // Fold: the smallest trunk-to-thigh angle of a visible leg.
-    let fold = f.trunk_thigh_deg.iter().flatten().copied().reduce(f32::min);
-    let folded = fold.map_or(0.0, |a| ramp(a, FOLDED_NONE_DEG, FOLDED_FULL_DEG));
-    if let Some(a) = fold {
-        reasons.push(format!("trunk-to-thigh {a:.0}°"));
+    let reasons = reasons(m);
+    if standing(body) {
+        let mut r = Recognition::unsure(
+            "You seem to be standing or kneeling upright, not seated.".into(),
+            reasons,
+        );
+        r.ambiguous = false;
+        r.confidence = 0.9;
+        return r;
     }
-    // A seated twist turns the shoulders well away from the hips; an untwisted
-    // trunk with a knee drawn up is only passing through.
-    let twisted = f
-        .twist_deg
-        .map_or(0.5, |t| ramp(t, TWIST_NONE_DEG, TWIST_FULL_DEG));
-    let upright = f.trunk_tilt_deg.map_or(0.0, |t| {
-        ramp(t, UPRIGHT_TRUNK_NONE_DEG, UPRIGHT_TRUNK_FULL_DEG)
-    });
-    let wide = f.thighs_deg.map(|t| ramp(t, WIDE_NONE_DEG, WIDE_FULL_DEG));
-    let knees_open = f
-        .thighs_deg
-        .map_or(0.0, |t| ramp(t, KNEES_OPEN_NONE_DEG, KNEES_OPEN_FULL_DEG));
-    let feet_together = f
-        .ankle_gap
-        .map_or(0.0, |g| ramp(g, FEET_TOGETHER_NONE, FEET_TOGETHER_FULL));
-
-    let mut cands: Vec<Candidate> = Vec::new();
-    let mut hidden_leg = None;
-    let mut push = |name, extended_leg, score: f32| {
-        cands.push(Candidate {
-            name,
-            extended_leg,
-            score: score.clamp(0.0, 1.0),
-        });
+    let p = model.probabilities(&m.values);
+    let names = class_names(model);
+    let mut order: Vec<usize> = (0..p.len()).filter(|i| names[*i].is_some()).collect();
+    order.sort_by(|a, b| p[*b].total_cmp(&p[*a]));
+    let Some((&best, rest)) = order.split_first() else {
+        return Recognition::unsure("The recognition model knows no pose.".into(), reasons);
     };
-    let open = f
-        .thighs_deg
-        .map_or(0.0, |t| ramp(t, OPEN_KNEE_NONE_DEG, OPEN_KNEE_FULL_DEG));
-    // Revolved: the shoulder line lies in the leg's plane, or (when a shoulder
-    // is hidden, as the lower one often is) the leg goes out to the side of a
-    // pelvis that faces forward, which is how the revolved pose is set up.
-    let revolved = |ext: Side| {
-        let by_shoulders =
-            f.revolve_deg[idx(ext)].map_or(0.0, |t| ramp(t, REVOLVED_NONE_DEG, REVOLVED_FULL_DEG));
-        let by_leg =
-            f.leg_out_deg[idx(ext)].map_or(0.0, |a| ramp(a, LEG_OUT_NONE_DEG, LEG_OUT_FULL_DEG));
-        by_shoulders.max(by_leg)
+    let (Some(best_name), best_p) = (names[best], p[best]) else {
+        return Recognition::unsure("The recognition model knows no pose.".into(), reasons);
     };
-    // Folding along a leg (not between the legs); an upright trunk says nothing.
-    let along = |s: Side| {
-        let a = f.trunk_over_leg_deg[idx(s)]
-            .map_or(1.0, |a| ramp(a, ALONG_LEG_NONE_DEG, ALONG_LEG_FULL_DEG));
-        folded * a + (1.0 - folded)
-    };
-    let full = |s: Side| f.knee_deg[idx(s)].is_some();
-    let thigh = |s: Side| f.thigh_seen[idx(s)];
-    let (l, r) = (Side::Left, Side::Right);
-    let mut ambiguous = false;
-    let mut cap = 1.0f32;
-
-    if full(l) && full(r) {
-        let (sl, sr) = (straight(l).unwrap_or(0.0), straight(r).unwrap_or(0.0));
-        let (bl, br) = (bent(l).unwrap_or(0.0), bent(r).unwrap_or(0.0));
-        let wide = wide.unwrap_or(0.0);
-        push(
-            PoseName::Paschimottanasana,
-            None,
-            seated * sl * sr * (1.0 - wide) * folded,
-        );
-        push(
-            PoseName::Dandasana,
-            None,
-            seated * sl * sr * (1.0 - wide) * (1.0 - folded),
-        );
-        push(PoseName::UpavisthaKonasana, None, seated * sl * sr * wide);
-        push(
-            PoseName::BaddhaKonasana,
-            None,
-            seated * bl * br * knees_open * feet_together,
-        );
-        for ext in Side::BOTH {
-            let b = ext.other();
-            let s_ext = straight(ext).unwrap_or(0.0);
-            let b_b = bent(b).unwrap_or(0.0);
-            let near = f.foot_to_other_leg[idx(b)]
-                .map_or(0.0, |d| ramp(d, FOOT_NEAR_NONE, FOOT_NEAR_FULL));
-            let base = seated * s_ext * b_b * (1.0 - raised(b)) * open;
-            // A foot away from the thigh is still this pose, placed badly (the
-            // findings say so); a foot at the thigh makes it sure.
-            let near = FOOT_AWAY_WEIGHT + (1.0 - FOOT_AWAY_WEIGHT) * near;
-            push(
-                PoseName::Janusirsasana,
-                Some(ext),
-                base * near * (1.0 - revolved(ext)),
-            );
-            push(
-                PoseName::ParivrttaJanusirsasana,
-                Some(ext),
-                base * revolved(ext),
-            );
-            push(
-                PoseName::ArdhaMatsyendrasana,
-                None,
-                seated * b_b * raised(b) * upright * twisted,
-            );
-        }
-    } else if let Some(seen) = [l, r].into_iter().find(|s| full(*s) && thigh(s.other())) {
-        // One leg whole, the other's thigh seen but its shin hidden (covered by the
-        // straight leg or the folded trunk): the thighs' opening still tells.
-        let t = seen.other();
-        ambiguous = true;
-        cap = PARTLY_HIDDEN_CONFIDENCE_CAP;
-        reasons.push(format!("{t} shin hidden"));
-        let s = straight(seen).unwrap_or(0.0);
-        // Without the other shin, only a clearly wide opening says Upavistha.
-        let wide_v = f.thighs_deg.map_or(0.0, |a| {
-            ramp(a, WIDE_UNSEEN_SHIN_NONE_DEG, WIDE_UNSEEN_SHIN_FULL_DEG)
-        });
-        let base = seated * s * open * (1.0 - raised(t));
-        push(
-            PoseName::Janusirsasana,
-            Some(seen),
-            base * (1.0 - revolved(seen)) * (0.5 + 0.5 * along(seen)),
-        );
-        push(
-            PoseName::ParivrttaJanusirsasana,
-            Some(seen),
-            base * revolved(seen),
-        );
-        push(
-            PoseName::UpavisthaKonasana,
-            None,
-            seated * s * wide_v * (1.0 - along(seen)),
-        );
-        push(
-            PoseName::Paschimottanasana,
-            None,
-            seated * s * (1.0 - open) * folded,
-        );
-        push(
-            PoseName::Dandasana,
-            None,
-            seated * s * (1.0 - open) * (1.0 - folded),
-        );
-        push(
-            PoseName::ArdhaMatsyendrasana,
-            None,
-            seated * raised(t) * upright * twisted,
-        );
-    } else if let Some(b) = [l, r]
-        .into_iter()
-        .find(|s| full(*s) && thigh(s.other()) && bent(*s).unwrap_or(0.0) > 0.5)
-    {
-        // One leg bent and seen, the other's thigh seen but its shin and foot
-        // covered (the hands on the extended foot in a fold).
-        let t = b.other();
-        ambiguous = true;
-        cap = PARTLY_HIDDEN_CONFIDENCE_CAP;
-        reasons.push(format!("{t} shin hidden"));
-        let bb = bent(b).unwrap_or(0.0);
-        let wide_v = f.thighs_deg.map_or(0.0, |a| {
-            ramp(a, WIDE_UNSEEN_SHIN_NONE_DEG, WIDE_UNSEEN_SHIN_FULL_DEG)
-        });
-        let base = seated * bb * open * (1.0 - raised(b)) * (1.0 - raised(t));
-        push(
-            PoseName::Janusirsasana,
-            Some(t),
-            base * (1.0 - wide_v) * (1.0 - revolved(t)),
-        );
-        push(
-            PoseName::ParivrttaJanusirsasana,
-            Some(t),
-            base * (1.0 - wide_v) * revolved(t),
-        );
-        push(
-            PoseName::BaddhaKonasana,
-            None,
-            seated * bb * wide_v * upright,
-        );
-        push(
-            PoseName::ArdhaMatsyendrasana,
-            None,
-            seated * bb * raised(b) * upright * twisted,
-        );
-    } else if let Some(seen) = [l, r].into_iter().find(|s| full(*s)) {
-        let other = seen.other();
-        hidden_leg = Some(other);
-        ambiguous = true;
-        cap = HIDDEN_LEG_CONFIDENCE_CAP;
-        reasons.push(format!(
-            "{other} leg hidden (knee visibility {:.2})",
-            body.visibility(other.knee())
-        ));
-        let s = straight(seen).unwrap_or(0.0);
-        let b = bent(seen).unwrap_or(0.0);
-        push(PoseName::Paschimottanasana, None, seated * s * folded);
-        push(PoseName::Dandasana, None, seated * s * (1.0 - folded));
-        push(
-            PoseName::ArdhaMatsyendrasana,
-            None,
-            seated * b * raised(seen) * upright * twisted,
-        );
-        let drawn_in = f.foot_to_pelvis[idx(seen)]
-            .map_or(0.0, |d| ramp(d, FOOT_DRAWN_IN_NONE, FOOT_DRAWN_IN_FULL));
-        push(
-            PoseName::BaddhaKonasana,
-            None,
-            seated * b * drawn_in * (1.0 - raised(seen)) * upright,
-        );
+    let runner_up = rest.first().and_then(|i| names[*i].map(|n| (n, p[*i])));
+    let needed = if best_name == PoseName::Janusirsasana {
+        JANU_MIN_PROBABILITY
     } else {
-        ambiguous = true;
-        reasons.push("both shins hidden".into());
+        MIN_CALL_PROBABILITY
+    };
+    let knee_gap = match (m.get("straight_knee_deg"), m.get("bent_knee_deg")) {
+        (Some(s), Some(b)) => s - b,
+        _ => 0.0,
+    };
+    let side_confidence = 0.5 + 0.5 * ramp(knee_gap, SIDE_UNSURE_DEG, SIDE_SURE_DEG);
+    let hidden = poorly_seen_leg(body, m);
+    if best_p < needed {
+        let mut r = Recognition::unsure(unsure_why(body, m, best_name, best_p, runner_up), reasons);
+        r.confidence = 1.0 - best_p;
+        r.runner_up = Some((best_name, best_p));
+        // A straight-legged guess with one leg out of sight may be the pose.
+        r.hidden_leg = hidden.filter(|_| {
+            matches!(
+                best_name,
+                PoseName::Janusirsasana | PoseName::Paschimottanasana | PoseName::Dandasana
+            )
+        });
+        return r;
     }
-
-    cands.sort_by(|a, b| b.score.total_cmp(&a.score));
-    let best = cands.first();
-    let second = cands
-        .iter()
-        .skip(1)
-        .find(|c| best.is_some_and(|b| c.name != b.name))
-        .map_or(0.0, |c| c.score);
-    let legs: Vec<Side> = [l, r].into_iter().filter(|s| thigh(*s)).collect();
-    let vis = visibility_factor(body, &legs);
-    match best {
-        Some(best) if best.score >= MIN_POSE_SCORE => Recognition {
-            name: best.name,
-            extended_leg: best.extended_leg,
-            confidence: ((best.score - 0.5 * second) * vis).clamp(0.0, cap),
-            hidden_leg,
-            ambiguous,
-            reasons,
-        },
-        best => Recognition {
-            name: PoseName::Other,
-            extended_leg: None,
-            confidence: if cands.is_empty() {
-                LEGS_HIDDEN_CONFIDENCE
-            } else {
-                ((1.0 - best.map_or(0.0, |b| b.score)) * vis).clamp(0.0, cap)
-            },
-            hidden_leg,
-            ambiguous,
-            reasons,
-        },
+    let has_leg = best_name.has_extended_leg();
+    let hidden_leg = match best_name {
+        PoseName::Janusirsasana => hidden.filter(|h| *h == m.straight_leg.other()),
+        PoseName::Paschimottanasana | PoseName::Dandasana => hidden,
+        _ => None,
+    };
+    Recognition {
+        name: best_name,
+        extended_leg: has_leg.then_some(m.straight_leg),
+        side_confidence: has_leg.then_some(side_confidence),
+        confidence: best_p,
+        runner_up,
+        hidden_leg,
+        ambiguous: hidden_leg.is_some(),
+        reasons,
+        unsure: None,
     }
 }
 
-/// Mean visibility of the landmarks the rules rest on (shoulders, and the seen
-/// legs' knees and shin points; the hips are anchors, see [`crate::body::ANCHORS`]).
-fn visibility_factor(body: &Body, legs: &[Side]) -> f32 {
-    let mut lms = vec![Landmark::LeftShoulder, Landmark::RightShoulder];
-    for s in legs {
-        lms.push(s.knee());
-        if let Some((lm, _)) = body.distal(*s) {
-            lms.push(lm);
+/// Advice when part of the body is out of the picture.
+pub const WHOLE_BODY_ADVICE: &str =
+    "Keep your whole body in the picture, from the head to both feet, with a little room around it.";
+
+/// Why no pose is probable enough, in words, with what to change.
+fn unsure_why(
+    body: &Body,
+    m: &PlaneMeasures,
+    best: PoseName,
+    best_p: f32,
+    runner_up: Option<(PoseName, f32)>,
+) -> String {
+    let mut causes: Vec<String> = Vec::new();
+    let missing: Vec<&str> = [
+        (Landmark::Nose, "the head"),
+        (Landmark::LeftShoulder, "the left shoulder"),
+        (Landmark::RightShoulder, "the right shoulder"),
+        (Landmark::LeftKnee, "the left knee"),
+        (Landmark::RightKnee, "the right knee"),
+        (Landmark::LeftAnkle, "the left foot"),
+        (Landmark::RightAnkle, "the right foot"),
+    ]
+    .into_iter()
+    .filter(|(lm, _)| !body.has_landmark(*lm))
+    .map(|(_, w)| w)
+    .collect();
+    if !missing.is_empty() {
+        causes.push(format!("{} could not be found", join_words(&missing)));
+    }
+    if let Some(h) = poorly_seen_leg(body, m) {
+        causes.push(format!("your {h} leg was barely visible"));
+    }
+    if body
+        .picture_share()
+        .is_some_and(|s| s < SMALL_PERSON_SHARE)
+    {
+        causes.push("you are small in the picture".into());
+    }
+    let between = match runner_up {
+        Some((other, q)) if q > 0.15 => format!(
+            "It looks most like {} ({:.0} %), but also like {} ({:.0} %)",
+            best.title(),
+            best_p * 100.0,
+            other.title(),
+            q * 100.0
+        ),
+        _ => format!(
+            "It looks most like {}, but only at {:.0} %",
+            best.title(),
+            best_p * 100.0
+        ),
+    };
+    let advice = if causes.is_empty() {
+        format!(
+            "Janu could not tell which pose this is. {between}. {}",
+            crate::session::CAMERA_ADVICE
+        )
+    } else {
+        format!(
+            "Janu could not tell which pose this is: {}. {between}. {} {}",
+            causes.join("; "),
+            crate::session::CAMERA_ADVICE,
+            LIGHT_ADVICE
+        )
+    };
+    advice
+}
+
+/// Advice on light, given with the causes of an unsure call.
+pub const LIGHT_ADVICE: &str =
+    "Light the room evenly from the front, and wear clothes that stand out from the floor and the wall.";
+
+fn join_words(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
+    }
+}
+
+/// The leg whose knee and ankle are both below [`MIN_VISIBILITY`] while the
+/// other leg's are not both below it; with both or neither poorly seen, none.
+fn poorly_seen_leg(body: &Body, m: &PlaneMeasures) -> Option<Side> {
+    let poor = |s: Side| {
+        body.visibility(s.knee()) < MIN_VISIBILITY && body.visibility(s.ankle()) < MIN_VISIBILITY
+    };
+    match (poor(m.straight_leg), poor(m.straight_leg.other())) {
+        (false, true) => Some(m.straight_leg.other()),
+        (true, false) => Some(m.straight_leg),
+        _ => None,
+    }
+}
+
+/// Standing or kneeling upright: both knees well below the hips and both hips
+/// open, in world landmarks (the picture alone cannot tell a leg that points
+/// down from one that points at the camera).
+fn standing(body: &Body) -> bool {
+    if body.basis != crate::body::Basis::World {
+        return false;
+    }
+    Side::BOTH.into_iter().all(|s| {
+        let (Some(h), Some(k), Some(sh), Some(hm)) = (
+            body.any_point(s.hip()),
+            body.any_point(s.knee()),
+            body.shoulder_mid(),
+            body.hip_mid(),
+        ) else {
+            return false;
+        };
+        let thigh = h.distance(k);
+        let drop = (k - h).dot(-crate::body::UP) / thigh.max(f32::EPSILON);
+        let hip = janu_body::geometry::angle_between_deg(sh - hm, k - h).unwrap_or(0.0);
+        drop >= STANDING_KNEE_DROP && hip >= STANDING_HIP_DEG
+    })
+}
+
+/// The measures behind a call, in plain words.
+fn reasons(m: &PlaneMeasures) -> Vec<String> {
+    let straight = m.straight_leg;
+    let bent = straight.other();
+    let flexion = |v: f32| (180.0 - v).max(0.0);
+    let mut out = Vec::new();
+    if let Some(k) = m.get("straight_knee_deg") {
+        out.push(format!(
+            "The straighter leg is the {straight}: its knee bends {:.0}° in the picture.",
+            flexion(k)
+        ));
+    }
+    if let Some(k) = m.get("bent_knee_deg") {
+        out.push(format!(
+            "The {bent} knee bends {:.0}° in the picture.",
+            flexion(k)
+        ));
+    }
+    if let Some(t) = m.get("thighs_deg") {
+        out.push(format!("The thighs open {t:.0}° from each other."));
+    }
+    if let Some(a) = m.get("straight_hip_deg") {
+        out.push(format!(
+            "The trunk makes {a:.0}° with the {straight} thigh (90° sitting upright, smaller folding forward)."
+        ));
+    }
+    if let Some(d) = m.get("bent_foot_to_straight_leg") {
+        out.push(format!(
+            "The {bent} foot is {:.0} % of a torso length from the {straight} leg.",
+            d * 100.0
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_model_parses_and_names_known_poses() {
+        let m = model();
+        assert_eq!(m.features.len(), crate::measures::MEASURE_COUNT);
+        for (f, name) in m.features.iter().zip(crate::measures::MEASURE_NAMES) {
+            assert_eq!(f, name, "the model's measures are the measures");
         }
+        assert!(class_names(m).iter().all(Option::is_some), "{:?}", m.classes);
+        assert!(class_names(m).contains(&Some(PoseName::Janusirsasana)));
     }
-    let sum: f32 = lms.iter().map(|l| body.visibility(*l)).sum();
-    sum / lms.len() as f32
-}
 
-/// The straighter of the visible legs, the natural "extended" leg of a frame.
-pub fn straighter_leg(body: &Body) -> Option<Side> {
-    let l = body
-        .knee_angle(Side::Left)
-        .filter(|_| body.leg_visible(Side::Left));
-    let r = body
-        .knee_angle(Side::Right)
-        .filter(|_| body.leg_visible(Side::Right));
-    match (l, r) {
-        (Some(l), Some(r)) => Some(if l >= r { Side::Left } else { Side::Right }),
-        (Some(_), None) => Some(Side::Left),
-        (None, Some(_)) => Some(Side::Right),
-        (None, None) => None,
+    #[test]
+    fn ramps() {
+        assert_eq!(ramp(5.0, 10.0, 60.0), 0.0);
+        assert_eq!(ramp(35.0, 10.0, 60.0), 0.5);
+        assert_eq!(ramp(100.0, 60.0, 10.0), 0.0);
+        assert_eq!(ramp(1.0, 1.0, 1.0), 1.0);
     }
 }

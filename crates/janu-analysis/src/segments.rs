@@ -223,10 +223,13 @@ mod tests {
         Recognition {
             name,
             extended_leg: side,
+            side_confidence: side.map(|_| 1.0),
             confidence: 0.8,
+            runner_up: None,
             hidden_leg: None,
             ambiguous: false,
             reasons: Vec::new(),
+            unsure: None,
         }
     }
 

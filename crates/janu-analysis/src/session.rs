@@ -11,7 +11,7 @@ use crate::metrics::{
 };
 use crate::phases::{Phase, PhaseName, UPRIGHT_MIN_DEG, find_phases};
 use crate::pose_name::PoseName;
-use crate::recognize::{Recognition, recognize, straighter_leg};
+use crate::recognize::{Recognition, recognize};
 use crate::report::{
     CameraReport, CameraView, FrameReport, LevelEstimate, PoseCall, SCHEMA_VERSION, Segment,
     SessionKind, SessionReport, SideReport, SideSummary,
@@ -93,7 +93,7 @@ fn analyze_frames(frames: &[Frame]) -> Result<SessionReport, AnalysisError> {
     // The extended leg each frame is measured against.
     let mut ext: Vec<Option<Side>> = bodies
         .iter()
-        .map(|b| b.as_ref().and_then(straighter_leg))
+        .map(|b| b.as_ref().and_then(|b| b.plane.as_ref().map(|m| m.straight_leg)))
         .collect();
     for (i, c) in calls.iter().enumerate() {
         if let Some(h) = c.hidden_leg {

@@ -1,0 +1,401 @@
+//! Readers for the real landmark tables and photo folders in the shared data
+//! folder (see its README), each row turned into a [`Sample`]: the true pose, the
+//! picture it came from (the unit cross-validation splits by) and a [`Frame`].
+
+use std::path::{Path, PathBuf};
+
+use janu_analysis::PoseName;
+use janu_body::coco::COCO17_TO_BLAZEPOSE;
+use janu_body::{Frame, Keypoint, Pose};
+
+use crate::EvalError;
+
+/// Where a sample comes from; each source gets its own confusion table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    /// `yoga82-skeletons/*.csv`: BlazePose 33 points of Yoga-82 training photos.
+    Skeletons,
+    /// `yoga82-seated/dev_test_half_mediapipe13.csv`: MediaPipe, 13 points.
+    MediaPipe13,
+    /// `yoga82-seated/dev_test_half_movenet17.csv`: MoveNet, 17 COCO points.
+    MoveNet17,
+    /// `yoga82-seated/dev_mediapipe13.csv`: Baddha Konasana, MediaPipe 13 points.
+    BaddhaMediaPipe13,
+    /// Photos run through Janu's own pose engine.
+    Photos,
+    /// Generated sessions (janu-synth), one frame in a few.
+    Synthetic,
+}
+
+impl Source {
+    /// A short name for tables and file names.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Skeletons => "skeletons",
+            Self::MediaPipe13 => "mediapipe13",
+            Self::MoveNet17 => "movenet17",
+            Self::BaddhaMediaPipe13 => "baddha_mediapipe13",
+            Self::Photos => "photos",
+            Self::Synthetic => "synthetic",
+        }
+    }
+}
+
+/// The true class of a sample.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Truth {
+    /// One of the poses Janu names.
+    Pose(PoseName),
+    /// Shown but counted neither way (the Ashtanga B and C variants).
+    Excluded,
+}
+
+/// One picture of one person with its true pose.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    /// Where it comes from.
+    pub source: Source,
+    /// The picture's name; samples of one picture stay on one side of a split.
+    pub group: String,
+    /// The true pose.
+    pub truth: Truth,
+    /// The extended leg, where it is known.
+    pub extended_leg: Option<janu_body::Side>,
+    /// The landmarks (`pose` is `None` where the estimator found nobody).
+    pub frame: Frame,
+}
+
+/// The pose named by a shared-data folder or table label.
+pub fn truth_of_label(label: &str) -> Option<Truth> {
+    let name = match label {
+        "janu_sirsasana" | "janusirsasana" => PoseName::Janusirsasana,
+        "janu_sirsasana_variants" => return Some(Truth::Excluded),
+        "parivrtta_janu_sirsasana" | "parivrtta_janusirsasana" => {
+            PoseName::ParivrttaJanusirsasana
+        }
+        other => other.parse().ok()?,
+    };
+    Some(Truth::Pose(name))
+}
+
+/// Side of the square picture assumed where a table gives no size (the
+/// MediaPipe tables, documented; MoveNet's frame is square by construction).
+pub const SQUARE_SIDE_PX: u32 = 1000;
+
+fn read(path: &Path) -> Result<String, EvalError> {
+    std::fs::read_to_string(path).map_err(|e| EvalError::Read(path.to_path_buf(), e.to_string()))
+}
+
+fn bad(path: &Path, line: usize, what: impl Into<String>) -> EvalError {
+    EvalError::Table {
+        path: path.to_path_buf(),
+        line,
+        what: what.into(),
+    }
+}
+
+fn num(s: &str) -> Option<f32> {
+    s.trim().parse::<f32>().ok().filter(|v| v.is_finite())
+}
+
+/// The rows of a CSV table after its header, with their 1-based line numbers.
+fn rows(text: &str) -> impl Iterator<Item = (usize, Vec<&str>)> {
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| (i + 1, l.split(',').collect()))
+}
+
+fn label(path: &Path, line: usize, s: &str) -> Result<Truth, EvalError> {
+    truth_of_label(s).ok_or_else(|| bad(path, line, format!("unknown pose {s:?}")))
+}
+
+fn sample(source: Source, group: String, truth: Truth, pose: Pose, w: u32, h: u32) -> Sample {
+    Sample {
+        source,
+        group,
+        truth,
+        extended_leg: None,
+        frame: Frame {
+            t: 0.0,
+            width: w,
+            height: h,
+            pose: (pose.known_count() > 0).then_some(pose),
+        },
+    }
+}
+
+/// BlazePose ids of the 13 columns of the MediaPipe tables, in column order.
+const MEDIAPIPE13_IDS: [usize; 13] = [0, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26, 27, 28];
+
+/// A MediaPipe 13-point table: `pose, image`, then the 13 x, 13 y and 13 z.
+///
+/// # Errors
+/// The file cannot be read or a row is malformed.
+pub fn mediapipe13(path: &Path, source: Source) -> Result<Vec<Sample>, EvalError> {
+    let text = read(path)?;
+    let mut out = Vec::new();
+    for (line, cols) in rows(&text) {
+        if cols.len() != 2 + 3 * 13 {
+            return Err(bad(path, line, format!("{} columns, expected 41", cols.len())));
+        }
+        let mut pose = Pose::empty();
+        for (k, id) in MEDIAPIPE13_IDS.iter().enumerate() {
+            if let (Some(x), Some(y)) = (num(cols[2 + k]), num(cols[15 + k])) {
+                pose.landmarks[*id] = Some(Keypoint::xy(x, y));
+            }
+        }
+        let truth = label(path, line, cols[0])?;
+        out.push(sample(
+            source,
+            cols[1].to_string(),
+            truth,
+            pose,
+            SQUARE_SIDE_PX,
+            SQUARE_SIDE_PX,
+        ));
+    }
+    Ok(out)
+}
+
+/// The MoveNet table: `pose, image`, then per COCO point y, x and score in
+/// three column blocks, normalised to the square frame MoveNet saw.
+///
+/// # Errors
+/// As [`mediapipe13`].
+pub fn movenet17(path: &Path) -> Result<Vec<Sample>, EvalError> {
+    let text = read(path)?;
+    let mut out = Vec::new();
+    for (line, cols) in rows(&text) {
+        if cols.len() != 2 + 3 * 17 {
+            return Err(bad(path, line, format!("{} columns, expected 53", cols.len())));
+        }
+        let mut pose = Pose::empty();
+        for (k, lm) in COCO17_TO_BLAZEPOSE.iter().enumerate() {
+            if let (Some(y), Some(x)) = (num(cols[2 + k]), num(cols[19 + k])) {
+                pose.landmarks[lm.index()] = Some(Keypoint {
+                    x,
+                    y,
+                    z: None,
+                    visibility: num(cols[36 + k]).map(|s| s.clamp(0.0, 1.0)),
+                });
+            }
+        }
+        let truth = label(path, line, cols[0])?;
+        out.push(sample(
+            Source::MoveNet17,
+            cols[1].to_string(),
+            truth,
+            pose,
+            SQUARE_SIDE_PX,
+            SQUARE_SIDE_PX,
+        ));
+    }
+    Ok(out)
+}
+
+/// One skeleton table: `pose, image, width, height`, then x, y, visible for
+/// each of the 33 BlazePose points (empty where not recovered).
+///
+/// # Errors
+/// As [`mediapipe13`].
+pub fn skeleton_table(path: &Path) -> Result<Vec<Sample>, EvalError> {
+    let text = read(path)?;
+    let mut out = Vec::new();
+    for (line, cols) in rows(&text) {
+        if cols.len() != 4 + 3 * 33 {
+            return Err(bad(path, line, format!("{} columns, expected 103", cols.len())));
+        }
+        let size = |s: &str| s.trim().parse::<u32>().ok().filter(|v| *v > 0);
+        let (Some(w), Some(h)) = (size(cols[2]), size(cols[3])) else {
+            return Err(bad(path, line, "no picture size"));
+        };
+        let mut pose = Pose::empty();
+        for i in 0..33 {
+            let c = 4 + 3 * i;
+            if let (Some(x), Some(y)) = (num(cols[c]), num(cols[c + 1])) {
+                pose.landmarks[i] = Some(Keypoint {
+                    x,
+                    y,
+                    z: None,
+                    visibility: num(cols[c + 2]),
+                });
+            }
+        }
+        let truth = label(path, line, cols[0])?;
+        out.push(sample(
+            Source::Skeletons,
+            format!("{}/{}", cols[0], cols[1]),
+            truth,
+            pose,
+            w,
+            h,
+        ));
+    }
+    Ok(out)
+}
+
+/// Every skeleton table in `dir`, in file name order.
+///
+/// # Errors
+/// As [`mediapipe13`].
+pub fn skeletons(dir: &Path) -> Result<Vec<Sample>, EvalError> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| EvalError::Read(dir.to_path_buf(), e.to_string()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    let mut out = Vec::new();
+    for f in files {
+        out.extend(skeleton_table(&f)?);
+    }
+    Ok(out)
+}
+
+/// The photos of `root`'s pose folders with their true pose (folder name), in
+/// name order. The variants folder is kept, marked [`Truth::Excluded`].
+///
+/// # Errors
+/// The folder cannot be read, or a folder is named for no known pose.
+pub fn photo_files(root: &Path) -> Result<Vec<(PathBuf, Truth)>, EvalError> {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .map_err(|e| EvalError::Read(root.to_path_buf(), e.to_string()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    dirs.sort();
+    let mut out = Vec::new();
+    for d in dirs {
+        let name = d.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let truth = truth_of_label(name).ok_or_else(|| EvalError::Table {
+            path: d.clone(),
+            line: 0,
+            what: format!("folder {name:?} names no known pose"),
+        })?;
+        out.extend(janu_testkit::images_in(&d).into_iter().map(|p| (p, truth)));
+    }
+    Ok(out)
+}
+
+/// Take one generated frame in this many: neighbouring frames of a session
+/// differ by little more than noise.
+pub const SYNTHETIC_FRAME_STEP: usize = 15;
+
+/// Camera angles (degrees from the extended leg's side) of the one-side
+/// sessions added to the named scenarios, so every view of the pose is seen.
+const SYNTHETIC_YAWS: [f64; 7] = [0.0, 30.0, 60.0, 90.0, 120.0, 150.0, 180.0];
+
+/// Frames of generated sessions while a pose is held or entered (not in the
+/// moves between poses), one in [`SYNTHETIC_FRAME_STEP`]: every named scenario
+/// and every planted mistake with `seeds`, and one side of Janusirsasana from
+/// each of [`SYNTHETIC_YAWS`]. A session's frames share its group.
+///
+/// # Errors
+/// A scenario fails to generate (a bug in janu-synth).
+pub fn synthetic(seeds: &[u64]) -> Result<Vec<Sample>, EvalError> {
+    use janu_body::Side;
+    use janu_synth::scenarios;
+    let mut list = Vec::new();
+    for &seed in seeds {
+        for name in scenarios::NAMES {
+            list.extend(scenarios::by_name(name, seed));
+        }
+        for m in janu_synth::Mistake::ALL {
+            list.push(scenarios::with_mistake(m, seed));
+        }
+        for (i, yaw) in SYNTHETIC_YAWS.iter().enumerate() {
+            let side = if i % 2 == 0 { Side::Left } else { Side::Right };
+            list.push(scenarios::janu_from(side, *yaw, seed));
+        }
+    }
+    let mut out = Vec::new();
+    for sc in list {
+        let syn = janu_synth::generate(&sc)
+            .map_err(|e| EvalError::Read(PathBuf::from(sc.name.clone()), e.to_string()))?;
+        let group = format!("synthetic/{}/{}", sc.name, sc.seed);
+        for (frame, truth) in syn
+            .frames
+            .iter()
+            .zip(&syn.truth.frames)
+            .step_by(SYNTHETIC_FRAME_STEP)
+        {
+            if !truth.in_pose || truth.dropped {
+                continue;
+            }
+            let Some(Truth::Pose(pose)) = truth_of_label(truth.pose.as_str()) else {
+                continue;
+            };
+            out.push(Sample {
+                source: Source::Synthetic,
+                group: group.clone(),
+                truth: Truth::Pose(pose),
+                extended_leg: truth.extended_leg,
+                frame: frame.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(
+            truth_of_label("janu_sirsasana"),
+            Some(Truth::Pose(PoseName::Janusirsasana))
+        );
+        assert_eq!(
+            truth_of_label("parivrtta_janu_sirsasana"),
+            Some(Truth::Pose(PoseName::ParivrttaJanusirsasana))
+        );
+        assert_eq!(
+            truth_of_label("baddha_konasana"),
+            Some(Truth::Pose(PoseName::BaddhaKonasana))
+        );
+        assert_eq!(
+            truth_of_label("janu_sirsasana_variants"),
+            Some(Truth::Excluded)
+        );
+        assert_eq!(truth_of_label("tadasana"), None);
+    }
+
+    #[test]
+    fn a_movenet_row_is_read_as_y_x_score() {
+        let dir = tempfile_dir();
+        let path = dir.join("m.csv");
+        let mut header = String::from("pose,image");
+        for b in ["cx", "cy", "cz"] {
+            for i in 0..17 {
+                header.push_str(&format!(",{b}{i:02}"));
+            }
+        }
+        let mut row = String::from("dandasana,a.jpg");
+        for i in 0..17 {
+            row.push_str(&format!(",{}", 0.01 * i as f32)); // y
+        }
+        for i in 0..17 {
+            row.push_str(&format!(",{}", 0.5 + 0.01 * i as f32)); // x
+        }
+        for _ in 0..17 {
+            row.push_str(",0.25");
+        }
+        std::fs::write(&path, format!("{header}\n{row}\n")).unwrap();
+        let s = movenet17(&path).unwrap();
+        let pose = s[0].frame.pose.as_ref().unwrap();
+        let knee = pose.get(janu_body::Landmark::LeftKnee).unwrap();
+        assert!((knee.y - 0.13).abs() < 1e-6 && (knee.x - 0.63).abs() < 1e-6);
+        assert_eq!(knee.visibility, Some(0.25));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    fn tempfile_dir() -> PathBuf {
+        let d = std::env::temp_dir().join(format!("janu-eval-{}", std::process::id()));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+}

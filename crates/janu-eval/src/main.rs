@@ -1,0 +1,249 @@
+//! `janu-eval`: Janu's recognition measured on real people, and the fit of its
+//! weights.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use janu_eval::boost::Settings;
+use janu_eval::cv;
+use janu_eval::datasets::{self, Sample, Source, Truth};
+use janu_eval::table::Confusion;
+use janu_vision::{EstimatorOptions, ModelSize, PoseEstimator};
+
+/// Where the shipped model lives, from the workspace root.
+const MODEL_PATH: &str = "crates/janu-analysis/data/recognition.json";
+/// Seeds of the generated sessions in the fit.
+const SYNTHETIC_SEEDS: [u64; 2] = [1, 2];
+/// Weight of generated frames, per class, against that class's real rows.
+const SYNTHETIC_SHARE: f32 = 0.2;
+
+#[derive(Parser)]
+#[command(
+    about = "Janu's recognition measured on real people: confusion tables and the fit",
+    long_about = "Janu's recognition measured on real people.\n\n\
+        `report` prints confusion tables (Markdown) for every photo folder of the shared \
+        data through Janu's own pipeline (lite, full and heavy models), the Yoga-82 \
+        tables and the skeleton sets (cross-validated, split by picture) and the \
+        generated sessions. `fit` remakes the recognition weights that Janu ships \
+        (crates/janu-analysis/data/recognition.json) from the same data.\n\n\
+        Examples:\n  cargo run --release -p janu-eval -- report\n  \
+        cargo run --release -p janu-eval -- report --models full --no-tables\n  \
+        cargo run --release -p janu-eval -- fit"
+)]
+struct Cli {
+    /// The shared data folder.
+    #[arg(long, env = "JANU_SHARED_DATA", default_value = "../shared/data")]
+    data: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print confusion tables.
+    Report {
+        /// Landmark models for the photos (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "lite,full,heavy")]
+        models: Vec<String>,
+        /// Skip the photos.
+        #[arg(long)]
+        no_photos: bool,
+        /// Skip the tables and generated sessions (the cross-validation).
+        #[arg(long)]
+        no_tables: bool,
+        /// Print every photo's call.
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// Fit the recognition weights on all the data and write them.
+    Fit {
+        /// Where to write (default: the file Janu embeds).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Write every sample's picture-plane measures as CSV (for exploration).
+    Measures {
+        /// Output file.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+}
+
+fn tables(data: &Path) -> anyhow::Result<Vec<Sample>> {
+    let seated = data.join("yoga82-seated");
+    let mut out = datasets::skeletons(&data.join("yoga82-skeletons"))?;
+    out.extend(datasets::mediapipe13(
+        &seated.join("dev_test_half_mediapipe13.csv"),
+        Source::MediaPipe13,
+    )?);
+    out.extend(datasets::movenet17(&seated.join("dev_test_half_movenet17.csv"))?);
+    out.extend(datasets::mediapipe13(
+        &seated.join("dev_mediapipe13.csv"),
+        Source::BaddhaMediaPipe13,
+    )?);
+    Ok(out)
+}
+
+fn training_data(data: &Path) -> anyhow::Result<(Vec<Sample>, Vec<f32>)> {
+    let mut samples = tables(data)?;
+    samples.extend(datasets::synthetic(&SYNTHETIC_SEEDS)?);
+    let weights = cv::weights(&samples, SYNTHETIC_SHARE);
+    Ok((samples, weights))
+}
+
+fn source_title(s: Source) -> &'static str {
+    match s {
+        Source::Skeletons => "Yoga-82 skeletons (BlazePose 33 points), cross-validated",
+        Source::MediaPipe13 => "Yoga-82 test half, MediaPipe 13 points, cross-validated",
+        Source::MoveNet17 => "Yoga-82 test half, MoveNet 17 points, cross-validated",
+        Source::BaddhaMediaPipe13 => {
+            "Yoga-82 Baddha Konasana, MediaPipe 13 points, cross-validated"
+        }
+        Source::Photos => "Photos",
+        Source::Synthetic => "Generated sessions (one frame in 15), cross-validated",
+    }
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Report {
+            models,
+            no_photos,
+            no_tables,
+            verbose,
+        } => {
+            if !no_tables {
+                let (samples, weights) = training_data(&cli.data)?;
+                let tables = cv::cross_validated(&samples, &weights, Settings::default());
+                for (source, t) in &tables {
+                    println!("{}", t.markdown(source_title(*source)));
+                }
+            }
+            if !no_photos {
+                for m in &models {
+                    let size: ModelSize = m
+                        .parse()
+                        .map_err(|e| anyhow::anyhow!("--models: {m}: {e}"))?;
+                    let mut est = PoseEstimator::new(EstimatorOptions {
+                        model: size,
+                        ..EstimatorOptions::default()
+                    })?;
+                    let bar = indicatif::ProgressBar::new(0);
+                    let calls = janu_eval::photos::analyse_photos(
+                        &cli.data.join("photos"),
+                        &mut est,
+                        &mut |done, total| {
+                            bar.set_length(total as u64);
+                            bar.set_position(done as u64);
+                        },
+                    )?;
+                    bar.finish_and_clear();
+                    let mut t = Confusion::new();
+                    for c in &calls {
+                        t.add(c.truth, c.called);
+                        if verbose {
+                            let pose = c.report.as_ref().and_then(|r| r.pose.as_ref());
+                            println!(
+                                "{m} {}: {} {:?} {:.2}",
+                                c.name,
+                                c.called.as_str(),
+                                pose.and_then(|p| p.extended_leg),
+                                pose.map_or(0.0, |p| p.confidence)
+                            );
+                        }
+                    }
+                    println!(
+                        "{}",
+                        t.markdown(&format!("Photos, {m} model ({} photos)", calls.len()))
+                    );
+                }
+            }
+        }
+        Command::Fit { output } => {
+            let (samples, weights) = training_data(&cli.data)?;
+            let settings = Settings::default();
+            eprintln!("cross-validating ({} folds)...", cv::FOLDS);
+            let tables = cv::cross_validated(&samples, &weights, settings);
+            eprintln!("fitting on all {} samples...", samples.len());
+            let mut model = cv::fit_all(&samples, &weights, settings);
+            let mut figures = serde_json::Map::new();
+            for (source, t) in &tables {
+                let (k, n) = t.janu_found();
+                let (f, m) = t.false_janu();
+                figures.insert(
+                    source.as_str().to_string(),
+                    serde_json::json!({
+                        "janusirsasana_found": format!("{k} of {n}"),
+                        "others_called_janusirsasana": format!("{f} of {m}"),
+                    }),
+                );
+            }
+            let mut counts = serde_json::Map::new();
+            for s in &samples {
+                if matches!(s.truth, Truth::Pose(_)) {
+                    let e = counts
+                        .entry(s.source.as_str().to_string())
+                        .or_insert(serde_json::json!(0));
+                    *e = serde_json::json!(e.as_u64().unwrap_or(0) + 1);
+                }
+            }
+            model.provenance = serde_json::json!({
+                "command": "cargo run --release -p janu-eval -- fit",
+                "data": "../shared/data: yoga82-skeletons/*.csv, yoga82-seated/dev_test_half_mediapipe13.csv, dev_test_half_movenet17.csv, dev_mediapipe13.csv; generated sessions (janu-synth) with seeds 1 and 2, one frame in 15",
+                "samples": counts,
+                "synthetic_share": SYNTHETIC_SHARE,
+                "settings": {
+                    "rounds": settings.rounds,
+                    "learning_rate": settings.learning_rate,
+                    "max_depth": settings.max_depth,
+                    "min_leaf_weight": settings.min_leaf_weight,
+                    "l2": settings.l2,
+                    "bins": settings.bins,
+                },
+                "cross_validation": {
+                    "folds": cv::FOLDS,
+                    "split": "by picture (FNV-1a hash of its name)",
+                    "figures": figures,
+                },
+            });
+            let path = output.unwrap_or_else(|| janu_testkit::workspace_root().join(MODEL_PATH));
+            let text = janu_eval::model_json(&model);
+            let tmp = path.with_extension("json.tmp");
+            std::fs::write(&tmp, text).with_context(|| tmp.display().to_string())?;
+            std::fs::rename(&tmp, &path).with_context(|| path.display().to_string())?;
+            for (source, t) in &tables {
+                println!("{}", t.markdown(source_title(*source)));
+            }
+            eprintln!("wrote {}", path.display());
+        }
+        Command::Measures { output } => {
+            let samples = tables(&cli.data)?;
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(&output).with_context(|| output.display().to_string())?,
+            );
+            write!(f, "source,group,truth")?;
+            for n in janu_analysis::measures::MEASURE_NAMES {
+                write!(f, ",{n}")?;
+            }
+            writeln!(f)?;
+            for s in &samples {
+                let truth = match s.truth {
+                    Truth::Pose(p) => p.as_str(),
+                    Truth::Excluded => "excluded",
+                };
+                write!(f, "{},{},{truth}", s.source.as_str(), s.group)?;
+                for v in cv::measures_of(s).unwrap_or_default() {
+                    match v {
+                        Some(v) => write!(f, ",{v:.4}")?,
+                        None => write!(f, ",")?,
+                    }
+                }
+                writeln!(f)?;
+            }
+        }
+    }
+    Ok(())
+}
