@@ -10,6 +10,7 @@ pub mod cv;
 pub mod datasets;
 pub mod photos;
 pub mod table;
+pub mod views;
 
 use std::path::PathBuf;
 

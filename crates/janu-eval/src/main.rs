@@ -63,6 +63,13 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Compare ways of looking at the photos (crops, mirroring) and ways of
+    /// choosing between them, on every shared photo.
+    Views {
+        /// Landmark model.
+        #[arg(long, default_value = "full")]
+        model: String,
+    },
     /// Write every sample's picture-plane measures as CSV (for exploration).
     Measures {
         /// Output file.
@@ -218,6 +225,12 @@ fn main() -> anyhow::Result<()> {
                 println!("{}", t.markdown(source_title(*source)));
             }
             eprintln!("wrote {}", path.display());
+        }
+        Command::Views { model } => {
+            let size: ModelSize = model
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--model: {model}: {e}"))?;
+            janu_eval::views::compare(&cli.data.join("photos"), size)?;
         }
         Command::Measures { output } => {
             let samples = tables(&cli.data)?;

@@ -95,6 +95,46 @@ impl Default for EstimatorOptions {
     }
 }
 
+/// Ways to look at a photo. MediaPipe's own way is [`PhotoView::Detector`];
+/// the others suit bodies its crop handles badly (folded flat over the legs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PhotoView {
+    /// The detector's crop, turned so the body stands upright in it (MediaPipe).
+    Detector,
+    /// The detector's crop, not turned: the picture's own up.
+    Upright,
+    /// [`PhotoView::Detector`] on the mirrored picture, mirrored back.
+    Mirrored,
+    /// [`PhotoView::Upright`] on the mirrored picture, mirrored back.
+    MirroredUpright,
+    /// The landmark model on the whole picture (squared), without the
+    /// detector: for photos where the detector finds nobody.
+    WholePicture,
+}
+
+impl PhotoView {
+    /// Every view.
+    pub const ALL: [PhotoView; 5] = [
+        Self::Detector,
+        Self::Upright,
+        Self::Mirrored,
+        Self::MirroredUpright,
+        Self::WholePicture,
+    ];
+
+    const fn mirrored(self) -> bool {
+        matches!(self, Self::Mirrored | Self::MirroredUpright)
+    }
+
+    const fn unmirrored(self) -> Self {
+        match self {
+            Self::Mirrored => Self::Detector,
+            Self::MirroredUpright => Self::Upright,
+            other => other,
+        }
+    }
+}
+
 /// What the estimator saw in one picture.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Estimate {
@@ -321,6 +361,57 @@ impl PoseEstimator {
             pose: pose.map(|p| to_pose(&p)),
             people_detected: people,
             detector_ran: true,
+            roi: Some(roi),
+        })
+    }
+
+    /// Estimate the pose in a photo seen one particular way (see [`PhotoView`]).
+    ///
+    /// # Errors
+    /// As [`PoseEstimator::estimate_image`].
+    pub fn estimate_view(
+        &mut self,
+        image: &RgbImage,
+        view: PhotoView,
+    ) -> Result<Estimate, VisionError> {
+        check_image(image)?;
+        if view.mirrored() {
+            let flipped = image::imageops::flip_horizontal(image);
+            let mut e = self.estimate_view(&flipped, view.unmirrored())?;
+            e.pose = e.pose.map(|p| p.mirrored());
+            e.roi = e.roi.map(|r| NormRect {
+                x_center: 1.0 - r.x_center,
+                rotation: -r.rotation,
+                ..r
+            });
+            return Ok(e);
+        }
+        let (people, roi) = match view {
+            PhotoView::WholePicture => {
+                let (w, h) = (image.width() as f32, image.height() as f32);
+                let long = w.max(h);
+                let roi = NormRect {
+                    x_center: 0.5,
+                    y_center: 0.5,
+                    width: long / w,
+                    height: long / h,
+                    rotation: 0.0,
+                };
+                (0, Some(roi))
+            }
+            _ => self.detect_roi(image)?,
+        };
+        let Some(mut roi) = roi else {
+            return Ok(Estimate::NOBODY_DETECTED);
+        };
+        if view == PhotoView::Upright {
+            roi.rotation = 0.0;
+        }
+        let pose = self.landmarks(image, &roi)?;
+        Ok(Estimate {
+            pose: pose.map(|p| to_pose(&p)),
+            people_detected: people,
+            detector_ran: view != PhotoView::WholePicture,
             roi: Some(roi),
         })
     }

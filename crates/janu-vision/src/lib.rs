@@ -31,5 +31,7 @@ pub mod preprocess;
 pub mod video;
 
 pub use error::VisionError;
-pub use estimator::{DETECTOR_INPUT, Estimate, EstimatorOptions, LANDMARK_INPUT, PoseEstimator};
+pub use estimator::{
+    DETECTOR_INPUT, Estimate, EstimatorOptions, LANDMARK_INPUT, PhotoView, PoseEstimator,
+};
 pub use models::{InstallStep, ModelKind, ModelSize, ModelSource, ModelStore};
