@@ -24,8 +24,8 @@ pub mod breath;
 pub mod compare;
 pub mod findings;
 pub mod level;
-pub mod measures;
 pub mod live;
+pub mod measures;
 pub mod metrics;
 pub mod phases;
 pub mod pose_name;
@@ -33,15 +33,15 @@ pub mod recognize;
 pub mod report;
 pub mod segments;
 pub mod series;
-pub mod trees;
 mod session;
+pub mod trees;
 
 pub use body::{Basis, Body};
 pub use metrics::{FootPlacement, FrameMetrics, HandReach};
 pub use pose_name::PoseName;
 pub use recognize::{Recognition, recognize};
 pub use report::*;
-pub use session::{AnalysisOptions, CAMERA_ADVICE, analyze, analyze_with};
+pub use session::{AnalysisOptions, CAMERA_ADVICE, analyze, analyze_photo, analyze_with};
 
 /// Why an analysis could not run.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]

@@ -136,7 +136,11 @@ impl Points {
         Some(self.get(a)?.distance(self.get(b)?))
     }
     fn knee_deg(&self, s: Side) -> Option<f32> {
-        joint_angle_deg(self.get(s.hip())?, self.get(s.knee())?, self.get(s.ankle())?)
+        joint_angle_deg(
+            self.get(s.hip())?,
+            self.get(s.knee())?,
+            self.get(s.ankle())?,
+        )
     }
     fn thigh(&self, s: Side) -> Option<Vec3> {
         Some(self.get(s.knee())? - self.get(s.hip())?)
@@ -173,9 +177,7 @@ impl PlaneMeasures {
             .reduce(f32::max)?;
         let shoulder_mid = pts.mid(Landmark::LeftShoulder, Landmark::RightShoulder);
         let torso = shoulder_mid.map(|s| s.distance(hip_mid));
-        let scale = torso
-            .unwrap_or(0.0)
-            .max(TORSO_PER_THIGH * longest_thigh);
+        let scale = torso.unwrap_or(0.0).max(TORSO_PER_THIGH * longest_thigh);
         if !(scale > f32::EPSILON) {
             return None;
         }
@@ -199,7 +201,11 @@ impl PlaneMeasures {
         let elbows: Vec<f32> = Side::BOTH
             .iter()
             .filter_map(|s| {
-                joint_angle_deg(pts.get(s.shoulder())?, pts.get(s.elbow())?, pts.get(s.wrist())?)
+                joint_angle_deg(
+                    pts.get(s.shoulder())?,
+                    pts.get(s.elbow())?,
+                    pts.get(s.wrist())?,
+                )
             })
             .collect();
         let arm_to_trunk = Side::BOTH
@@ -242,17 +248,13 @@ impl PlaneMeasures {
                 .and_then(|l| line_angle(l, Vec3::new(1.0, 0.0, 0.0))),
             unit(rise(bent)),
             unit(rise(straight)),
-            unit(nose.zip(pts.get(straight.knee())).map(|(a, b)| a.distance(b))),
+            unit(
+                nose.zip(pts.get(straight.knee()))
+                    .map(|(a, b)| a.distance(b)),
+            ),
             unit(nose.zip(straight_foot).map(|(a, b)| a.distance(b))),
-            unit(straight_foot.and_then(|f| {
-                wrists.iter().map(|w| w.distance(f)).reduce(f32::min)
-            })),
-            unit(shoulder_mid.and_then(|s| {
-                wrists
-                    .iter()
-                    .map(|w| s.y - w.y)
-                    .reduce(f32::max)
-            })),
+            unit(straight_foot.and_then(|f| wrists.iter().map(|w| w.distance(f)).reduce(f32::min))),
+            unit(shoulder_mid.and_then(|s| wrists.iter().map(|w| s.y - w.y).reduce(f32::max))),
             unit(trunk.zip(nose).and_then(|(t, n)| {
                 let dir = t.normalized()?;
                 let head = (n - hip_mid).dot(dir);
@@ -283,9 +285,11 @@ impl PlaneMeasures {
             trunk
                 .zip(nose.zip(shoulder_mid))
                 .and_then(|(t, (n, s))| angle_between_deg(n - s, t)),
-            unit(pts.get(bent.knee()).and_then(|k| {
-                to_segment(k, pts.get(straight.hip())?, pts.get(straight.ankle())?)
-            })),
+            unit(
+                pts.get(bent.knee()).and_then(|k| {
+                    to_segment(k, pts.get(straight.hip())?, pts.get(straight.ankle())?)
+                }),
+            ),
             unit(feet_low.map(|y| y - hip_mid.y)),
         ];
         let mut values = [None; MEASURE_COUNT];

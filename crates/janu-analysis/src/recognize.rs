@@ -170,7 +170,17 @@ pub fn recognize_with(model: &Boosted, body: &Body) -> Recognition {
         r.confidence = 0.9;
         return r;
     }
-    let p = model.probabilities(&m.values);
+    recognize_from(model, body, m, reasons, &model.probabilities(&m.values))
+}
+
+/// The call for `body` given each pose's probability `p` (in model order).
+fn recognize_from(
+    model: &Boosted,
+    body: &Body,
+    m: &PlaneMeasures,
+    reasons: Vec<String>,
+    p: &[f32],
+) -> Recognition {
     let names = class_names(model);
     let mut order: Vec<usize> = (0..p.len()).filter(|i| names[*i].is_some()).collect();
     order.sort_by(|a, b| p[*b].total_cmp(&p[*a]));
@@ -225,8 +235,7 @@ pub fn recognize_with(model: &Boosted, body: &Body) -> Recognition {
 }
 
 /// Advice when part of the body is out of the picture.
-pub const WHOLE_BODY_ADVICE: &str =
-    "Keep your whole body in the picture, from the head to both feet, with a little room around it.";
+pub const WHOLE_BODY_ADVICE: &str = "Keep your whole body in the picture, from the head to both feet, with a little room around it.";
 
 /// Why no pose is probable enough, in words, with what to change.
 fn unsure_why(
@@ -256,10 +265,7 @@ fn unsure_why(
     if let Some(h) = poorly_seen_leg(body, m) {
         causes.push(format!("your {h} leg was barely visible"));
     }
-    if body
-        .picture_share()
-        .is_some_and(|s| s < SMALL_PERSON_SHARE)
-    {
+    if body.picture_share().is_some_and(|s| s < SMALL_PERSON_SHARE) {
         causes.push("you are small in the picture".into());
     }
     let between = match runner_up {
@@ -293,8 +299,7 @@ fn unsure_why(
 }
 
 /// Advice on light, given with the causes of an unsure call.
-pub const LIGHT_ADVICE: &str =
-    "Light the room evenly from the front, and wear clothes that stand out from the floor and the wall.";
+pub const LIGHT_ADVICE: &str = "Light the room evenly from the front, and wear clothes that stand out from the floor and the wall.";
 
 fn join_words(words: &[&str]) -> String {
     match words {
@@ -337,6 +342,62 @@ fn standing(body: &Body) -> bool {
         let drop = (k - h).dot(-crate::body::UP) / thigh.max(f32::EPSILON);
         let hip = janu_body::geometry::angle_between_deg(sh - hm, k - h).unwrap_or(0.0);
         drop >= STANDING_KNEE_DROP && hip >= STANDING_HIP_DEG
+    })
+}
+
+/// The pose one person seems to hold when seen several ways, and the view
+/// that shows it best.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ViewChoice {
+    /// The view (an index into the bodies given).
+    pub view: usize,
+    /// The pose with the highest probability averaged over the views.
+    pub pose: PoseName,
+    /// That averaged probability.
+    pub probability: f32,
+    /// Every pose's averaged probability, in the shipped model's order.
+    probabilities: Vec<f32>,
+}
+
+/// Recognise the body of the chosen view with the probabilities averaged over
+/// all the views (see [`choose_view`]).
+pub fn recognize_chosen(body: &Body, choice: &ViewChoice) -> Recognition {
+    let Some(m) = body.plane.as_ref() else {
+        return recognize(body);
+    };
+    recognize_from(model(), body, m, reasons(m), &choice.probabilities)
+}
+
+/// Choose among views of one person (a photo seen straight, turned upright and
+/// mirrored): averaging each pose's probability over the views steadies a call
+/// that one crop of a folded body gets wrong, and the view where the winning
+/// pose is most probable is the one to measure. `None` when no view shows the
+/// legs of a seated body.
+pub fn choose_view(bodies: &[Option<&Body>]) -> Option<ViewChoice> {
+    let m = model();
+    let seen: Vec<(usize, Vec<f32>)> = bodies
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| {
+            let b = (*b)?;
+            let plane = b.plane.as_ref()?;
+            (!standing(b)).then(|| (i, m.probabilities(&plane.values)))
+        })
+        .collect();
+    let names = class_names(m);
+    let (_, first) = seen.first()?;
+    let mean: Vec<f32> = (0..first.len())
+        .map(|c| seen.iter().map(|(_, p)| p[c]).sum::<f32>() / seen.len() as f32)
+        .collect();
+    let best = (0..mean.len())
+        .filter(|c| names[*c].is_some())
+        .max_by(|a, b| mean[*a].total_cmp(&mean[*b]))?;
+    let (view, _) = seen.iter().max_by(|a, b| a.1[best].total_cmp(&b.1[best]))?;
+    Some(ViewChoice {
+        view: *view,
+        pose: names[best]?,
+        probability: mean[best],
+        probabilities: mean,
     })
 }
 
@@ -386,7 +447,11 @@ mod tests {
         for (f, name) in m.features.iter().zip(crate::measures::MEASURE_NAMES) {
             assert_eq!(f, name, "the model's measures are the measures");
         }
-        assert!(class_names(m).iter().all(Option::is_some), "{:?}", m.classes);
+        assert!(
+            class_names(m).iter().all(Option::is_some),
+            "{:?}",
+            m.classes
+        );
         assert!(class_names(m).contains(&Some(PoseName::Janusirsasana)));
     }
 

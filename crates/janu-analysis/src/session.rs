@@ -11,7 +11,7 @@ use crate::metrics::{
 };
 use crate::phases::{Phase, PhaseName, UPRIGHT_MIN_DEG, find_phases};
 use crate::pose_name::PoseName;
-use crate::recognize::{Recognition, recognize};
+use crate::recognize::{Recognition, ViewChoice, choose_view, recognize, recognize_chosen};
 use crate::report::{
     CameraReport, CameraView, FrameReport, LevelEstimate, PoseCall, SCHEMA_VERSION, Segment,
     SessionKind, SessionReport, SideReport, SideSummary,
@@ -60,19 +60,72 @@ pub fn analyze_with(
     options: &AnalysisOptions,
 ) -> Result<SessionReport, AnalysisError> {
     if options.mirrored {
-        let unmirrored: Vec<Frame> = frames
-            .iter()
-            .map(|f| Frame {
-                pose: f.pose.as_ref().map(janu_body::Pose::mirrored),
-                ..f.clone()
-            })
-            .collect();
-        return analyze_frames(&unmirrored);
+        return analyze_frames(&unmirror(frames), None);
     }
-    analyze_frames(frames)
+    analyze_frames(frames, None)
 }
 
-fn analyze_frames(frames: &[Frame]) -> Result<SessionReport, AnalysisError> {
+/// Frames of mirrored pictures with left and right swapped back.
+fn unmirror(frames: &[Frame]) -> Vec<Frame> {
+    frames
+        .iter()
+        .map(|f| Frame {
+            pose: f.pose.as_ref().map(janu_body::Pose::mirrored),
+            ..f.clone()
+        })
+        .collect()
+}
+
+/// Analyse a photo looked at several ways: `looks` holds, for each way, the
+/// person it shows (their rank among the people found) and the frame it saw.
+/// The pose is called on each person's looks together (see
+/// [`crate::recognize::choose_view`]), the person called most surely is the
+/// one judged, and their best look is the one measured. Returns the index of
+/// that look with the report.
+///
+/// # Errors
+/// [`AnalysisError::NoFrames`] without looks, [`AnalysisError::BadTime`] when
+/// a look's time is not finite.
+pub fn analyze_photo(
+    looks: &[(usize, Frame)],
+    options: &AnalysisOptions,
+) -> Result<(usize, SessionReport), AnalysisError> {
+    let frames: Vec<Frame> = looks.iter().map(|(_, f)| f.clone()).collect();
+    let frames = if options.mirrored {
+        unmirror(&frames)
+    } else {
+        frames
+    };
+    let bodies: Vec<Option<Body>> = frames.iter().map(Body::from_frame).collect();
+    let mut best: Option<ViewChoice> = None;
+    let people = looks.iter().map(|(p, _)| *p + 1).max().unwrap_or(0);
+    for person in 0..people {
+        let of_person: Vec<Option<&Body>> = looks
+            .iter()
+            .zip(&bodies)
+            .map(|((p, _), b)| b.as_ref().filter(|_| *p == person))
+            .collect();
+        if let Some(choice) = choose_view(&of_person)
+            && best
+                .as_ref()
+                .is_none_or(|b| choice.probability > b.probability)
+        {
+            best = Some(choice);
+        }
+    }
+    // With no seated body in any look, the first look speaks for the photo.
+    let chosen = best.as_ref().map_or(0, |c| c.view);
+    let frame = frames.get(chosen).ok_or(AnalysisError::NoFrames)?;
+    let report = analyze_frames(std::slice::from_ref(frame), best.as_ref())?;
+    Ok((chosen, report))
+}
+
+/// `chosen`: for a photo looked at several ways, the call made over all the
+/// ways, for the one frame given.
+fn analyze_frames(
+    frames: &[Frame],
+    chosen: Option<&ViewChoice>,
+) -> Result<SessionReport, AnalysisError> {
     if frames.is_empty() {
         return Err(AnalysisError::NoFrames);
     }
@@ -85,7 +138,13 @@ fn analyze_frames(frames: &[Frame]) -> Result<SessionReport, AnalysisError> {
     let bodies: Vec<Option<Body>> = frames.iter().map(Body::from_frame).collect();
     let calls: Vec<Recognition> = bodies
         .iter()
-        .map(|b| b.as_ref().map_or_else(Recognition::nobody, recognize))
+        .map(|b| {
+            b.as_ref()
+                .map_or_else(Recognition::nobody, |b| match chosen {
+                    Some(c) => recognize_chosen(b, c),
+                    None => recognize(b),
+                })
+        })
         .collect();
     let runs = segment(&times, &calls);
     let photo = frames.len() == 1;
@@ -93,7 +152,10 @@ fn analyze_frames(frames: &[Frame]) -> Result<SessionReport, AnalysisError> {
     // The extended leg each frame is measured against.
     let mut ext: Vec<Option<Side>> = bodies
         .iter()
-        .map(|b| b.as_ref().and_then(|b| b.plane.as_ref().map(|m| m.straight_leg)))
+        .map(|b| {
+            b.as_ref()
+                .and_then(|b| b.plane.as_ref().map(|m| m.straight_leg))
+        })
         .collect();
     for (i, c) in calls.iter().enumerate() {
         if let Some(h) = c.hidden_leg {

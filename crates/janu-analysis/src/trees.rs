@@ -280,9 +280,6 @@ mod tests {
             Boosted::from_json(&text),
             Err(ModelError::Inconsistent(_))
         ));
-        assert!(matches!(
-            Boosted::from_json("{"),
-            Err(ModelError::Parse(_))
-        ));
+        assert!(matches!(Boosted::from_json("{"), Err(ModelError::Parse(_))));
     }
 }

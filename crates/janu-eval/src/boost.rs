@@ -82,7 +82,8 @@ fn bin(rows: &Rows, features: usize, bins: usize) -> Binned {
             .iter()
             .map(|r| {
                 r[f].map_or(MISSING, |val| {
-                    t.partition_point(|th| *th < val).min(usize::from(MISSING) - 1) as u8
+                    t.partition_point(|th| *th < val)
+                        .min(usize::from(MISSING) - 1) as u8
                 })
             })
             .collect();
@@ -116,9 +117,9 @@ impl Grower<'_> {
     }
 
     fn best_split(&self, idx: &[usize]) -> Option<Split> {
-        let (gt, ht) = idx
-            .iter()
-            .fold((0.0f32, 0.0f32), |(g, h), &i| (g + self.g[i], h + self.h[i]));
+        let (gt, ht) = idx.iter().fold((0.0f32, 0.0f32), |(g, h), &i| {
+            (g + self.g[i], h + self.h[i])
+        });
         let parent = gt * gt / (ht + self.s.l2);
         let mut best: Option<Split> = None;
         for (f, t) in self.binned.thresholds.iter().enumerate() {
@@ -160,8 +161,7 @@ impl Grower<'_> {
                     if wl < self.s.min_leaf_weight || wr < self.s.min_leaf_weight {
                         continue;
                     }
-                    let gain =
-                        gl * gl / (hl + self.s.l2) + gr * gr / (hr + self.s.l2) - parent;
+                    let gain = gl * gl / (hl + self.s.l2) + gr * gr / (hr + self.s.l2) - parent;
                     if gain > best.as_ref().map_or(1e-6, |b| b.gain) {
                         best = Some(Split {
                             feature: f,
@@ -301,7 +301,12 @@ mod tests {
             });
             rows.w.push(1.0);
         }
-        let m = fit(&rows, &["a", "b"], &["same", "differ", "missing"], Settings::default());
+        let m = fit(
+            &rows,
+            &["a", "b"],
+            &["same", "differ", "missing"],
+            Settings::default(),
+        );
         let right = rows
             .x
             .iter()

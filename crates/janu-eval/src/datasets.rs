@@ -70,9 +70,7 @@ pub fn truth_of_label(label: &str) -> Option<Truth> {
     let name = match label {
         "janu_sirsasana" | "janusirsasana" => PoseName::Janusirsasana,
         "janu_sirsasana_variants" => return Some(Truth::Excluded),
-        "parivrtta_janu_sirsasana" | "parivrtta_janusirsasana" => {
-            PoseName::ParivrttaJanusirsasana
-        }
+        "parivrtta_janu_sirsasana" | "parivrtta_janusirsasana" => PoseName::ParivrttaJanusirsasana,
         other => other.parse().ok()?,
     };
     Some(Truth::Pose(name))
@@ -138,7 +136,11 @@ pub fn mediapipe13(path: &Path, source: Source) -> Result<Vec<Sample>, EvalError
     let mut out = Vec::new();
     for (line, cols) in rows(&text) {
         if cols.len() != 2 + 3 * 13 {
-            return Err(bad(path, line, format!("{} columns, expected 41", cols.len())));
+            return Err(bad(
+                path,
+                line,
+                format!("{} columns, expected 41", cols.len()),
+            ));
         }
         let mut pose = Pose::empty();
         for (k, id) in MEDIAPIPE13_IDS.iter().enumerate() {
@@ -169,7 +171,11 @@ pub fn movenet17(path: &Path) -> Result<Vec<Sample>, EvalError> {
     let mut out = Vec::new();
     for (line, cols) in rows(&text) {
         if cols.len() != 2 + 3 * 17 {
-            return Err(bad(path, line, format!("{} columns, expected 53", cols.len())));
+            return Err(bad(
+                path,
+                line,
+                format!("{} columns, expected 53", cols.len()),
+            ));
         }
         let mut pose = Pose::empty();
         for (k, lm) in COCO17_TO_BLAZEPOSE.iter().enumerate() {
@@ -205,7 +211,11 @@ pub fn skeleton_table(path: &Path) -> Result<Vec<Sample>, EvalError> {
     let mut out = Vec::new();
     for (line, cols) in rows(&text) {
         if cols.len() != 4 + 3 * 33 {
-            return Err(bad(path, line, format!("{} columns, expected 103", cols.len())));
+            return Err(bad(
+                path,
+                line,
+                format!("{} columns, expected 103", cols.len()),
+            ));
         }
         let size = |s: &str| s.trim().parse::<u32>().ok().filter(|v| *v > 0);
         let (Some(w), Some(h)) = (size(cols[2]), size(cols[3])) else {

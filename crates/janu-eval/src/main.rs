@@ -56,6 +56,9 @@ enum Command {
         /// Print every photo's call.
         #[arg(long)]
         verbose: bool,
+        /// Look at each photo only MediaPipe's way (one detector crop).
+        #[arg(long)]
+        mediapipe_only: bool,
     },
     /// Fit the recognition weights on all the data and write them.
     Fit {
@@ -63,8 +66,8 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
-    /// Compare ways of looking at the photos (crops, mirroring) and ways of
-    /// choosing between them, on every shared photo.
+    /// Measure each way of looking at a photo (crops, mirroring) alone, on
+    /// every shared photo.
     Views {
         /// Landmark model.
         #[arg(long, default_value = "full")]
@@ -85,7 +88,9 @@ fn tables(data: &Path) -> anyhow::Result<Vec<Sample>> {
         &seated.join("dev_test_half_mediapipe13.csv"),
         Source::MediaPipe13,
     )?);
-    out.extend(datasets::movenet17(&seated.join("dev_test_half_movenet17.csv"))?);
+    out.extend(datasets::movenet17(
+        &seated.join("dev_test_half_movenet17.csv"),
+    )?);
     out.extend(datasets::mediapipe13(
         &seated.join("dev_mediapipe13.csv"),
         Source::BaddhaMediaPipe13,
@@ -121,6 +126,7 @@ fn main() -> anyhow::Result<()> {
             no_photos,
             no_tables,
             verbose,
+            mediapipe_only,
         } => {
             if !no_tables {
                 let (samples, weights) = training_data(&cli.data)?;
@@ -142,6 +148,7 @@ fn main() -> anyhow::Result<()> {
                     let calls = janu_eval::photos::analyse_photos(
                         &cli.data.join("photos"),
                         &mut est,
+                        mediapipe_only,
                         &mut |done, total| {
                             bar.set_length(total as u64);
                             bar.set_position(done as u64);
@@ -164,7 +171,15 @@ fn main() -> anyhow::Result<()> {
                     }
                     println!(
                         "{}",
-                        t.markdown(&format!("Photos, {m} model ({} photos)", calls.len()))
+                        t.markdown(&format!(
+                            "Photos, {m} model, {} ({} photos)",
+                            if mediapipe_only {
+                                "MediaPipe's one look"
+                            } else {
+                                "Janu's looks"
+                            },
+                            calls.len()
+                        ))
                     );
                 }
             }

@@ -23,7 +23,8 @@ pub struct PhotoCall {
 }
 
 /// Analyse every photo under `root` with `estimator`, telling `progress` after
-/// each one (done, total).
+/// each one (done, total); with `mediapipe_only`, each photo is looked at only
+/// MediaPipe's way.
 ///
 /// # Errors
 /// The folder cannot be listed. A photo that cannot be analysed is called
@@ -31,11 +32,13 @@ pub struct PhotoCall {
 pub fn analyse_photos(
     root: &Path,
     estimator: &mut PoseEstimator,
+    mediapipe_only: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<PhotoCall>, EvalError> {
     let files = photo_files(root)?;
     let options = PipelineOptions {
         no_key_frames: true,
+        mediapipe_only,
         ..PipelineOptions::default()
     };
     let mut out = Vec::with_capacity(files.len());

@@ -34,6 +34,7 @@ mod breath;
 mod error;
 mod estimator;
 pub mod key_frames;
+mod photo;
 
 use std::path::{Path, PathBuf};
 
@@ -46,6 +47,7 @@ use janu_vision::VisionError;
 pub use error::PipelineError;
 pub use estimator::{EstimatorSource, InstallProgress, LazyEstimator};
 pub use key_frames::{KEY_FRAME_MAX_SIDE, MAX_KEY_FRAMES};
+pub use photo::{PHOTO_VIEWS, photo_looks};
 
 /// Frames decoded ahead of the pose model: keeps the decoder thread and the
 /// model busy on two cores and bounds memory (a 1080p frame is 6 MB).
@@ -83,6 +85,9 @@ pub struct PipelineOptions {
     pub mirrored: bool,
     /// Skip the key frames (and the second decoding pass of a video they need).
     pub no_key_frames: bool,
+    /// Look at a photo only MediaPipe's way (one detector crop), not the
+    /// several ways of [`PHOTO_VIEWS`].
+    pub mediapipe_only: bool,
 }
 
 /// Where the work is.
@@ -275,6 +280,7 @@ impl Input {
         } = self;
         let kind;
         let mut photo = None;
+        let mut looks = None;
         let model_error = |e: VisionError| PipelineError::Model {
             file: name.clone(),
             message: e.to_string(),
@@ -298,20 +304,16 @@ impl Input {
                     done: 0,
                     total: Some(1),
                 });
-                let estimate = est.estimate_image(&image).map_err(model_error)?;
+                let found =
+                    photo_looks(est, &image, options.mediapipe_only).map_err(model_error)?;
                 progress(Progress {
                     stage: Stage::Landmarks,
                     done: 1,
                     total: Some(1),
                 });
-                let frame = Frame {
-                    t: 0.0,
-                    width: image.width(),
-                    height: image.height(),
-                    pose: estimate.pose,
-                };
                 photo = Some(image);
-                vec![frame]
+                looks = Some(found);
+                Vec::new()
             }
             Source::Video(video) => {
                 kind = InputKind::Video;
@@ -334,27 +336,39 @@ impl Input {
         let analysis_options = AnalysisOptions {
             mirrored: options.mirrored,
         };
-        let report =
-            janu_analysis::analyze_with(&frames, &analysis_options).map_err(|e| match e {
-                AnalysisError::NoFrames => PipelineError::NoFrames {
-                    file: name.clone(),
-                    what: if kind == InputKind::Landmarks {
-                        "the landmark file"
-                    } else {
-                        "the input"
-                    },
+        let analysis_error = |e: AnalysisError| match e {
+            AnalysisError::NoFrames => PipelineError::NoFrames {
+                file: name.clone(),
+                what: if kind == InputKind::Landmarks {
+                    "the landmark file"
+                } else {
+                    "the input"
                 },
-                AnalysisError::BadTime { .. } if kind == InputKind::Landmarks => {
-                    PipelineError::BadLandmarks {
-                        file: name.clone(),
-                        message: e.to_string(),
-                    }
+            },
+            AnalysisError::BadTime { .. } if kind == InputKind::Landmarks => {
+                PipelineError::BadLandmarks {
+                    file: name.clone(),
+                    message: e.to_string(),
                 }
-                other => PipelineError::Internal {
-                    file: name.clone(),
-                    message: other.to_string(),
-                },
-            })?;
+            }
+            other => PipelineError::Internal {
+                file: name.clone(),
+                message: other.to_string(),
+            },
+        };
+        let (frames, report) = match looks {
+            Some(looks) => {
+                let (chosen, report) = janu_analysis::analyze_photo(&looks, &analysis_options)
+                    .map_err(analysis_error)?;
+                let frame = looks.into_iter().nth(chosen).map(|(_, f)| f);
+                (frame.into_iter().collect(), report)
+            }
+            None => {
+                let report = janu_analysis::analyze_with(&frames, &analysis_options)
+                    .map_err(analysis_error)?;
+                (frames, report)
+            }
+        };
         let breath = breath::traces(&report, &frames);
         let key_frames = if options.no_key_frames {
             Vec::new()

@@ -125,14 +125,22 @@ impl PhotoView {
     const fn mirrored(self) -> bool {
         matches!(self, Self::Mirrored | Self::MirroredUpright)
     }
+}
 
-    const fn unmirrored(self) -> Self {
-        match self {
-            Self::Mirrored => Self::Detector,
-            Self::MirroredUpright => Self::Upright,
-            other => other,
-        }
-    }
+/// A photo shows at most this many people worth judging: a collage of a pose's
+/// stages, or a teacher beside a student. More are a class photo, where the
+/// most prominent people are the ones to look at.
+pub const MAX_PEOPLE: usize = 3;
+
+/// One way of looking at one person in a photo, and what it saw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Look {
+    /// The person's rank among the detector's finds, most prominent first.
+    pub person: usize,
+    /// How the person was looked at.
+    pub view: PhotoView,
+    /// What was seen.
+    pub estimate: Estimate,
 }
 
 /// What the estimator saw in one picture.
@@ -356,62 +364,112 @@ impl PoseEstimator {
         let Some(roi) = roi else {
             return Ok(Estimate::NOBODY_DETECTED);
         };
-        let pose = self.landmarks(image, &roi)?;
-        Ok(Estimate {
-            pose: pose.map(|p| to_pose(&p)),
-            people_detected: people,
-            detector_ran: true,
-            roi: Some(roi),
-        })
+        self.estimate_in(image, roi, people, true)
     }
 
-    /// Estimate the pose in a photo seen one particular way (see [`PhotoView`]).
+    /// The regions of everyone the detector finds in a photo, most prominent
+    /// first, at most [`MAX_PEOPLE`].
     ///
     /// # Errors
     /// As [`PoseEstimator::estimate_image`].
-    pub fn estimate_view(
+    pub fn people(&mut self, image: &RgbImage) -> Result<Vec<NormRect>, VisionError> {
+        check_image(image)?;
+        Ok(self
+            .detect(image)?
+            .iter()
+            .take(MAX_PEOPLE)
+            .map(|d| {
+                roi_from_alignment(
+                    d.keypoints[0],
+                    d.keypoints[1],
+                    image.width(),
+                    image.height(),
+                )
+            })
+            .collect())
+    }
+
+    /// Look at a photo in several ways (see [`PhotoView`]): every view of each
+    /// person [`PoseEstimator::people`] finds, or, when it finds nobody, the
+    /// whole picture once if `views` holds [`PhotoView::WholePicture`].
+    /// Each look is tagged with its person's rank (0 for the whole picture).
+    ///
+    /// # Errors
+    /// As [`PoseEstimator::estimate_image`].
+    pub fn look(
         &mut self,
         image: &RgbImage,
-        view: PhotoView,
-    ) -> Result<Estimate, VisionError> {
-        check_image(image)?;
-        if view.mirrored() {
-            let flipped = image::imageops::flip_horizontal(image);
-            let mut e = self.estimate_view(&flipped, view.unmirrored())?;
-            e.pose = e.pose.map(|p| p.mirrored());
-            e.roi = e.roi.map(|r| NormRect {
-                x_center: 1.0 - r.x_center,
-                rotation: -r.rotation,
-                ..r
-            });
-            return Ok(e);
-        }
-        let (people, roi) = match view {
-            PhotoView::WholePicture => {
-                let (w, h) = (image.width() as f32, image.height() as f32);
-                let long = w.max(h);
-                let roi = NormRect {
-                    x_center: 0.5,
-                    y_center: 0.5,
-                    width: long / w,
-                    height: long / h,
-                    rotation: 0.0,
-                };
-                (0, Some(roi))
+        views: &[PhotoView],
+    ) -> Result<Vec<Look>, VisionError> {
+        let people = self.people(image)?;
+        let mut looks = Vec::new();
+        if people.is_empty() {
+            if views.contains(&PhotoView::WholePicture) {
+                let roi = whole_picture(image);
+                looks.push(Look {
+                    person: 0,
+                    view: PhotoView::WholePicture,
+                    estimate: self.estimate_in(image, roi, 0, false)?,
+                });
             }
-            _ => self.detect_roi(image)?,
-        };
-        let Some(mut roi) = roi else {
-            return Ok(Estimate::NOBODY_DETECTED);
-        };
-        if view == PhotoView::Upright {
-            roi.rotation = 0.0;
+            return Ok(looks);
         }
+        // The mirrored views run the detector again on the mirrored picture: it
+        // is not symmetric, and its second opinion of the crop is worth having.
+        let mirror = views.iter().any(|v| v.mirrored());
+        let flipped = mirror.then(|| image::imageops::flip_horizontal(image));
+        let flipped_people = match &flipped {
+            Some(f) => self.people(f)?,
+            None => Vec::new(),
+        };
+        for (person, roi) in people.iter().enumerate() {
+            let mirrored =
+                nearest(&flipped_people, 1.0 - roi.x_center, roi.y_center).unwrap_or(NormRect {
+                    x_center: 1.0 - roi.x_center,
+                    rotation: -roi.rotation,
+                    ..*roi
+                });
+            for &view in views {
+                let (picture, mut roi) = match (view, &flipped) {
+                    (PhotoView::WholePicture, _) => continue,
+                    (v, Some(f)) if v.mirrored() => (f, mirrored),
+                    _ => (image, *roi),
+                };
+                if matches!(view, PhotoView::Upright | PhotoView::MirroredUpright) {
+                    roi.rotation = 0.0;
+                }
+                let mut estimate = self.estimate_in(picture, roi, people.len(), true)?;
+                if view.mirrored() {
+                    estimate.pose = estimate.pose.map(|p| p.mirrored());
+                    estimate.roi = Some(NormRect {
+                        x_center: 1.0 - roi.x_center,
+                        rotation: -roi.rotation,
+                        ..roi
+                    });
+                }
+                looks.push(Look {
+                    person,
+                    view,
+                    estimate,
+                });
+            }
+        }
+        Ok(looks)
+    }
+
+    /// Run the landmark model in `roi` of a photo.
+    fn estimate_in(
+        &mut self,
+        image: &RgbImage,
+        roi: NormRect,
+        people: usize,
+        detector_ran: bool,
+    ) -> Result<Estimate, VisionError> {
         let pose = self.landmarks(image, &roi)?;
         Ok(Estimate {
             pose: pose.map(|p| to_pose(&p)),
             people_detected: people,
-            detector_ran: view != PhotoView::WholePicture,
+            detector_ran,
             roi: Some(roi),
         })
     }
@@ -473,8 +531,6 @@ impl PoseEstimator {
         self.tracker = Tracker::new();
     }
 
-    /// Run the detector on the whole picture; detections in picture coordinates,
-    /// best first.
     /// Run the detector: how many people it found, and the region of interest
     /// around the most prominent one.
     fn detect_roi(&mut self, image: &RgbImage) -> Result<(usize, Option<NormRect>), VisionError> {
@@ -579,6 +635,25 @@ impl PoseEstimator {
         Ok(Some(decode_landmarks(
             raw, heatmap, world, presence, roi, pad,
         )))
+    }
+}
+
+/// The region in `rois` whose centre is nearest to (`x`, `y`).
+fn nearest(rois: &[NormRect], x: f32, y: f32) -> Option<NormRect> {
+    let d = |r: &NormRect| (r.x_center - x).powi(2) + (r.y_center - y).powi(2);
+    rois.iter().min_by(|a, b| d(a).total_cmp(&d(b))).copied()
+}
+
+/// The whole picture as a square region, for the landmark model alone.
+fn whole_picture(image: &RgbImage) -> NormRect {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let long = w.max(h);
+    NormRect {
+        x_center: 0.5,
+        y_center: 0.5,
+        width: long / w,
+        height: long / h,
+        rotation: 0.0,
     }
 }
 

@@ -32,6 +32,7 @@ pub mod video;
 
 pub use error::VisionError;
 pub use estimator::{
-    DETECTOR_INPUT, Estimate, EstimatorOptions, LANDMARK_INPUT, PhotoView, PoseEstimator,
+    DETECTOR_INPUT, Estimate, EstimatorOptions, LANDMARK_INPUT, Look, MAX_PEOPLE, PhotoView,
+    PoseEstimator,
 };
 pub use models::{InstallStep, ModelKind, ModelSize, ModelSource, ModelStore};
