@@ -128,6 +128,13 @@ pub const CAMERA_WINDOW_S: f64 = 5.0;
 /// which Janu asks for another camera position (the batch report's threshold
 /// is lower, 0.2, because it judges a whole session at once).
 pub const CAMERA_HIDDEN_SHARE: f32 = 0.5;
+/// Window over which Janu judges whether it can tell the pose at all, seconds:
+/// long enough that moving between poses (a few seconds of unsure frames) does
+/// not count.
+pub const UNSURE_WINDOW_S: f64 = 8.0;
+/// Share of that window's frames Janu could not judge above which it says
+/// what to change (camera, light, framing).
+pub const UNSURE_SHARE: f32 = 0.8;
 
 // ---------------------------------------------------------------------------
 // Cues.
@@ -181,9 +188,10 @@ pub struct Cue {
 }
 
 /// Every cue id the coach can give, in the order of a practice.
-pub const CUE_IDS: [&str; 21] = [
+pub const CUE_IDS: [&str; 22] = [
     "step-into-view",
     "camera-front-diagonal",
+    "cannot-tell",
     "from-staff",
     "from-bound-angle",
     "bend-one-knee",
@@ -634,6 +642,11 @@ pub struct LiveCoach {
     /// Janusirsasana.
     camera: VecDeque<(f64, bool)>,
     camera_hint: Option<String>,
+    /// (time, why Janu could not judge the frame) over the last
+    /// [`UNSURE_WINDOW_S`] with a person in view.
+    unsure: VecDeque<(f64, Option<String>)>,
+    /// What to change so Janu can tell the pose, while it cannot.
+    unsure_hint: Option<String>,
     pending: Vec<(Cue, f64)>,
     last_cue_t: Option<f64>,
     said: Vec<(String, f64)>,
@@ -656,6 +669,8 @@ impl LiveCoach {
             person_seconds: 0.0,
             camera: VecDeque::new(),
             camera_hint: None,
+            unsure: VecDeque::new(),
+            unsure_hint: None,
             pending: Vec::new(),
             last_cue_t: None,
             said: Vec::new(),
@@ -743,6 +758,7 @@ impl LiveCoach {
         }
         let stable = self.labeler.stable;
         self.watch_camera(t, &body, &call, stable);
+        self.watch_unsure(t, &call);
 
         let mut fold_now = None;
         if let Some(a) = self.attempt.as_mut() {
@@ -781,7 +797,7 @@ impl LiveCoach {
                 .and_then(|a| a.breaths)
                 .or_else(|| last_done.and_then(|d| d.breaths)),
             cue,
-            camera_hint: self.camera_hint.clone(),
+            camera_hint: self.camera_hint.clone().or_else(|| self.unsure_hint.clone()),
             sides_done: self.sides_done.clone(),
         }
     }
@@ -795,6 +811,8 @@ impl LiveCoach {
             }
             self.camera.clear();
             self.camera_hint = None;
+            self.unsure.clear();
+            self.unsure_hint = None;
         }
         if t - since >= NOBODY_CUE_S {
             self.raise(
@@ -836,15 +854,19 @@ impl LiveCoach {
     }
 
     fn on_label(&mut self, name: PoseName, side: Option<Side>, t: f64) {
-        if let Some((id, text)) = neighbour_cue(name) {
-            self.raise(id, text.into(), CuePriority::Low, t);
-        }
         let same = self
             .attempt
             .as_ref()
             .is_some_and(|a| name == PoseName::Janusirsasana && side == Some(a.side));
         if same {
             return;
+        }
+        // Leaving a side of the pose, the person passes through other poses on
+        // the way to the next: the switch cue, not their names, says what next.
+        if self.attempt.is_none()
+            && let Some((id, text)) = neighbour_cue(name)
+        {
+            self.raise(id, text.into(), CuePriority::Low, t);
         }
         self.end_attempt(t);
         if let (PoseName::Janusirsasana, Some(side)) = (name, side) {
@@ -932,6 +954,33 @@ impl LiveCoach {
         }
     }
 
+    /// When Janu has not been able to tell the pose for a while, say why and
+    /// what to change: a bare "other" helps nobody.
+    fn watch_unsure(&mut self, t: f64, call: &Recognition) {
+        self.unsure.push_back((t, call.unsure.clone()));
+        while self
+            .unsure
+            .front()
+            .is_some_and(|(t0, _)| t - t0 > UNSURE_WINDOW_S)
+        {
+            self.unsure.pop_front();
+        }
+        let covered = self
+            .unsure
+            .front()
+            .is_some_and(|(t0, _)| t - t0 >= 0.9 * UNSURE_WINDOW_S);
+        let n = self.unsure.len().max(1) as f32;
+        let share = self.unsure.iter().filter(|(_, u)| u.is_some()).count() as f32 / n;
+        if covered && share > UNSURE_SHARE {
+            if let Some(why) = self.unsure.iter().rev().find_map(|(_, u)| u.clone()) {
+                self.unsure_hint = Some(why.clone());
+                self.raise("cannot-tell", why, CuePriority::Medium, t);
+            }
+        } else if covered {
+            self.unsure_hint = None;
+        }
+    }
+
     fn raise(&mut self, id: &str, text: String, priority: CuePriority, t: f64) {
         raise(&mut self.pending, id, text, priority, t);
     }
@@ -939,14 +988,21 @@ impl LiveCoach {
     /// The cue to say now, if any: the most urgent pending one whose repeat
     /// gap has passed, at most one per [`MIN_CUE_GAP_S`].
     fn pick_cue(&mut self, t: f64) -> Option<Cue> {
-        self.pending.retain(|(_, at)| t - at <= CUE_STALE_S);
+        // The fold's cue is about the movement under way: it stays due while
+        // the fold lasts, even when a quick setup left no gap to say it in.
+        let folding = self
+            .attempt
+            .as_ref()
+            .is_some_and(|a| a.phase == PhaseName::Fold);
+        self.pending
+            .retain(|(c, at)| t - at <= CUE_STALE_S || (folding && c.id == "fold-exhale"));
         if self.last_cue_t.is_some_and(|last| t - last < MIN_CUE_GAP_S) {
             return None;
         }
         let said = &self.said;
         let ready = |c: &Cue| {
             let repeat = match c.id.as_str() {
-                "camera-front-diagonal" => CAMERA_CUE_REPEAT_S,
+                "camera-front-diagonal" | "cannot-tell" => CAMERA_CUE_REPEAT_S,
                 "step-into-view" => LOST_CUE_REPEAT_S,
                 _ => CUE_REPEAT_S,
             };

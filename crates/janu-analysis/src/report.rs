@@ -67,6 +67,10 @@ pub struct PoseCall {
     /// The extended leg (person's own side) for Janusirsasana and its revolved
     /// form; `null` otherwise.
     pub extended_leg: Option<Side>,
+    /// How sure of the extended leg, 0.5 (a guess: both knees bend alike in
+    /// the picture) to 1; `null` without an extended leg.
+    #[serde(default)]
+    pub extended_leg_confidence: Option<f32>,
     /// How sure, 0..1.
     pub confidence: f32,
     /// Whether the bent leg could be seen: `false` when a leg was hidden (the pose
@@ -75,7 +79,8 @@ pub struct PoseCall {
     pub bent_leg_visible: Option<bool>,
     /// The measures behind the call, in words.
     pub reasons: Vec<String>,
-    /// A plain-words caveat (hidden leg, camera), if any.
+    /// A plain-words caveat (hidden leg, camera), if any; when the pose could
+    /// not be told (`other`), why and what to change (camera, light, framing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }

@@ -506,14 +506,39 @@ fn run_call(r: &Run, calls: &[Recognition]) -> PoseCall {
         )),
         _ => None,
     };
+    // Janu could not tell: why, and what to change, from the frame that came
+    // nearest to a call.
+    let note = note.or_else(|| {
+        (name == PoseName::Other)
+            .then(|| {
+                cs.iter()
+                    .filter(|c| c.unsure.is_some())
+                    .max_by(|a, b| runner_up_p(a).total_cmp(&runner_up_p(b)))
+                    .and_then(|c| c.unsure.clone())
+            })
+            .flatten()
+    });
+    let side_sure: Vec<f32> = cs
+        .iter()
+        .filter(|c| c.name == name && c.extended_leg == side)
+        .filter_map(|c| c.side_confidence)
+        .collect();
+    let extended_leg_confidence = (side.is_some() && !side_sure.is_empty())
+        .then(|| round(side_sure.iter().sum::<f32>() / side_sure.len() as f32, 2));
     PoseCall {
         name,
         extended_leg: side,
+        extended_leg_confidence,
         confidence: round(conf / n, 3),
         bent_leg_visible,
         reasons: best.map(|b| b.reasons.clone()).unwrap_or_default(),
         note,
     }
+}
+
+/// The probability of the pose an unsure frame came nearest to.
+fn runner_up_p(c: &Recognition) -> f32 {
+    c.runner_up.map_or(0.0, |(_, p)| p)
 }
 
 fn camera_report(

@@ -347,3 +347,37 @@ fn same_frames_same_updates_and_the_report_covers_them_all() {
     assert_eq!(coach.push(&f).t, frames[10].t);
     assert!(coach.finish().is_ok());
 }
+
+#[test]
+fn legs_out_of_the_picture_get_plain_advice_not_a_bare_other() {
+    let synth = generate(&scenarios::janu_from(Side::Left, 45.0, 6)).unwrap();
+    // The camera sees the person from the waist up: the legs are cut off.
+    let below_waist = |i: usize| i >= janu_body::Landmark::LeftKnee as usize;
+    let frames: Vec<Frame> = live_frames(&synth)
+        .into_iter()
+        .map(|mut f| {
+            if let Some(p) = f.pose.as_mut() {
+                for (i, lm) in p.landmarks.iter_mut().enumerate() {
+                    if below_waist(i) {
+                        *lm = None;
+                    }
+                }
+            }
+            f
+        })
+        .collect();
+    let (_, updates) = run(&frames, LiveOptions::default());
+    let cues = cues(&updates);
+    let told = cues
+        .iter()
+        .find(|(_, c)| c.id == "cannot-tell")
+        .unwrap_or_else(|| panic!("no advice: {cues:?}"));
+    assert!(
+        told.1.text.contains("whole body"),
+        "the advice names the cause: {}",
+        told.1.text
+    );
+    assert!(updates.iter().any(|u| u.camera_hint.is_some()));
+    assert!(updates.iter().all(|u| u.pose != Some(PoseName::Janusirsasana)));
+    assert_paced(&cues);
+}

@@ -1,5 +1,5 @@
 //! Real landmarks of real photos of OTHER seated poses must not be called
-//! Janusirsasana more than 5% of the time. Prints the full confusion tables.
+//! Janusirsasana more than 3% of the time. Prints the full confusion tables.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -7,8 +7,15 @@ use std::fmt::Write as _;
 use janu_analysis::{PoseName, analyze};
 use janu_body::{Frame, Keypoint, Landmark, Pose};
 
-/// The most any other pose may be called Janusirsasana (issue 4).
-const MAX_FALSE_JANU: f64 = 0.05;
+/// The most any other pose may be called Janusirsasana on the full model's
+/// landmarks (issue 8).
+const MAX_FALSE_JANU: f64 = 0.03;
+/// The same for the lite and heavy models, whose landmarks the recognition was
+/// not fitted on (issue 4).
+const MAX_FALSE_JANU_OTHER_MODELS: f64 = 0.05;
+/// Photo folders that are neither the pose nor another pose: Ashtanga's
+/// variants of it are counted neither way.
+const NOT_COUNTED: [&str; 2] = ["janusirsasana", "janusirsasana_variants"];
 
 struct Table {
     rows: BTreeMap<String, BTreeMap<PoseName, usize>>,
@@ -31,11 +38,18 @@ impl Table {
     fn total(&self) -> usize {
         self.rows.values().flat_map(|r| r.values()).sum()
     }
-    fn called(&self, p: PoseName) -> usize {
-        self.rows
-            .values()
-            .map(|r| r.get(&p).copied().unwrap_or(0))
-            .sum()
+    /// Photos of other poses, and how many of them were called `p`.
+    fn others_called(&self, p: PoseName) -> (usize, usize) {
+        let others = self
+            .rows
+            .iter()
+            .filter(|(truth, _)| !NOT_COUNTED.contains(&truth.as_str()));
+        let (mut called, mut n) = (0, 0);
+        for (_, row) in others {
+            called += row.get(&p).copied().unwrap_or(0);
+            n += row.values().sum::<usize>();
+        }
+        (called, n)
     }
     fn markdown(&self, title: &str) -> String {
         let cols: Vec<PoseName> = PoseName::ALL.to_vec();
@@ -96,14 +110,18 @@ fn real_photos_of_other_poses_are_rarely_called_janusirsasana() {
             "{}",
             t.markdown(&format!("Photos, MediaPipe {model} ({} photos)", t.total()))
         );
-        let janu = t.called(PoseName::Janusirsasana);
-        let rate = janu as f64 / t.total() as f64;
+        let (janu, others) = t.others_called(PoseName::Janusirsasana);
+        let rate = janu as f64 / others as f64;
         println!(
-            "called janusirsasana: {janu} of {} ({:.1}%)\n",
-            t.total(),
+            "other poses called janusirsasana: {janu} of {others} ({:.1}%)\n",
             rate * 100.0
         );
-        if rate > MAX_FALSE_JANU {
+        let most = if model == "full" {
+            MAX_FALSE_JANU
+        } else {
+            MAX_FALSE_JANU_OTHER_MODELS
+        };
+        if rate > most {
             failures.push(format!("{model}: {:.1}%", rate * 100.0));
         }
     }
@@ -176,11 +194,10 @@ fn yoga82_baddha_konasana_rows_are_rarely_called_janusirsasana() {
         "{}",
         t.markdown(&format!("Yoga-82 rows, 13 landmarks ({} rows)", t.total()))
     );
-    let janu = t.called(PoseName::Janusirsasana);
-    let rate = janu as f64 / t.total() as f64;
+    let (janu, others) = t.others_called(PoseName::Janusirsasana);
+    let rate = janu as f64 / others as f64;
     println!(
-        "called janusirsasana: {janu} of {} ({:.1}%)",
-        t.total(),
+        "called janusirsasana: {janu} of {others} ({:.1}%)",
         rate * 100.0
     );
     assert!(
