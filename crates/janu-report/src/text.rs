@@ -23,11 +23,23 @@ fn pose_line(p: &PoseCall) -> String {
     let mut s = p.name.title().to_string();
     if let Some(leg) = p.extended_leg {
         let _ = write!(s, ", {leg} leg extended");
+        if let Some(c) = p.extended_leg_confidence {
+            let _ = write!(s, " ({:.0} % sure of the leg)", c * 100.0);
+        }
     }
     if p.name != PoseName::Nobody {
         let _ = write!(s, " (confidence {:.2})", p.confidence);
     }
     s
+}
+
+/// An unsure call's note says what to change; any other is a caveat.
+fn note_label(p: &PoseCall) -> &'static str {
+    if p.name == PoseName::Other {
+        "what to change"
+    } else {
+        "note"
+    }
 }
 
 fn basis_words(b: Option<Basis>) -> &'static str {
@@ -54,7 +66,7 @@ pub fn render(r: &SessionReport) -> String {
             let _ = writeln!(out, "  seen: {}", p.reasons.join("; "));
         }
         if let Some(n) = &p.note {
-            let _ = writeln!(out, "  note: {n}");
+            let _ = writeln!(out, "  {}: {n}", note_label(p));
         }
         if let Some(f) = r.frames.first() {
             if p.name.has_extended_leg() {
@@ -73,7 +85,7 @@ pub fn render(r: &SessionReport) -> String {
                 pose_line(&s.pose)
             );
             if let Some(n) = &s.pose.note {
-                let _ = writeln!(out, "                     note: {n}");
+                let _ = writeln!(out, "                     {}: {n}", note_label(&s.pose));
             }
         }
     }

@@ -144,7 +144,13 @@ fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
         (Some(p), _) => {
             let side = p
                 .extended_leg
-                .map(|s| format!(", {} leg extended", side_word(s)))
+                .map(|s| {
+                    let sure = p
+                        .extended_leg_confidence
+                        .map(|c| format!(" ({} sure of the leg)", percent(c)))
+                        .unwrap_or_default();
+                    format!(", {} leg extended{sure}", side_word(s))
+                })
                 .unwrap_or_default();
             if p.name == PoseName::Nobody {
                 o.push_str(
@@ -249,6 +255,7 @@ fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
         escape(view_words(r.camera.view))
     );
     bent_leg_note(o, r);
+    unsure_note(o, r);
     if let Some(segs) = &r.segments {
         let items: Vec<charts::TimelineItem> = segs
             .iter()
@@ -284,6 +291,32 @@ fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
     }
     o.push_str("</section>\n");
     Ok(())
+}
+
+/// When Janu could not tell the pose: why, and what to change.
+fn unsure_note(o: &mut String, r: &SessionReport) {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(p) = r.pose.as_ref().filter(|p| p.name == PoseName::Other) {
+        lines.extend(p.note.clone());
+    }
+    for g in r.segments.iter().flatten() {
+        if g.pose.name == PoseName::Other {
+            if let Some(n) = &g.pose.note {
+                let line = format!("At {}: {n}", span(g.start_s, g.end_s));
+                if !lines.contains(&line) {
+                    lines.push(line);
+                }
+            }
+        }
+    }
+    if lines.is_empty() {
+        return;
+    }
+    o.push_str("<div class=\"jr-note\" data-testid=\"unsure-note\"><strong>Janu could not tell which pose this is.</strong>");
+    for l in &lines {
+        let _ = write!(o, "<p>{}</p>", escape(l));
+    }
+    o.push_str("</div>\n");
 }
 
 /// The plain-words note when the bent leg was hidden.
