@@ -797,7 +797,10 @@ impl LiveCoach {
                 .and_then(|a| a.breaths)
                 .or_else(|| last_done.and_then(|d| d.breaths)),
             cue,
-            camera_hint: self.camera_hint.clone().or_else(|| self.unsure_hint.clone()),
+            camera_hint: self
+                .camera_hint
+                .clone()
+                .or_else(|| self.unsure_hint.clone()),
             sides_done: self.sides_done.clone(),
         }
     }

@@ -589,6 +589,12 @@ fn camera_report(
             "Your bent leg was hidden in {:.0}% of the pose's frames. {CAMERA_ADVICE}",
             share * 100.0
         ))
+    } else if view == CameraView::Front {
+        // The extended leg points at the lens: its bend and the fold over it
+        // are foreshortened, and the feet hide the knees.
+        Some(format!(
+            "The camera faced the extended foot straight on, so the leg's bend and the fold could not be measured well. {CAMERA_ADVICE}"
+        ))
     } else if matches!(
         view,
         CameraView::Side | CameraView::Back | CameraView::BackDiagonal

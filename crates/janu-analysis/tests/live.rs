@@ -378,6 +378,10 @@ fn legs_out_of_the_picture_get_plain_advice_not_a_bare_other() {
         told.1.text
     );
     assert!(updates.iter().any(|u| u.camera_hint.is_some()));
-    assert!(updates.iter().all(|u| u.pose != Some(PoseName::Janusirsasana)));
+    assert!(
+        updates
+            .iter()
+            .all(|u| u.pose != Some(PoseName::Janusirsasana))
+    );
     assert_paced(&cues);
 }

@@ -14,10 +14,6 @@ use janu_vision::{EstimatorOptions, ModelSize, PoseEstimator};
 
 /// Where the shipped model lives, from the workspace root.
 const MODEL_PATH: &str = "crates/janu-analysis/data/recognition.json";
-/// Seeds of the generated sessions in the fit.
-const SYNTHETIC_SEEDS: [u64; 2] = [1, 2];
-/// Weight of generated frames, per class, against that class's real rows.
-const SYNTHETIC_SHARE: f32 = 0.2;
 
 #[derive(Parser)]
 #[command(
@@ -81,43 +77,6 @@ enum Command {
     },
 }
 
-fn tables(data: &Path) -> anyhow::Result<Vec<Sample>> {
-    let seated = data.join("yoga82-seated");
-    let mut out = datasets::skeletons(&data.join("yoga82-skeletons"))?;
-    out.extend(datasets::mediapipe13(
-        &seated.join("dev_test_half_mediapipe13.csv"),
-        Source::MediaPipe13,
-    )?);
-    out.extend(datasets::movenet17(
-        &seated.join("dev_test_half_movenet17.csv"),
-    )?);
-    out.extend(datasets::mediapipe13(
-        &seated.join("dev_mediapipe13.csv"),
-        Source::BaddhaMediaPipe13,
-    )?);
-    Ok(out)
-}
-
-fn training_data(data: &Path) -> anyhow::Result<(Vec<Sample>, Vec<f32>)> {
-    let mut samples = tables(data)?;
-    samples.extend(datasets::synthetic(&SYNTHETIC_SEEDS)?);
-    let weights = cv::weights(&samples, SYNTHETIC_SHARE);
-    Ok((samples, weights))
-}
-
-fn source_title(s: Source) -> &'static str {
-    match s {
-        Source::Skeletons => "Yoga-82 skeletons (BlazePose 33 points), cross-validated",
-        Source::MediaPipe13 => "Yoga-82 test half, MediaPipe 13 points, cross-validated",
-        Source::MoveNet17 => "Yoga-82 test half, MoveNet 17 points, cross-validated",
-        Source::BaddhaMediaPipe13 => {
-            "Yoga-82 Baddha Konasana, MediaPipe 13 points, cross-validated"
-        }
-        Source::Photos => "Photos",
-        Source::Synthetic => "Generated sessions (one frame in 15), cross-validated",
-    }
-}
-
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
@@ -129,10 +88,10 @@ fn main() -> anyhow::Result<()> {
             mediapipe_only,
         } => {
             if !no_tables {
-                let (samples, weights) = training_data(&cli.data)?;
+                let (samples, weights) = datasets::training_data(&cli.data)?;
                 let tables = cv::cross_validated(&samples, &weights, Settings::default());
                 for (source, t) in &tables {
-                    println!("{}", t.markdown(source_title(*source)));
+                    println!("{}", t.markdown(source.title()));
                 }
             }
             if !no_photos {
@@ -185,7 +144,7 @@ fn main() -> anyhow::Result<()> {
             }
         }
         Command::Fit { output } => {
-            let (samples, weights) = training_data(&cli.data)?;
+            let (samples, weights) = datasets::training_data(&cli.data)?;
             let settings = Settings::default();
             eprintln!("cross-validating ({} folds)...", cv::FOLDS);
             let tables = cv::cross_validated(&samples, &weights, settings);
@@ -216,7 +175,7 @@ fn main() -> anyhow::Result<()> {
                 "command": "cargo run --release -p janu-eval -- fit",
                 "data": "../shared/data: yoga82-skeletons/*.csv, yoga82-seated/dev_test_half_mediapipe13.csv, dev_test_half_movenet17.csv, dev_mediapipe13.csv; generated sessions (janu-synth) with seeds 1 and 2, one frame in 15",
                 "samples": counts,
-                "synthetic_share": SYNTHETIC_SHARE,
+                "synthetic_share": datasets::SYNTHETIC_SHARE,
                 "settings": {
                     "rounds": settings.rounds,
                     "learning_rate": settings.learning_rate,
@@ -237,7 +196,7 @@ fn main() -> anyhow::Result<()> {
             std::fs::write(&tmp, text).with_context(|| tmp.display().to_string())?;
             std::fs::rename(&tmp, &path).with_context(|| path.display().to_string())?;
             for (source, t) in &tables {
-                println!("{}", t.markdown(source_title(*source)));
+                println!("{}", t.markdown(source.title()));
             }
             eprintln!("wrote {}", path.display());
         }
