@@ -207,7 +207,7 @@ fn main() -> anyhow::Result<()> {
             janu_eval::views::compare(&cli.data.join("photos"), size)?;
         }
         Command::Measures { output } => {
-            let samples = tables(&cli.data)?;
+            let samples = datasets::real_tables(&cli.data)?;
             let mut f = std::io::BufWriter::new(
                 std::fs::File::create(&output).with_context(|| output.display().to_string())?,
             );
