@@ -178,7 +178,8 @@ impl PlaneMeasures {
         let shoulder_mid = pts.mid(Landmark::LeftShoulder, Landmark::RightShoulder);
         let torso = shoulder_mid.map(|s| s.distance(hip_mid));
         let scale = torso.unwrap_or(0.0).max(TORSO_PER_THIGH * longest_thigh);
-        if !(scale > f32::EPSILON) {
+        // NaN and zero both fail this test: no body to scale by.
+        if scale.is_nan() || scale <= f32::EPSILON {
             return None;
         }
         let straight = match (pts.knee_deg(Side::Left), pts.knee_deg(Side::Right)) {

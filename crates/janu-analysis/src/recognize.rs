@@ -29,11 +29,15 @@ use crate::trees::Boosted;
 /// The fitted model, remade by `cargo run --release -p janu-eval -- fit`.
 pub const MODEL_JSON: &str = include_str!("../data/recognition.json");
 
-/// Least probability for a Janusirsasana call. Cross-validated on the real
-/// tables (BENCHMARKS.md): at 0.6, 3.0 % of the 855 neighbour skeletons and
-/// 0.6 % of the MediaPipe and MoveNet neighbour rows are called Janusirsasana,
-/// against 5.8 %, 3.0 % and 2.6 % when the plain best class decides, for 0.06
-/// less recall on the skeletons and none on the tables.
+/// Least probability for a Janusirsasana call. Swept cross-validated on the
+/// real tables (`janu-eval sweep`, BENCHMARKS.md): at 0.6, 3.0 % of the 855
+/// neighbour skeletons (26) and 0.6 % of the MediaPipe and MoveNet neighbour
+/// rows are called Janusirsasana, against 5.5 %, 3.0 % and 2.6 % at 0.4, for
+/// 0.05 less recall on the skeletons and none on the tables. 0.62 would call
+/// 2.7 % of the skeletons at the same recall, but a photo's probability is
+/// averaged over several looks, which flattens it: at 0.62 two of the five
+/// recognised photos of the pose (at 0.61) are lost. Above 0.7 the tables
+/// lose recall.
 pub const JANU_MIN_PROBABILITY: f32 = 0.6;
 
 /// Least probability for any call: below it no pose is more likely than the
@@ -282,7 +286,7 @@ fn unsure_why(
             best_p * 100.0
         ),
     };
-    let advice = if causes.is_empty() {
+    if causes.is_empty() {
         format!(
             "Janu could not tell which pose this is. {between}. {}",
             crate::session::CAMERA_ADVICE
@@ -294,8 +298,7 @@ fn unsure_why(
             crate::session::CAMERA_ADVICE,
             LIGHT_ADVICE
         )
-    };
-    advice
+    }
 }
 
 /// Advice on light, given with the causes of an unsure call.

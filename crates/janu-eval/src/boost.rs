@@ -237,8 +237,8 @@ pub fn fit(rows: &Rows, features: &[&str], classes: &[&str], s: Settings) -> Boo
             .collect();
         let mut round = Vec::with_capacity(k);
         for class in 0..k {
-            for i in 0..n {
-                let p = probs[i][class];
+            for (i, row_probs) in probs.iter().enumerate() {
+                let p = row_probs[class];
                 let target = if rows.y[i] == class { 1.0 } else { 0.0 };
                 g[i] = rows.w[i] * (p - target);
                 h[i] = rows.w[i] * (p * (1.0 - p)).max(1e-6);

@@ -143,3 +143,76 @@ pub fn cross_validated(
     }
     tables
 }
+
+/// The out-of-fold probability of Janusirsasana for each sample where it is
+/// the most probable pose (`None` where another pose is, or nobody is seen),
+/// with the sample's source and truth: what a threshold sweep needs.
+pub fn janu_top_probabilities(
+    samples: &[Sample],
+    weights: &[f32],
+    settings: Settings,
+) -> Vec<(crate::datasets::Source, Truth, Option<f32>)> {
+    let models = fold_models(samples, weights, settings);
+    samples
+        .iter()
+        .map(|s| {
+            let model = &models[fold_of(&s.group)];
+            let p = janu_analysis::Body::from_frame(&s.frame).and_then(|b| {
+                let r = janu_analysis::recognize::recognize_with(model, &b);
+                match (r.name, r.unsure.is_some(), r.runner_up) {
+                    (PoseName::Janusirsasana, false, _) => Some(r.confidence),
+                    // Under the threshold the best guess is kept as runner-up.
+                    (_, true, Some((PoseName::Janusirsasana, p))) => Some(p),
+                    _ => None,
+                }
+            });
+            (s.source, s.truth, p)
+        })
+        .collect()
+}
+
+/// Per source, recall and false-call share of Janusirsasana at each
+/// probability threshold in `thresholds`, as a Markdown table.
+pub fn sweep_markdown(
+    probs: &[(crate::datasets::Source, Truth, Option<f32>)],
+    thresholds: &[f32],
+) -> String {
+    use std::fmt::Write as _;
+    let sources: std::collections::BTreeSet<_> = probs.iter().map(|(s, _, _)| *s).collect();
+    let mut out = String::from("| threshold |");
+    for s in &sources {
+        let _ = write!(out, " {s:?} recall | {s:?} false |");
+    }
+    out.push_str("\n|---:|");
+    for _ in &sources {
+        out.push_str("---:|---:|");
+    }
+    out.push('\n');
+    let janu = Truth::Pose(PoseName::Janusirsasana);
+    for t in thresholds {
+        let _ = write!(out, "| {t:.2} |");
+        for s in &sources {
+            let of = |want: &dyn Fn(Truth) -> bool| {
+                let rows: Vec<_> = probs
+                    .iter()
+                    .filter(|(src, truth, _)| src == s && want(*truth))
+                    .collect();
+                let called = rows.iter().filter(|r| r.2.is_some_and(|p| p >= *t)).count();
+                (called, rows.len())
+            };
+            let (found, n) = of(&|truth| truth == janu);
+            let (wrong, others) = of(
+                &|truth| matches!(truth, Truth::Pose(p) if truth != janu && p != PoseName::Janusirsasana),
+            );
+            let pct = |k: usize, n: usize| 100.0 * k as f64 / n.max(1) as f64;
+            let _ = write!(
+                out,
+                " {:.1} % | {:.1} % |",
+                pct(found, n),
+                pct(wrong, others)
+            );
+        }
+        out.push('\n');
+    }
+    out
+}

@@ -349,6 +349,59 @@ pub fn synthetic(seeds: &[u64]) -> Result<Vec<Sample>, EvalError> {
     Ok(out)
 }
 
+/// Seeds of the generated sessions in the fit.
+pub const SYNTHETIC_SEEDS: [u64; 2] = [1, 2];
+/// Weight of generated frames, per class, against that class's real rows.
+pub const SYNTHETIC_SHARE: f32 = 0.2;
+
+/// Every real landmark table of the shared data folder `data`: the skeleton
+/// sets and the three Yoga-82 seated tables.
+///
+/// # Errors
+/// A table cannot be read or is malformed.
+pub fn real_tables(data: &Path) -> Result<Vec<Sample>, EvalError> {
+    let seated = data.join("yoga82-seated");
+    let mut out = skeletons(&data.join("yoga82-skeletons"))?;
+    out.extend(mediapipe13(
+        &seated.join("dev_test_half_mediapipe13.csv"),
+        Source::MediaPipe13,
+    )?);
+    out.extend(movenet17(&seated.join("dev_test_half_movenet17.csv"))?);
+    out.extend(mediapipe13(
+        &seated.join("dev_mediapipe13.csv"),
+        Source::BaddhaMediaPipe13,
+    )?);
+    Ok(out)
+}
+
+/// What the recognition is fitted on: the real tables and the generated
+/// sessions, with each sample's weight (see [`crate::cv::weights`]).
+///
+/// # Errors
+/// As [`real_tables`] and [`synthetic`].
+pub fn training_data(data: &Path) -> Result<(Vec<Sample>, Vec<f32>), EvalError> {
+    let mut samples = real_tables(data)?;
+    samples.extend(synthetic(&SYNTHETIC_SEEDS)?);
+    let weights = crate::cv::weights(&samples, SYNTHETIC_SHARE);
+    Ok((samples, weights))
+}
+
+impl Source {
+    /// A table title for this source's cross-validated results.
+    pub const fn title(self) -> &'static str {
+        match self {
+            Self::Skeletons => "Yoga-82 skeletons (BlazePose 33 points), cross-validated",
+            Self::MediaPipe13 => "Yoga-82 test half, MediaPipe 13 points, cross-validated",
+            Self::MoveNet17 => "Yoga-82 test half, MoveNet 17 points, cross-validated",
+            Self::BaddhaMediaPipe13 => {
+                "Yoga-82 Baddha Konasana, MediaPipe 13 points, cross-validated"
+            }
+            Self::Photos => "Photos",
+            Self::Synthetic => "Generated sessions (one frame in 15), cross-validated",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,58 +460,5 @@ mod tests {
         let d = std::env::temp_dir().join(format!("janu-eval-{}", std::process::id()));
         std::fs::create_dir_all(&d).unwrap();
         d
-    }
-}
-
-/// Seeds of the generated sessions in the fit.
-pub const SYNTHETIC_SEEDS: [u64; 2] = [1, 2];
-/// Weight of generated frames, per class, against that class's real rows.
-pub const SYNTHETIC_SHARE: f32 = 0.2;
-
-/// Every real landmark table of the shared data folder `data`: the skeleton
-/// sets and the three Yoga-82 seated tables.
-///
-/// # Errors
-/// A table cannot be read or is malformed.
-pub fn real_tables(data: &Path) -> Result<Vec<Sample>, EvalError> {
-    let seated = data.join("yoga82-seated");
-    let mut out = skeletons(&data.join("yoga82-skeletons"))?;
-    out.extend(mediapipe13(
-        &seated.join("dev_test_half_mediapipe13.csv"),
-        Source::MediaPipe13,
-    )?);
-    out.extend(movenet17(&seated.join("dev_test_half_movenet17.csv"))?);
-    out.extend(mediapipe13(
-        &seated.join("dev_mediapipe13.csv"),
-        Source::BaddhaMediaPipe13,
-    )?);
-    Ok(out)
-}
-
-/// What the recognition is fitted on: the real tables and the generated
-/// sessions, with each sample's weight (see [`crate::cv::weights`]).
-///
-/// # Errors
-/// As [`real_tables`] and [`synthetic`].
-pub fn training_data(data: &Path) -> Result<(Vec<Sample>, Vec<f32>), EvalError> {
-    let mut samples = real_tables(data)?;
-    samples.extend(synthetic(&SYNTHETIC_SEEDS)?);
-    let weights = crate::cv::weights(&samples, SYNTHETIC_SHARE);
-    Ok((samples, weights))
-}
-
-impl Source {
-    /// A table title for this source's cross-validated results.
-    pub const fn title(self) -> &'static str {
-        match self {
-            Self::Skeletons => "Yoga-82 skeletons (BlazePose 33 points), cross-validated",
-            Self::MediaPipe13 => "Yoga-82 test half, MediaPipe 13 points, cross-validated",
-            Self::MoveNet17 => "Yoga-82 test half, MoveNet 17 points, cross-validated",
-            Self::BaddhaMediaPipe13 => {
-                "Yoga-82 Baddha Konasana, MediaPipe 13 points, cross-validated"
-            }
-            Self::Photos => "Photos",
-            Self::Synthetic => "Generated sessions (one frame in 15), cross-validated",
-        }
     }
 }

@@ -2,13 +2,13 @@
 //! weights.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 use janu_eval::boost::Settings;
 use janu_eval::cv;
-use janu_eval::datasets::{self, Sample, Source, Truth};
+use janu_eval::datasets::{self, Truth};
 use janu_eval::table::Confusion;
 use janu_vision::{EstimatorOptions, ModelSize, PoseEstimator};
 
@@ -69,6 +69,10 @@ enum Command {
         #[arg(long, default_value = "full")]
         model: String,
     },
+    /// Recall and false calls of Janusirsasana, cross-validated, at each
+    /// probability threshold (the shipped one is
+    /// `janu_analysis::recognize::JANU_MIN_PROBABILITY`).
+    Sweep,
     /// Write every sample's picture-plane measures as CSV (for exploration).
     Measures {
         /// Output file.
@@ -205,6 +209,12 @@ fn main() -> anyhow::Result<()> {
                 .parse()
                 .map_err(|e| anyhow::anyhow!("--model: {model}: {e}"))?;
             janu_eval::views::compare(&cli.data.join("photos"), size)?;
+        }
+        Command::Sweep => {
+            let (samples, weights) = datasets::training_data(&cli.data)?;
+            let probs = cv::janu_top_probabilities(&samples, &weights, Settings::default());
+            let thresholds: Vec<f32> = (40..=90).step_by(2).map(|k| k as f32 * 0.01).collect();
+            println!("{}", cv::sweep_markdown(&probs, &thresholds));
         }
         Command::Measures { output } => {
             let samples = datasets::real_tables(&cli.data)?;

@@ -63,7 +63,11 @@ pub fn render(r: &SessionReport) -> String {
     if let Some(p) = &r.pose {
         let _ = writeln!(out, "Pose: {}", pose_line(p));
         if !p.reasons.is_empty() {
-            let _ = writeln!(out, "  seen: {}", p.reasons.join("; "));
+            // The reasons are sentences: one per line reads best.
+            let _ = writeln!(out, "  seen:");
+            for reason in &p.reasons {
+                let _ = writeln!(out, "    - {reason}");
+            }
         }
         if let Some(n) = &p.note {
             let _ = writeln!(out, "  {}: {n}", note_label(p));
