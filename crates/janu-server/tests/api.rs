@@ -570,20 +570,13 @@ async fn upload_to_history_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn upload_to_history_on_postgres() {
-    let Ok(url) = std::env::var("JANU_TEST_POSTGRES_URL") else {
-        eprintln!("SKIPPED: JANU_TEST_POSTGRES_URL is not set");
+    let Some(db) = janu_testkit::postgres::PostgresDb::create().await else {
         return;
     };
-    let app = TestApp::with(|s| s.database = url).await;
-    // Handles are unique per run: the database is shared with other tests.
-    let handle = format!(
-        "srv{}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_micros()
-    );
-    upload_story(&app, &handle).await;
+    let app = TestApp::with(|s| s.database = db.url.clone()).await;
+    upload_story(&app, "eve").await;
+    // The app's pool must close before the database can be dropped.
+    drop(app);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -13,6 +13,8 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod postgres;
+
 /// Environment variable that overrides where the shared data folder is.
 pub const DATA_ENV: &str = "JANU_SHARED_DATA";
 
