@@ -57,7 +57,7 @@ pub fn estimate(
             ));
         }
         if let Some(r) = reach {
-            reasons.push(format!("hands reach the {}", r.as_str().replace('_', " ")));
+            reasons.push(format!("hands {}", r.words()));
         }
         let knee_bent = m
             .extended_knee_flexion_deg

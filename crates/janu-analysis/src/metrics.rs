@@ -89,6 +89,18 @@ impl HandReach {
             Self::Beyond => "beyond",
         }
     }
+
+    /// Where the hands are, in words for people ("the hands {words}").
+    pub const fn words(self) -> &'static str {
+        match self {
+            Self::NotOnLeg => "off the leg",
+            Self::Thigh => "on the thigh",
+            Self::Shin => "on the shin",
+            Self::Ankle => "at the ankle",
+            Self::Foot => "on the foot",
+            Self::Beyond => "past the foot",
+        }
+    }
 }
 
 /// Form metrics of one frame. `None` means "not visible" (or, for the turn and
@@ -339,13 +351,19 @@ fn line_turn(bent_side: Option<Vec3>, ext_side: Option<Vec3>, d: Vec3) -> Option
 /// the ankle, or to the heel corrected by the attempt's calibration.
 fn signed_knee_flexion(body: &Body, side: Side, calib: &Calibration) -> Option<f32> {
     let (h, k) = (body.point(side.hip())?, body.point(side.knee())?);
-    match body.point(side.ankle()) {
-        Some(a) => signed_flexion_to(h, k, a),
-        None => {
-            Some(signed_flexion_to(h, k, body.point(side.heel())?)? - calib.heel_knee_offset_deg?)
-        }
-    }
+    let flexion = match body.point(side.ankle()) {
+        Some(a) => signed_flexion_to(h, k, a)?,
+        None => signed_flexion_to(h, k, body.point(side.heel())?)? - calib.heel_knee_offset_deg?,
+    };
+    // Past this the landmarks are wrong, not the knee: not measurable.
+    (flexion >= -MAX_HYPEREXTENSION_DEG).then_some(flexion)
 }
+
+/// The most a knee can be pressed past straight, degrees. Marked
+/// hyperextension (genu recurvatum) is 10-20 degrees; real photos of straight
+/// legs (the shared Paschimottanasana and Dandasana photos) measure down to
+/// -86 degrees from BlazePose's world landmarks when the depth is misjudged.
+pub const MAX_HYPEREXTENSION_DEG: f32 = 20.0;
 
 /// Signed flexion at knee `k` between hip `h` and a shin point `a`.
 pub fn signed_flexion_to(h: Vec3, k: Vec3, a: Vec3) -> Option<f32> {

@@ -28,6 +28,8 @@ const MIN_RECALL_MOVENET: f64 = 0.70;
 const MIN_RECALL_SKELETONS: f64 = 0.45;
 /// The generated sessions, whose frames include the transitions.
 const MIN_RECALL_SYNTHETIC: f64 = 0.90;
+/// Recognised photos of the pose that may get a locked-knee finding.
+const MAX_LOCKED_KNEE_PHOTOS: usize = 1;
 /// Photos of the pose, with the full model: 5 of the 7 today (the issue asks 6).
 const MIN_JANU_PHOTOS: usize = 5;
 
@@ -106,6 +108,22 @@ fn the_shared_photos_of_the_pose_are_recognised_with_the_full_model() {
         &format!("Photos, full model ({} photos)", calls.len()),
         (0.0, MAX_FALSE_JANU),
         &mut failures,
+    );
+    // Teachers' photos of the pose show no knee pressed past straight; one
+    // frame's depth is rough, so allow one.
+    let locked: Vec<&str> = calls
+        .iter()
+        .filter(|c| c.called == PoseName::Janusirsasana)
+        .filter(|c| {
+            c.report
+                .as_ref()
+                .is_some_and(|r| r.findings.iter().any(|f| f.id == "locked-knee"))
+        })
+        .map(|c| c.name.as_str())
+        .collect();
+    assert!(
+        locked.len() <= MAX_LOCKED_KNEE_PHOTOS,
+        "a locked knee invented on {locked:?}"
     );
     let (found, n) = t.janu_found();
     assert_eq!(n, 7, "the seven standard photos of the pose");

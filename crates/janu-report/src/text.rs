@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use janu_analysis::{
-    Basis, CameraView, Finding, FrameMetrics, PoseCall, PoseName, SessionKind, SessionReport,
-    SideReport,
+    Basis, CameraView, Finding, FrameMetrics, HandReach, PoseCall, PoseName, SessionKind,
+    SessionReport, SideReport,
 };
 
 const NOT_VISIBLE: &str = "not visible";
@@ -174,8 +174,8 @@ fn metrics_block(out: &mut String, m: &FrameMetrics) {
     );
     let _ = writeln!(
         out,
-        "  hands reach: {}",
-        m.hand_reach.map_or(NOT_VISIBLE, |r| r.as_str())
+        "  hands: {}",
+        m.hand_reach.map_or(NOT_VISIBLE, HandReach::words)
     );
     let _ = writeln!(out, "  pelvis turn: {}", deg(m.pelvis_turn_deg));
     let _ = writeln!(
@@ -234,14 +234,12 @@ fn side_block(out: &mut String, s: &SideReport, kind: SessionKind) {
     let m = &s.summary;
     let _ = writeln!(
         out,
-        "  fold {}, head to knee {}, extended knee {}, thighs {}, hands at the {}",
+        "  fold {}, head to knee {}, extended knee {}, thighs {}, hands {}",
         deg(m.fold_angle_deg),
         frac(m.head_to_knee, "torso"),
         deg(m.extended_knee_flexion_deg),
         deg(m.thigh_angle_deg),
-        m.hand_reach
-            .map_or(NOT_VISIBLE, |r| r.as_str())
-            .replace('_', " ")
+        m.hand_reach.map_or(NOT_VISIBLE, HandReach::words)
     );
     if m.bent_leg_visible_share < 0.5 {
         let _ = writeln!(

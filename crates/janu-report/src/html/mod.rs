@@ -463,7 +463,7 @@ fn frame_rows(f: &FrameReport) -> Vec<(String, String)> {
             .map_or_else(|| "not visible".into(), |p| p.as_str().replace('_', " ")),
     ));
     rows.push((
-        "hands reach".into(),
+        "hands".into(),
         m.hand_reach
             .map_or_else(|| "not visible".into(), reach_words),
     ));
@@ -517,7 +517,7 @@ fn side_rows(s: &SideReport) -> Vec<(String, String)> {
             nv("torso_shortening", m.torso_shortening),
         ),
         (
-            "hands reach".into(),
+            "hands".into(),
             m.hand_reach
                 .map_or_else(|| "not visible".into(), reach_words),
         ),

@@ -76,7 +76,7 @@ pub fn view_words(v: CameraView) -> &'static str {
 
 /// Where the hands reached, in words.
 pub fn reach_words(r: HandReach) -> String {
-    r.as_str().replace('_', " ")
+    r.words().to_owned()
 }
 
 /// A per-frame or finding metric: (words, unit suffix, decimals, shown as a
