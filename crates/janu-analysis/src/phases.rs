@@ -228,10 +228,12 @@ fn samples(times: &[f64], secs: f64) -> usize {
     }
     let span = times[times.len() - 1] - times[0];
     let dt = span / (times.len() - 1) as f64;
-    if dt <= 0.0 {
+    if dt <= 0.0 || !dt.is_finite() {
         0
     } else {
-        (secs / dt).round() as usize
+        // A window never needs more samples than the series has, however
+        // close the frames are.
+        (secs / dt).round().min(times.len() as f64) as usize
     }
 }
 
@@ -431,6 +433,19 @@ fn phase(name: PhaseName, start_s: f64, end_s: f64) -> Phase {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurdly_close_frames_do_not_blow_up_the_smoothing() {
+        // Frames 1e-13 s and 1e-300 s apart once sized a window of 10^13
+        // samples and aborted the process.
+        for gap in [1e-13, 1e-300] {
+            let times: Vec<f64> = (0..300).map(|i| f64::from(i) * gap).collect();
+            let fold = vec![Some(40.0f32); 300];
+            let torso = vec![Some(1.0f32); 300];
+            assert_eq!(smooth_fold(&times, &fold).len(), 300);
+            let _ = find_phases(&times, &fold, &torso);
+        }
+    }
 
     #[test]
     fn a_clean_fold_has_all_phases_and_the_right_hold() {

@@ -1,8 +1,13 @@
 //! Small time-series tools: resampling, moving filters, percentiles, runs.
 
+/// Most points a resampling may make: three hours at 100 per second, with room.
+/// A grid finer or longer than that comes from absurd times, not a recording.
+pub const MAX_RESAMPLED_POINTS: f64 = 2e6;
+
 /// Linear resampling of `(t, v)` samples (times ascending, `None` = missing) onto
 /// a uniform grid of step `dt` from `t0` to `t1`. Gaps are bridged linearly; the
-/// ends hold the nearest value. `None` when fewer than two samples are known.
+/// ends hold the nearest value. `None` when fewer than two samples are known,
+/// or when the grid would pass [`MAX_RESAMPLED_POINTS`].
 pub fn resample(
     times: &[f64],
     values: &[Option<f32>],
@@ -15,10 +20,12 @@ pub fn resample(
         .zip(values)
         .filter_map(|(t, v)| v.map(|v| (*t, v)))
         .collect();
-    if known.len() < 2 || t1 <= t0 || dt <= 0.0 {
+    let points = ((t1 - t0) / dt).floor() + 1.0;
+    if known.len() < 2 || t1 <= t0 || dt <= 0.0 || points.is_nan() || points > MAX_RESAMPLED_POINTS
+    {
         return None;
     }
-    let n = ((t1 - t0) / dt).floor() as usize + 1;
+    let n = points as usize;
     let mut out = Vec::with_capacity(n);
     let mut j = 0usize;
     for i in 0..n {
@@ -146,6 +153,15 @@ pub fn runs_where(mask: &[bool], max_gap: usize) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_grid_too_fine_to_be_a_recording_is_refused() {
+        let t = [0.0, 1.0];
+        let v = [Some(1.0), Some(2.0)];
+        assert!(resample(&t, &v, 0.0, 1.0, 1e-13).is_none());
+        assert!(resample(&t, &v, 0.0, 1.0, f64::MIN_POSITIVE).is_none());
+        assert_eq!(resample(&t, &v, 0.0, 1.0, 0.5).unwrap().len(), 3);
+    }
 
     #[test]
     fn resampling_bridges_gaps() {

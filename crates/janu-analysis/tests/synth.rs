@@ -291,3 +291,33 @@ fn the_same_frames_give_the_same_report() {
     let b = serde_json::to_string(&analyze(&syn.frames).unwrap()).unwrap();
     assert_eq!(a, b);
 }
+
+#[test]
+fn a_whole_session_squeezed_into_absurd_times_is_analysed_without_a_crash() {
+    // The frames of a real-looking session with times 1e-13 s and 1e-300 s
+    // apart (what a hostile upload once used to abort the server), and with
+    // every frame at one instant. Whatever the report says, it must come back.
+    let syn = generate(&scenarios::clean_session(8)).unwrap();
+    // Frames held in Janusirsasana, as in the upload that crashed.
+    let frames: Vec<_> = syn
+        .frames
+        .iter()
+        .zip(&syn.truth.frames)
+        .filter(|(_, t)| t.in_pose && t.pose == SynthPose::Janusirsasana)
+        .map(|(f, _)| f.clone())
+        .take(300)
+        .collect();
+    assert_eq!(frames.len(), 300);
+    for gap in [1e-13, 1e-300, 0.0] {
+        let squeezed: Vec<_> = frames
+            .iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let mut f = f.clone();
+                f.t = i as f64 * gap;
+                f
+            })
+            .collect();
+        let _ = analyze(&squeezed);
+    }
+}

@@ -200,7 +200,17 @@ pub fn parse_line(text: &str) -> Result<Frame, String> {
     })
 }
 
-/// Read a whole landmark file. Blank lines are skipped; times must not go back.
+/// Least time between two frames, seconds: 1,000 frames a second, four times
+/// the fastest phone cameras. Closer frames are not a recording, and the
+/// analysis sizes its smoothing windows by the frame rate.
+pub const MIN_FRAME_GAP_S: f64 = 1e-3;
+/// Longest span of one landmark file, seconds: three hours, far past any
+/// practice of one pose.
+pub const MAX_SPAN_S: f64 = 3.0 * 3600.0;
+
+/// Read a whole landmark file. Blank lines are skipped; each frame must come
+/// at least [`MIN_FRAME_GAP_S`] after the one before, and the file may span at
+/// most [`MAX_SPAN_S`].
 ///
 /// # Errors
 /// [`LandmarkFileError::Invalid`] naming the first bad line,
@@ -217,13 +227,31 @@ pub fn read_jsonl<R: BufRead>(reader: R) -> Result<Vec<Frame>, LandmarkFileError
             message,
         })?;
         if let Some(prev) = frames.last() {
-            if frame.t < prev.t {
+            let message = if frame.t < prev.t {
+                Some(format!(
+                    "time goes back from {} s to {} s; frames must be in time order",
+                    prev.t, frame.t
+                ))
+            } else if frame.t - prev.t < MIN_FRAME_GAP_S {
+                Some(format!(
+                    "time {:.3} s comes only {:.1e} s after the frame before; frames must be at least {} ms apart",
+                    frame.t,
+                    frame.t - prev.t,
+                    MIN_FRAME_GAP_S * 1e3
+                ))
+            } else if frame.t - frames[0].t > MAX_SPAN_S {
+                Some(format!(
+                    "time {:.0} s is more than {} hours after the first frame; split the recording",
+                    frame.t,
+                    MAX_SPAN_S / 3600.0
+                ))
+            } else {
+                None
+            };
+            if let Some(message) = message {
                 return Err(LandmarkFileError::Invalid {
                     line: i + 1,
-                    message: format!(
-                        "time goes back from {} s to {} s; frames must be in time order",
-                        prev.t, frame.t
-                    ),
+                    message,
                 });
             }
         }
@@ -318,6 +346,40 @@ mod tests {
         // COCO index 13 is the left knee.
         assert!((pose.get(Landmark::LeftKnee).unwrap().x - 13.0 / 20.0).abs() < 1e-6);
         assert!(pose.get(Landmark::LeftHeel).is_none());
+    }
+
+    fn frames_at(times: &[f64]) -> String {
+        times
+            .iter()
+            .map(|t| {
+                format!(
+                    r#"{{"t":{t:e},"width":4,"height":4,"schema":"blazepose33","landmarks":null}}"#
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn frames_closer_than_a_millisecond_are_refused_with_their_line() {
+        for gap in [1e-13, 1e-300, 0.0] {
+            let text = frames_at(&[0.0, 0.033, 0.033 + gap]);
+            let err = read_jsonl(text.as_bytes()).unwrap_err().to_string();
+            assert!(err.starts_with("line 3: "), "{err}");
+            assert!(err.contains("at least 1 ms apart"), "{err}");
+        }
+        let ok = frames_at(&[0.0, 0.001, 0.034]);
+        assert_eq!(read_jsonl(ok.as_bytes()).unwrap().len(), 3);
+    }
+
+    #[test]
+    fn a_file_spanning_more_than_three_hours_is_refused() {
+        let text = frames_at(&[0.0, 1.0, 1e9]);
+        let err = read_jsonl(text.as_bytes()).unwrap_err().to_string();
+        assert!(
+            err.contains("line 3") && err.contains("split the recording"),
+            "{err}"
+        );
     }
 
     #[test]

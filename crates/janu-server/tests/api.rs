@@ -419,6 +419,26 @@ async fn bad_uploads_get_clear_client_errors() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     assert!(r.error().contains("bad.jsonl"));
 
+    // One held frame repeated 300 times, 1e-13 s and 1e-300 s apart: such a
+    // file once aborted the whole server.
+    let practice = practice_landmarks(3);
+    let first = String::from_utf8_lossy(&practice)
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    let rest = first
+        .strip_prefix("{\"t\":0.0,")
+        .expect("the first frame at 0 s");
+    for gap in [1e-13, 1e-300] {
+        let dense: String = (0..300)
+            .map(|i| format!("{{\"t\":{:e},{rest}\n", f64::from(i) * gap))
+            .collect();
+        let r = app.upload("dan", "dense.jsonl", dense.into_bytes()).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+        assert!(r.error().contains("1 ms apart"), "{}", r.text);
+    }
+
     let r = app
         .upload("dan", "big.jpg", vec![0xFF; 2 * 1024 * 1024])
         .await;
