@@ -231,7 +231,7 @@ impl Worker {
             let task = lock(&self.rx).recv();
             let Ok(task) = task else { return };
             let id = task.id;
-            let outcome = self.work(task);
+            let outcome = caught(|| self.work(task));
             let mut t = lock(&self.table);
             if let Some(job) = t.jobs.get_mut(&id) {
                 match outcome {
@@ -325,5 +325,34 @@ fn progress_of(p: Progress) -> f32 {
         Stage::Landmarks => 0.85 * frac,
         Stage::Analysing => 0.88,
         Stage::KeyFrames => 0.9 + 0.06 * frac,
+    }
+}
+
+/// Run `work`, turning a panic into an error: one bad file fails its own job
+/// and never takes a worker (and, one worker at a time, the server) down.
+fn caught<T>(work: impl FnOnce() -> Result<T, ServerError>) -> Result<T, ServerError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Err(ServerError::Internal(format!(
+            "the analysis panicked: {what}"
+        )))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_analysis_becomes_a_failed_job() {
+        let err = caught::<i64>(|| panic!("capacity overflow")).unwrap_err();
+        assert!(err.to_string().contains("capacity overflow"), "{err}");
+        assert!(err.status().is_server_error());
+        assert!(!err.public_message().contains("capacity"));
+        assert_eq!(caught(|| Ok(7)).unwrap(), 7);
     }
 }

@@ -133,6 +133,12 @@ async fn a_session_over_a_real_socket_is_coached_and_saved() {
         (m["type"].as_str(), m["code"].as_str()),
         (Some("error"), Some("bad_frame"))
     );
+    // A picture over the live limit (2,400 x 1,200) is refused by its size.
+    let big = jpeg(&image::RgbImage::new(2400, 1200), 75);
+    c.send_frame(0, 0.0, false, &big).await;
+    let m = c.next(WAIT).await.unwrap();
+    assert_eq!(m["code"], "bad_frame", "{m}");
+    assert!(m["message"].as_str().unwrap().contains("live limit"), "{m}");
     c.send_json(r#"{"type":"dance"}"#).await;
     let m = c.next(WAIT).await.unwrap();
     assert_eq!(m["code"], "bad_message", "{m}");

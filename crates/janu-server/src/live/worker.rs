@@ -306,17 +306,21 @@ impl Worker {
     ) -> Result<Feedback, String> {
         let started = Instant::now();
         let queue_ms = ms(started - frame.arrived);
-        let image = janu_media::decode_image(&frame.picture)
-            .map_err(|e| format!("frame {}: {e}", frame.id))?;
-        let (w, h) = image.dimensions();
-        if u64::from(w) * u64::from(h) > super::MAX_FRAME_PIXELS {
-            return Err(format!(
-                "frame {}: {w} x {h} pixels is more than the live limit of {} pixels; send a smaller picture (about {} pixels wide)",
+        // The size is checked from the picture's header, before decoding.
+        let options = janu_media::ImageOptions {
+            max_pixels: super::MAX_FRAME_PIXELS,
+            ..janu_media::ImageOptions::default()
+        };
+        let image = janu_media::decode_image_with(&frame.picture, &options).map_err(|e| match e {
+            janu_media::MediaError::ImageTooLarge { width, height, .. } => format!(
+                "frame {}: {width} x {height} pixels is more than the live limit of {} pixels; send a smaller picture (about {} pixels wide)",
                 frame.id,
                 super::MAX_FRAME_PIXELS,
                 super::SUGGESTED_WIDTH
-            ));
-        }
+            ),
+            e => format!("frame {}: {e}", frame.id),
+        })?;
+        let (w, h) = image.dimensions();
         let decoded = Instant::now();
         let t = session.time_of(frame);
         let estimator = self.lease.estimator().map_err(|e| e.public_message())?;
