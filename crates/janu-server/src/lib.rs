@@ -34,6 +34,7 @@ pub mod api;
 mod assets;
 pub mod config;
 mod error;
+mod headers;
 mod html;
 pub mod jobs;
 pub mod live;
@@ -88,6 +89,13 @@ impl AppState {
                 uploads.display()
             ))
         })?;
+        let swept = sweep_uploads(&uploads);
+        if swept > 0 {
+            eprintln!(
+                "janu-server: removed {swept} upload file(s) left by an earlier run in {}",
+                uploads.display()
+            );
+        }
         let media = report_view::MediaStore::open(&settings.data_dir)?;
         let analyzer = jobs::Analyzer::start(
             settings.workers,
@@ -128,6 +136,24 @@ impl AppState {
     }
 }
 
+/// Remove upload files an earlier run left behind (a crash or a kill while an
+/// upload was written or queued): at start nothing is queued, so every
+/// `.upload-*` file is a leftover. Returns how many were removed.
+fn sweep_uploads(dir: &std::path::Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(api::UPLOAD_PREFIX)
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
 /// The whole application: pages, assets, the JSON API and live coaching.
 pub fn app(state: AppState) -> Router {
     Router::new()
@@ -136,6 +162,7 @@ pub fn app(state: AppState) -> Router {
         .merge(live::router())
         .route("/assets/{name}", axum::routing::get(assets::serve))
         .fallback(pages::not_found)
+        .layer(axum::middleware::map_response(headers::add))
         .with_state(state)
 }
 

@@ -20,6 +20,48 @@ async fn health_answers_ok() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::new().await;
+    for uri in [
+        "/",
+        "/api/health",
+        "/assets/app.js",
+        "/no/such/page",
+        "/live",
+    ] {
+        let r = app.get(uri, None).await;
+        let h = |name: &str| {
+            r.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_owned()
+        };
+        assert_eq!(h("x-content-type-options"), "nosniff", "{uri}");
+        assert_eq!(h("x-frame-options"), "DENY", "{uri}");
+        let csp = h("content-security-policy");
+        assert!(csp.contains("frame-ancestors 'none'"), "{uri}: {csp}");
+        assert!(csp.contains("script-src 'self'"), "{uri}: {csp}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_files_left_by_an_earlier_run_are_swept_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let uploads = dir.path().join(janu_server::UPLOADS_DIR);
+    std::fs::create_dir_all(&uploads).unwrap();
+    std::fs::write(uploads.join(".upload-crashed"), b"half a video").unwrap();
+    std::fs::write(uploads.join("notes.txt"), b"not ours").unwrap();
+    let settings = janu_server::Settings::for_tests(dir.path());
+    let _state = janu_server::AppState::new(settings).await.unwrap();
+    assert!(!uploads.join(".upload-crashed").exists());
+    assert!(
+        uploads.join("notes.txt").exists(),
+        "only upload files are swept"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn openapi_document_lists_every_route() {
     let app = TestApp::new().await;
     let r = app.get("/api/openapi.json", None).await;

@@ -47,6 +47,14 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let database = settings.database_display();
+    if !settings.addr.ip().is_loopback() {
+        eprintln!(
+            "janu: warning: listening on {} without TLS: anyone on this network can reach the \
+             server, and what they send (pictures of practice, sign-ins) travels unencrypted. \
+             Serve on 127.0.0.1 unless the network is yours.",
+            settings.addr
+        );
+    }
     runtime.block_on(janu_server::serve(settings, shutdown_signal(), |url| {
         eprintln!("janu: history in {database}");
         eprintln!("janu: serving on {url} (Ctrl-C to stop)");

@@ -30,6 +30,9 @@ use crate::jobs::{Job, JobState};
 use crate::user::{CurrentUser, clear_cookie, cookie_for, sign_in};
 use crate::{AppState, ServerError, analysis};
 
+/// Name prefix of an upload waiting for analysis in the uploads folder.
+pub const UPLOAD_PREFIX: &str = ".upload-";
+
 /// Sessions listed per page when the client does not say.
 pub const DEFAULT_PAGE_LIMIT: u32 = 50;
 /// Longest uploaded file name kept (the store's limit for media names).
@@ -512,7 +515,7 @@ pub async fn upload(
     }
     let name = media_name(q.name.as_deref());
     let file = tempfile::Builder::new()
-        .prefix(".upload-")
+        .prefix(UPLOAD_PREFIX)
         .tempfile_in(state.uploads_dir())
         .map_err(|e| ServerError::Internal(format!("creating an upload file: {e}")))?;
     let (std_file, path) = file.into_parts();
