@@ -11,6 +11,7 @@
 //! | queued uploads | `queue` | `JANU_QUEUE` | [`DEFAULT_QUEUE`] |
 //! | upload limit, MB | `max_upload_mb` | `JANU_MAX_UPLOAD_MB` | [`MAX_UPLOAD_BYTES`] / 1 MB |
 //! | landmark model | `model` | `JANU_MODEL` | `full` |
+//! | host names answered besides IP addresses and `localhost` | `allowed_hosts` | `JANU_ALLOWED_HOSTS` (comma-separated) | none |
 //!
 //! The file is `--config FILE`, else `$JANU_CONFIG`, else `server.toml` in the
 //! user's config folder + `janu` when it exists. A `postgres://` URL with a
@@ -64,6 +65,10 @@ pub struct SettingsLayer {
     pub max_upload_mb: Option<u64>,
     /// Landmark model: lite, full or heavy.
     pub model: Option<String>,
+    /// Host names the server answers to besides IP addresses and `localhost`
+    /// (e.g. `studio.local`); requests naming any other host are refused,
+    /// which stops DNS-rebinding pages from reaching the server.
+    pub allowed_hosts: Option<Vec<String>>,
 }
 
 impl SettingsLayer {
@@ -88,6 +93,12 @@ impl SettingsLayer {
                 .map(|v| parse_num("JANU_MAX_UPLOAD_MB", &v))
                 .transpose()?,
             model: get("JANU_MODEL"),
+            allowed_hosts: get("JANU_ALLOWED_HOSTS").map(|v| {
+                v.split(',')
+                    .map(|h| h.trim().to_owned())
+                    .filter(|h| !h.is_empty())
+                    .collect()
+            }),
         })
     }
 
@@ -117,6 +128,7 @@ impl SettingsLayer {
             queue: over.queue.or(self.queue),
             max_upload_mb: over.max_upload_mb.or(self.max_upload_mb),
             model: over.model.or(self.model),
+            allowed_hosts: over.allowed_hosts.or(self.allowed_hosts),
         }
     }
 }
@@ -145,6 +157,8 @@ pub struct Settings {
     pub max_upload_bytes: u64,
     /// The landmark model the workers load.
     pub model: ModelSize,
+    /// Host names answered besides IP addresses and `localhost`, lower case.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -157,6 +171,7 @@ impl std::fmt::Debug for Settings {
             .field("queue", &self.queue)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("model", &self.model)
+            .field("allowed_hosts", &self.allowed_hosts)
             .finish()
     }
 }
@@ -214,6 +229,12 @@ impl Settings {
                 .parse()
                 .map_err(|e: String| ServerError::Config(format!("model: {e}")))?,
         };
+        let allowed_hosts = layer
+            .allowed_hosts
+            .unwrap_or_default()
+            .into_iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
         Ok(Self {
             addr,
             database,
@@ -222,6 +243,7 @@ impl Settings {
             queue,
             max_upload_bytes,
             model,
+            allowed_hosts,
         })
     }
 
@@ -270,6 +292,7 @@ impl Settings {
             queue: DEFAULT_QUEUE,
             max_upload_bytes: MAX_UPLOAD_BYTES,
             model: ModelSize::Full,
+            allowed_hosts: Vec::new(),
         }
     }
 }

@@ -4,7 +4,9 @@
 //! scripts are limited to the server itself; styles may be inline (the HTML
 //! report carries its own), pictures may be `data:` URLs (key frames in a
 //! saved report). No page may be framed by another site (clickjacking), and
-//! no response is sniffed into another type than it says.
+//! no response is sniffed into another type than it says. The referrer goes
+//! to this server only: with `no-referrer` browsers send `Origin: null` on
+//! Janu's own forms, which the origin check ([`crate::guard`]) must refuse.
 
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
@@ -19,7 +21,7 @@ const HEADERS: [(HeaderName, &str); 5] = [
     (header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
     (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
     (header::X_FRAME_OPTIONS, "DENY"),
-    (header::REFERRER_POLICY, "no-referrer"),
+    (header::REFERRER_POLICY, "same-origin"),
     (
         HeaderName::from_static("cross-origin-opener-policy"),
         "same-origin",

@@ -34,6 +34,7 @@ pub mod api;
 mod assets;
 pub mod config;
 mod error;
+mod guard;
 mod headers;
 mod html;
 pub mod jobs;
@@ -162,6 +163,10 @@ pub fn app(state: AppState) -> Router {
         .merge(live::router())
         .route("/assets/{name}", axum::routing::get(assets::serve))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::check,
+        ))
         .layer(axum::middleware::map_response(headers::add))
         .with_state(state)
 }

@@ -203,6 +203,47 @@ async fn sign_in_form_sets_the_cookie_and_stays_on_this_site() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn foreign_hosts_and_cross_site_posts_are_refused() {
+    let app = TestApp::with(|s| s.allowed_hosts = vec!["studio.local".into()]).await;
+    let get = |host: &str| {
+        Request::get("/api/health")
+            .header(header::HOST, host)
+            .body(Body::empty())
+            .unwrap()
+    };
+    // A page on another site that points its name at this machine.
+    let r = app.send(get("evil.example:8080")).await;
+    assert_eq!(r.status, StatusCode::MISDIRECTED_REQUEST, "{}", r.text);
+    assert!(r.error().contains("allowed_hosts"), "{}", r.text);
+    for host in ["127.0.0.1:8080", "localhost:8080", "studio.local:8080"] {
+        assert_eq!(app.send(get(host)).await.status, StatusCode::OK, "{host}");
+    }
+    // A form posted from another site, and one from Janu's own page.
+    let sign_in = |origin: &str| {
+        Request::post("/signin")
+            .header(header::HOST, "127.0.0.1:8080")
+            .header(header::ORIGIN, origin)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from("handle=ben"))
+            .unwrap()
+    };
+    let r = app.send(sign_in("https://evil.example")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    assert!(!r.headers.contains_key(header::SET_COOKIE));
+    let r = app.send(sign_in("http://127.0.0.1:8080")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.text);
+    // The live socket opened from another site.
+    let live = Request::get("/api/live")
+        .header(header::HOST, "127.0.0.1:8080")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::UPGRADE, "websocket")
+        .header(header::CONNECTION, "upgrade")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(live).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_render_with_navigation() {
     let app = TestApp::new().await;
     for (path, needle) in [
