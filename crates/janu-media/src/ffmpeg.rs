@@ -371,18 +371,98 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(filled)
 }
 
-/// Run a tool to completion; its output, or what it said on failure.
+/// Longest a probe of one file may take. ffprobe reads the index and walks
+/// the packets without decoding: a two-hour phone video takes a few seconds,
+/// so a minute means a file built to stall it.
+pub const PROBE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+/// Most output kept from one probe: the packet list of three hours at 240 fps
+/// is about 30 MB.
+pub const MAX_PROBE_OUTPUT: u64 = 64 << 20;
+/// How often a running probe is checked on.
+const PROBE_POLL: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Run a tool to completion within [`PROBE_TIME_LIMIT`]; its output, or what
+/// it said on failure. A tool past the limit, or writing more than
+/// [`MAX_PROBE_OUTPUT`], is killed.
 fn run(cmd: &mut Command) -> Result<Vec<u8>, String> {
+    run_within(cmd, PROBE_TIME_LIMIT)
+}
+
+fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Result<Vec<u8>, String> {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let out = cmd
+    let mut child = cmd
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| format!("could not run {program}: {e}"))?;
-    if out.status.success() {
-        Ok(out.stdout)
+    let overflow = Arc::new(AtomicBool::new(false));
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        let overflow = Arc::clone(&overflow);
+        std::thread::spawn(move || {
+            let mut out = Vec::new();
+            if let Some(pipe) = pipe {
+                // One byte past the cap shows that the cap was reached.
+                let _ = pipe.take(MAX_PROBE_OUTPUT + 1).read_to_end(&mut out);
+            }
+            if out.len() as u64 > MAX_PROBE_OUTPUT {
+                overflow.store(true, Ordering::Relaxed);
+            }
+            out
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let started = std::time::Instant::now();
+    let stop = |child: &mut Child, why: String| {
+        let _ = child.kill();
+        let _ = child.wait();
+        Err(why)
+    };
+    let status = loop {
+        if overflow.load(Ordering::Relaxed) {
+            return stop(
+                &mut child,
+                format!(
+                    "{program} described more than {} MB for this file; it is not a video Janu can use",
+                    MAX_PROBE_OUTPUT >> 20
+                ),
+            );
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < limit => std::thread::sleep(PROBE_POLL),
+            Ok(None) => {
+                return stop(
+                    &mut child,
+                    format!(
+                        "{program} took longer than {} s on this file and was stopped",
+                        limit.as_secs_f64()
+                    ),
+                );
+            }
+            Err(e) => return stop(&mut child, format!("{program}: {e}")),
+        }
+    };
+    let out = stdout.join().unwrap_or_default();
+    let said = stderr.join().unwrap_or_default();
+    if status.success() {
+        Ok(out)
     } else {
-        let said = String::from_utf8_lossy(&out.stderr);
-        Err(last_lines(&said).unwrap_or_else(|| format!("{program} stopped with {}", out.status)))
+        let said = String::from_utf8_lossy(&said);
+        Err(last_lines(&said).unwrap_or_else(|| format!("{program} stopped with {status}")))
     }
 }
 
@@ -393,4 +473,37 @@ fn last_lines(s: &str) -> Option<String> {
         return None;
     }
     Some(lines[lines.len().saturating_sub(3)..].join("; "))
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_stalled_tool_is_stopped_at_the_limit() {
+        let started = Instant::now();
+        let err =
+            run_within(Command::new("sleep").arg("30"), Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("took longer"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn a_tool_that_never_stops_talking_is_stopped() {
+        let err = run_within(&mut Command::new("yes"), Duration::from_secs(60)).unwrap_err();
+        assert!(err.contains("more than 64 MB"), "{err}");
+    }
+
+    #[test]
+    fn a_quick_tool_gives_its_output_and_its_complaint() {
+        let out = run_within(Command::new("echo").arg("hello"), PROBE_TIME_LIMIT).unwrap();
+        assert_eq!(out, b"hello\n");
+        let err = run_within(
+            Command::new("sh").args(["-c", "echo 'moov atom not found' >&2; exit 1"]),
+            PROBE_TIME_LIMIT,
+        )
+        .unwrap_err();
+        assert_eq!(err, "moov atom not found");
+    }
 }

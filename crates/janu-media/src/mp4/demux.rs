@@ -315,7 +315,7 @@ pub(crate) fn read_video_track(file: &mut File) -> Result<Option<VideoTrack>, De
         if kind != b"trak" {
             continue;
         }
-        if let Some(track) = read_trak(trak, movie_timescale, has_moof)? {
+        if let Some(track) = read_trak(trak, movie_timescale, has_moof, file_len)? {
             return Ok(Some(track));
         }
     }
@@ -326,6 +326,7 @@ fn read_trak(
     trak: &[u8],
     movie_timescale: u32,
     has_moof: bool,
+    file_len: u64,
 ) -> Result<Option<VideoTrack>, Detail> {
     let Some(mdia) = child(trak, b"mdia")? else {
         return Ok(None);
@@ -357,7 +358,7 @@ fn read_trak(
         .flatten()
         .ok_or("the video track has no sample table ('stbl' box)")?;
     let entry = read_stsd(child(stbl, b"stsd")?.ok_or("the video track has no 'stsd' box")?)?;
-    let samples = read_samples(stbl)?;
+    let samples = read_samples(stbl, file_len)?;
     let fragmented = has_moof && samples.is_empty();
 
     // Edit list: empty edits delay the start; the first real edit says which
@@ -486,7 +487,9 @@ fn read_stsd(stsd: &[u8]) -> Result<SampleEntry, Detail> {
 }
 
 /// Build the sample table from stsz/stz2, stco/co64, stsc, stts, ctts and stss.
-fn read_samples(stbl: &[u8]) -> Result<Vec<Sample>, Detail> {
+/// Every sample takes at least a byte of the file's `file_len`, so a table
+/// claiming more is refused before anything is allocated for it.
+fn read_samples(stbl: &[u8], file_len: u64) -> Result<Vec<Sample>, Detail> {
     let boxes = children(stbl)?;
     let find = |k: &[u8; 4]| boxes.iter().find(|(kind, _)| kind == k).map(|(_, b)| *b);
 
@@ -497,6 +500,13 @@ fn read_samples(stbl: &[u8]) -> Result<Vec<Sample>, Detail> {
         let fixed = b.u32()?;
         let count = u64::from(b.u32()?);
         check_count(count)?;
+        let claimed = count.saturating_mul(u64::from(fixed.max(1)));
+        if claimed > file_len {
+            return Err(format!(
+                "the video track claims {count} frames of {} bytes, more than the file's {file_len} bytes",
+                fixed.max(1)
+            ));
+        }
         if fixed != 0 {
             vec![fixed; count as usize]
         } else {
@@ -754,6 +764,30 @@ mod tests {
         assert_eq!(out, [0, 0, 0, 1, 0x65, 0x88, 0, 0, 0, 1, 0x41]);
         assert!(sample_to_annexb(&[0, 0, 0, 9, 0x65], 4, &mut out).is_err());
         assert!(sample_to_annexb(&[0, 0], 4, &mut out).is_err());
+    }
+
+    fn mp4_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+        let mut out = u32::try_from(body.len() + 8)
+            .unwrap()
+            .to_be_bytes()
+            .to_vec();
+        out.extend_from_slice(kind);
+        out.extend_from_slice(body);
+        out
+    }
+
+    #[test]
+    fn a_few_bytes_cannot_claim_millions_of_frames() {
+        // stsz: version and flags, one size for every sample, 9 million samples.
+        let mut stsz = vec![0u8; 4];
+        stsz.extend_from_slice(&100u32.to_be_bytes());
+        stsz.extend_from_slice(&9_000_000u32.to_be_bytes());
+        let stbl = mp4_box(b"stsz", &stsz);
+        let err = read_samples(&stbl, 300).unwrap_err();
+        assert!(
+            err.contains("9000000 frames") && err.contains("300 bytes"),
+            "{err}"
+        );
     }
 
     #[test]
