@@ -51,6 +51,9 @@ pub enum ServerError {
     /// without frames, a landmark file with a bad line).
     #[error("{0}")]
     Unprocessable(String),
+    /// The client sent its upload too slowly (no data for a while).
+    #[error("{0}")]
+    Timeout(String),
     /// The analysis queue is full; try again later.
     #[error("the server is busy analysing other uploads; try again in a minute")]
     Busy,
@@ -73,6 +76,7 @@ impl ServerError {
             Self::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Timeout(_) => StatusCode::REQUEST_TIMEOUT,
             Self::Store(StoreError::Invalid { .. }) => StatusCode::BAD_REQUEST,
             Self::Store(StoreError::HandleTaken { .. }) => StatusCode::CONFLICT,
             Self::Store(StoreError::UnknownUser(_)) => StatusCode::UNAUTHORIZED,

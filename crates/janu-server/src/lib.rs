@@ -64,6 +64,8 @@ struct Inner {
     store: Store,
     analyzer: jobs::Analyzer,
     uploads: PathBuf,
+    /// Uploads being received or prepared at once (see [`AppState::receiving`]).
+    receiving: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -106,12 +108,18 @@ impl AppState {
             &media,
             &tokio::runtime::Handle::current(),
         )?;
+        // As many uploads may arrive at once as can wait for and run on the
+        // workers; more would only fill the disk with files that get refused.
+        let receiving = Arc::new(tokio::sync::Semaphore::new(
+            settings.queue + settings.workers,
+        ));
         Ok(Self {
             inner: Arc::new(Inner {
                 settings,
                 store,
                 analyzer,
                 uploads,
+                receiving,
             }),
         })
     }
@@ -129,6 +137,12 @@ impl AppState {
     /// The analysis workers and their jobs.
     pub fn analyzer(&self) -> &jobs::Analyzer {
         &self.inner.analyzer
+    }
+
+    /// Leave to receive one upload, or `None` when as many are arriving as
+    /// the queue and the workers can take: checked before a byte is written.
+    pub fn receiving(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        Arc::clone(&self.inner.receiving).try_acquire_owned().ok()
     }
 
     /// The folder uploads are written to while they wait for analysis.

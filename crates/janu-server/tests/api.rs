@@ -4,6 +4,8 @@ mod support;
 
 use std::time::Duration;
 
+use futures_util::StreamExt;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use support::{TestApp, landmarks_with_locked_knee, practice_landmarks};
@@ -535,6 +537,59 @@ async fn bad_uploads_get_clear_client_errors() {
         .unwrap()
         .collect();
     assert!(left.is_empty(), "{left:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn uploads_past_what_the_workers_can_take_are_refused_before_writing() {
+    // One worker and a queue of one: two uploads may arrive at once.
+    let app = TestApp::with(|s| {
+        s.workers = 1;
+        s.queue = 1;
+    })
+    .await;
+    app.sign_in("gus").await;
+    let open_upload = || {
+        // A body that sends a little and then nothing more (a slow client).
+        let body = futures_util::stream::once(async {
+            Ok::<_, std::convert::Infallible>(axum::body::Bytes::from_static(b"{\"t\":0"))
+        })
+        .chain(futures_util::stream::pending());
+        Request::post("/api/uploads?name=slow.jsonl")
+            .header("x-janu-user", "gus")
+            .body(Body::from_stream(body))
+            .unwrap()
+    };
+    let slow: Vec<_> = (0..2)
+        .map(|_| {
+            let router = app.router.clone();
+            let req = open_upload();
+            tokio::spawn(async move { tower::ServiceExt::oneshot(router, req).await })
+        })
+        .collect();
+    // Let both start receiving.
+    let mut waited = Duration::ZERO;
+    while app.state.receiving().is_some() && waited < Duration::from_secs(10) {
+        // Taking a permit here and dropping it at once does not hold a slot.
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waited += Duration::from_millis(20);
+    }
+    let r = app
+        .upload("gus", "third.jsonl", practice_landmarks(2))
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
+    let files = std::fs::read_dir(app.state.uploads_dir()).unwrap().count();
+    assert_eq!(files, 2, "only the two uploads being received have files");
+    for task in slow {
+        task.abort();
+    }
+    // The slots and the files of abandoned uploads are given back.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let files = std::fs::read_dir(app.state.uploads_dir()).unwrap().count();
+    assert_eq!(files, 0);
+    let r = app
+        .upload("gus", "after.jsonl", practice_landmarks(2))
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
 }
 
 /// Upload a landmark file, follow the job, and find the session everywhere.

@@ -30,6 +30,11 @@ use crate::jobs::{Job, JobState};
 use crate::user::{CurrentUser, clear_cookie, cookie_for, sign_in};
 use crate::{AppState, ServerError, analysis};
 
+/// Longest pause in an upload's body: a client that sends nothing for this
+/// long holds a slot and a file for nothing (a phone on a poor network still
+/// sends something every few seconds).
+pub const UPLOAD_STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Name prefix of an upload waiting for analysis in the uploads folder.
 pub const UPLOAD_PREFIX: &str = ".upload-";
 
@@ -514,6 +519,9 @@ pub async fn upload(
         return Err(too_large());
     }
     let name = media_name(q.name.as_deref());
+    let Some(_receiving) = state.receiving() else {
+        return Err(ServerError::Busy);
+    };
     let file = tempfile::Builder::new()
         .prefix(UPLOAD_PREFIX)
         .tempfile_in(state.uploads_dir())
@@ -522,7 +530,16 @@ pub async fn upload(
     let mut out = tokio::fs::File::from_std(std_file);
     let mut written = 0u64;
     let mut body = body;
-    while let Some(frame) = body.frame().await {
+    loop {
+        let next = tokio::time::timeout(UPLOAD_STALL_LIMIT, body.frame())
+            .await
+            .map_err(|_| {
+                ServerError::Timeout(format!(
+                    "{name}: no data arrived for {} s; the upload was stopped",
+                    UPLOAD_STALL_LIMIT.as_secs()
+                ))
+            })?;
+        let Some(frame) = next else { break };
         let frame =
             frame.map_err(|e| ServerError::BadRequest(format!("the upload broke off: {e}")))?;
         if let Ok(data) = frame.into_data() {
