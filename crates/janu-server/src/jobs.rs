@@ -299,7 +299,8 @@ impl Worker {
         let new = analysis::new_session(user, &analysis.report, &name, started_at)?;
         // The key frames go to disk first; they get the session's name only once
         // the session's transaction has committed (dropped on failure).
-        let staged = self.media.stage(&analysis.media)?;
+        let owner = crate::report_view::MediaOwner::of(&new);
+        let staged = self.media.stage(&analysis.media, owner)?;
         let saved = self.runtime.block_on(self.store.save_session(&new))?;
         if let Err(e) = staged.commit(saved) {
             eprintln!(

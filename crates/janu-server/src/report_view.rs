@@ -17,12 +17,18 @@
 //! the report without pictures (never a picture of another session). Deleting
 //! a session deletes its file. A missing or unreadable file is not an error: the
 //! page says the pictures were not kept.
+//!
+//! The file also names whose session it belongs to and when it started
+//! ([`MediaOwner`]), and is shown only with a session that matches: a database
+//! emptied or replaced under the same data folder numbers its sessions from 1
+//! again, and must never show a new person another's pictures.
 
 use std::path::{Path, PathBuf};
 
 use janu_analysis::SessionReport;
 use janu_report::media::ReportMedia;
-use janu_store::SessionId;
+use janu_store::{NewSession, SessionId};
+use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
 use crate::html::escape;
@@ -31,6 +37,34 @@ use crate::html::escape;
 pub const REPORT_MEDIA_DIR: &str = "report-media";
 /// Prefix of a media file written before its session was saved.
 pub const PENDING_PREFIX: &str = ".pending-";
+
+/// Whose session a media file belongs to: checked against the session it is
+/// shown with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MediaOwner {
+    /// The user's id.
+    pub user: i64,
+    /// When the session started, whole seconds since 1970 (the stores keep
+    /// finer precision differently).
+    pub started_at_s: i64,
+}
+
+impl MediaOwner {
+    /// The owner of session `data`.
+    pub fn of(data: &NewSession) -> Self {
+        Self {
+            user: data.user.0,
+            started_at_s: data.started_at.unix_timestamp(),
+        }
+    }
+}
+
+/// A media file: the media with its owner.
+#[derive(Serialize, Deserialize)]
+struct Stored<M> {
+    owner: MediaOwner,
+    media: M,
+}
 
 /// The sessions' key frames on disk. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -90,18 +124,19 @@ impl MediaStore {
         self.dir.join(format!("{}.json", id.0))
     }
 
-    /// Write `media` under a temporary name, before the session is saved.
+    /// Write `media` of `owner`'s session under a temporary name, before the
+    /// session is saved.
     ///
     /// # Errors
     /// [`ServerError::Internal`] when the file cannot be written.
-    pub fn stage(&self, media: &ReportMedia) -> Result<Staged, ServerError> {
+    pub fn stage(&self, media: &ReportMedia, owner: MediaOwner) -> Result<Staged, ServerError> {
         use std::io::Write as _;
         let mut file = tempfile::Builder::new()
             .prefix(PENDING_PREFIX)
             .suffix(".json")
             .tempfile_in(&self.dir)
             .map_err(|e| ServerError::Internal(format!("writing key frames: {e}")))?;
-        let json = serde_json::to_vec(media)
+        let json = serde_json::to_vec(&Stored { owner, media })
             .map_err(|e| ServerError::Internal(format!("key frames to JSON: {e}")))?;
         file.write_all(&json)
             .and_then(|()| file.as_file().sync_all())
@@ -112,10 +147,12 @@ impl MediaStore {
         })
     }
 
-    /// The media of session `id`; `None` when none was kept or it cannot be read.
-    pub fn load(&self, id: SessionId) -> Option<ReportMedia> {
+    /// The media of session `id`, owned by `owner`; `None` when none was
+    /// kept, it cannot be read, or it belongs to another session.
+    pub fn load(&self, id: SessionId, owner: MediaOwner) -> Option<ReportMedia> {
         let bytes = std::fs::read(self.path(id)).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let stored: Stored<ReportMedia> = serde_json::from_slice(&bytes).ok()?;
+        (stored.owner == owner).then_some(stored.media)
     }
 
     /// Delete the media of session `id` (nothing when there is none).
@@ -174,7 +211,12 @@ pub fn stored_report_html(
 
 /// The report of a saved session, with the key frames kept for it.
 pub fn session_html(media: &MediaStore, session: &janu_store::Session, title: &str) -> String {
-    stored_report_html(&session.data.report, media.load(session.id).as_ref(), title)
+    let owner = MediaOwner::of(&session.data);
+    stored_report_html(
+        &session.data.report,
+        media.load(session.id, owner).as_ref(),
+        title,
+    )
 }
 
 #[cfg(test)]
@@ -199,27 +241,52 @@ mod tests {
         }
     }
 
+    const ANA: MediaOwner = MediaOwner {
+        user: 1,
+        started_at_s: 1_790_000_000,
+    };
+
     #[test]
     fn staged_media_appears_only_on_commit() {
         let dir = tempfile::tempdir().unwrap();
         let store = MediaStore::open(dir.path()).unwrap();
-        let staged = store.stage(&media()).unwrap();
-        assert_eq!(store.load(SessionId(7)), None);
+        let staged = store.stage(&media(), ANA).unwrap();
+        assert_eq!(store.load(SessionId(7), ANA), None);
         staged.commit(SessionId(7)).unwrap();
-        assert_eq!(store.load(SessionId(7)), Some(media()));
+        assert_eq!(store.load(SessionId(7), ANA), Some(media()));
         store.remove(SessionId(7));
-        assert_eq!(store.load(SessionId(7)), None);
+        assert_eq!(store.load(SessionId(7), ANA), None);
+    }
+
+    #[test]
+    fn pictures_are_never_shown_with_another_persons_session() {
+        // The database was emptied: session 7 now belongs to someone else.
+        let dir = tempfile::tempdir().unwrap();
+        let store = MediaStore::open(dir.path()).unwrap();
+        store
+            .stage(&media(), ANA)
+            .unwrap()
+            .commit(SessionId(7))
+            .unwrap();
+        let ben = MediaOwner {
+            user: 1,
+            started_at_s: ANA.started_at_s + 3600,
+        };
+        assert_eq!(store.load(SessionId(7), ben), None);
+        let other_user = MediaOwner { user: 2, ..ANA };
+        assert_eq!(store.load(SessionId(7), other_user), None);
+        assert!(store.load(SessionId(7), ANA).is_some());
     }
 
     #[test]
     fn a_failed_save_leaves_nothing_and_a_crash_is_cleaned_at_start() {
         let dir = tempfile::tempdir().unwrap();
         let store = MediaStore::open(dir.path()).unwrap();
-        drop(store.stage(&media()).unwrap());
+        drop(store.stage(&media(), ANA).unwrap());
         assert_eq!(std::fs::read_dir(store.dir()).unwrap().count(), 0);
         // A crash between the write and the rename: the pending file stays
         // until the next start.
-        let staged = store.stage(&media()).unwrap();
+        let staged = store.stage(&media(), ANA).unwrap();
         let (_, path) = staged.file.keep().unwrap();
         assert!(path.is_file());
         let store = MediaStore::open(dir.path()).unwrap();
