@@ -690,8 +690,10 @@ async fn upload_story(app: &TestApp, handle: &str) {
     assert!(page.text.contains("data-testid=\"key-frame\""));
     let media = janu_server::report_view::MediaStore::at(&app.state.settings().data_dir);
     let kept = janu_store::SessionId(session_id);
+    let saved = app.state.store().session(kept).await.unwrap().unwrap();
+    let owner = janu_server::report_view::MediaOwner::of(&saved.data);
     assert!(
-        media.load(kept).is_some(),
+        media.load(kept, owner).is_some(),
         "key frames kept for the session"
     );
 
@@ -705,7 +707,7 @@ async fn upload_story(app: &TestApp, handle: &str) {
         .await;
     assert_eq!(del.status, StatusCode::NO_CONTENT);
     assert!(
-        media.load(kept).is_none(),
+        media.load(kept, owner).is_none(),
         "key frames deleted with the session"
     );
     assert_eq!(
