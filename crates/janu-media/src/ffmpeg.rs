@@ -5,7 +5,10 @@
 use std::io::{BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use image::RgbImage;
 
@@ -58,10 +61,97 @@ fn is_executable(p: &Path) -> bool {
     p.is_file() || p.with_extension("exe").is_file()
 }
 
+/// Longest ffmpeg may go without giving a frame. Decoding one frame takes
+/// milliseconds, even of 8K; a minute without one is a file built to hang it.
+pub const DECODE_STALL_LIMIT: Duration = Duration::from_secs(60);
+/// [`Watchdog`]'s mark for "no frame awaited".
+const NOT_WAITING: u64 = u64::MAX;
+/// How often the watchdog looks at a running ffmpeg.
+const WATCH_POLL: Duration = Duration::from_millis(50);
+
+fn lock_child(child: &Mutex<Child>) -> std::sync::MutexGuard<'_, Child> {
+    child.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Kills ffmpeg when a frame is awaited for longer than its stall limit. Only
+/// the waiting counts: an opened video may sit in a queue for minutes before
+/// its first frame is asked for.
+struct Watchdog {
+    started: Instant,
+    /// Milliseconds after `started` when the frame now awaited was asked
+    /// for; [`NOT_WAITING`] between frames.
+    waiting_since: Arc<AtomicU64>,
+    done: Arc<AtomicBool>,
+    fired: Arc<AtomicBool>,
+}
+
+impl Watchdog {
+    fn start(child: Arc<Mutex<Child>>, limit: Duration) -> Self {
+        let started = Instant::now();
+        let waiting_since = Arc::new(AtomicU64::new(NOT_WAITING));
+        let done = Arc::new(AtomicBool::new(false));
+        let fired = Arc::new(AtomicBool::new(false));
+        let (w, d, f) = (
+            Arc::clone(&waiting_since),
+            Arc::clone(&done),
+            Arc::clone(&fired),
+        );
+        let watched = std::thread::Builder::new()
+            .name("janu-ffmpeg-watchdog".into())
+            .spawn(move || {
+                while !d.load(Ordering::Relaxed) {
+                    let since = w.load(Ordering::Relaxed);
+                    let waited = started
+                        .elapsed()
+                        .saturating_sub(Duration::from_millis(since));
+                    if since != NOT_WAITING && waited > limit {
+                        f.store(true, Ordering::Relaxed);
+                        let _ = lock_child(&child).kill();
+                        return;
+                    }
+                    std::thread::sleep(WATCH_POLL);
+                }
+            });
+        if watched.is_err() {
+            // Without a watchdog the decode still works; it is only unguarded.
+            done.store(true, Ordering::Relaxed);
+        }
+        Self {
+            started,
+            waiting_since,
+            done,
+            fired,
+        }
+    }
+
+    /// A frame is asked for.
+    fn waiting(&self) {
+        let ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(NOT_WAITING - 1);
+        self.waiting_since.store(ms, Ordering::Relaxed);
+    }
+
+    /// The frame came (or the stream ended).
+    fn served(&self) {
+        self.waiting_since.store(NOT_WAITING, Ordering::Relaxed);
+    }
+
+    fn fired(&self) -> bool {
+        self.fired.load(Ordering::Relaxed)
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::Relaxed);
+    }
+}
+
 /// Frames read from a running ffmpeg.
 pub(crate) struct FfmpegBackend {
     path: PathBuf,
-    child: Child,
+    child: Arc<Mutex<Child>>,
+    watchdog: Watchdog,
+    stall_limit: Duration,
     stdout: BufReader<ChildStdout>,
     stderr: Option<JoinHandle<String>>,
     /// Coded size (before rotation).
@@ -78,6 +168,14 @@ pub(crate) struct FfmpegBackend {
 
 impl FfmpegBackend {
     pub(crate) fn open(path: &Path, tools: &Tools) -> Result<(VideoInfo, Self), MediaError> {
+        Self::open_with(path, tools, DECODE_STALL_LIMIT)
+    }
+
+    fn open_with(
+        path: &Path,
+        tools: &Tools,
+        stall_limit: Duration,
+    ) -> Result<(VideoInfo, Self), MediaError> {
         let fail = |detail: String| MediaError::Ffmpeg {
             path: path.to_path_buf(),
             detail,
@@ -217,11 +315,15 @@ impl FfmpegBackend {
             codec,
             decoder: DECODER_FFMPEG,
         };
+        let child = Arc::new(Mutex::new(child));
+        let watchdog = Watchdog::start(Arc::clone(&child), stall_limit);
         Ok((
             info,
             Self {
                 path: path.to_path_buf(),
                 child,
+                watchdog,
+                stall_limit,
                 stdout: BufReader::with_capacity(1 << 20, stdout),
                 stderr,
                 width: w,
@@ -266,13 +368,29 @@ impl FfmpegBackend {
                 std::mem::take(&mut self.scratch)
             };
             buf.resize(bytes, 0);
-            match read_full(&mut self.stdout, &mut buf) {
+            self.watchdog.waiting();
+            let read = read_full(&mut self.stdout, &mut buf);
+            self.watchdog.served();
+            if self.watchdog.fired() {
+                self.finished = true;
+                let _ = lock_child(&self.child).wait();
+                return Some(Err(MediaError::Ffmpeg {
+                    path: self.path.clone(),
+                    detail: format!(
+                        "ffmpeg gave no frame for {} s after frame {} and was stopped",
+                        self.stall_limit.as_secs_f64(),
+                        self.index
+                    ),
+                }));
+            }
+            match read {
                 Ok(n) if n == bytes => {}
                 Ok(0) => return self.end(),
                 Ok(n) => {
                     self.finished = true;
-                    let _ = self.child.kill();
-                    let _ = self.child.wait();
+                    let mut child = lock_child(&self.child);
+                    let _ = child.kill();
+                    let _ = child.wait();
                     return Some(Err(MediaError::corrupt_video(
                         &self.path,
                         format!(
@@ -304,7 +422,7 @@ impl FfmpegBackend {
     /// ffmpeg closed its output: success, or an error with what it said.
     fn end(&mut self) -> Option<Result<VideoFrame, MediaError>> {
         self.finished = true;
-        let status = self.child.wait();
+        let status = lock_child(&self.child).wait();
         let said = self
             .stderr
             .take()
@@ -331,10 +449,11 @@ impl FfmpegBackend {
 
 impl Drop for FfmpegBackend {
     fn drop(&mut self) {
+        let mut child = lock_child(&self.child);
         if !self.finished {
-            let _ = self.child.kill();
+            let _ = child.kill();
         }
-        let _ = self.child.wait();
+        let _ = child.wait();
     }
 }
 
@@ -374,12 +493,12 @@ fn read_full(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
 /// Longest a probe of one file may take. ffprobe reads the index and walks
 /// the packets without decoding: a two-hour phone video takes a few seconds,
 /// so a minute means a file built to stall it.
-pub const PROBE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
+pub const PROBE_TIME_LIMIT: Duration = Duration::from_secs(60);
 /// Most output kept from one probe: the packet list of three hours at 240 fps
 /// is about 30 MB.
 pub const MAX_PROBE_OUTPUT: u64 = 64 << 20;
 /// How often a running probe is checked on.
-const PROBE_POLL: std::time::Duration = std::time::Duration::from_millis(10);
+const PROBE_POLL: Duration = Duration::from_millis(10);
 
 /// Run a tool to completion within [`PROBE_TIME_LIMIT`]; its output, or what
 /// it said on failure. A tool past the limit, or writing more than
@@ -388,9 +507,7 @@ fn run(cmd: &mut Command) -> Result<Vec<u8>, String> {
     run_within(cmd, PROBE_TIME_LIMIT)
 }
 
-fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Result<Vec<u8>, String> {
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicBool, Ordering};
+fn run_within(cmd: &mut Command, limit: Duration) -> Result<Vec<u8>, String> {
     let program = cmd.get_program().to_string_lossy().into_owned();
     let mut child = cmd
         .stdin(Stdio::null())
@@ -425,7 +542,7 @@ fn run_within(cmd: &mut Command, limit: std::time::Duration) -> Result<Vec<u8>, 
             .take()
             .map(|p| Box::new(p) as Box<dyn Read + Send>),
     );
-    let started = std::time::Instant::now();
+    let started = Instant::now();
     let stop = |child: &mut Child, why: String| {
         let _ = child.kill();
         let _ = child.wait();
@@ -478,7 +595,47 @@ fn last_lines(s: &str) -> Option<String> {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
-    use std::time::{Duration, Instant};
+
+    /// A script `name` in `dir` that runs `body` with sh.
+    fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
+        use std::os::unix::fs::PermissionsExt;
+        let path = dir.join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+
+    #[test]
+    fn an_ffmpeg_that_hangs_is_stopped_and_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let ffprobe = script(
+            dir.path(),
+            "ffprobe",
+            r#"case "$*" in
+  *packet=pts_time*) printf '0.0\n0.033\n' ;;
+  *) printf '{"streams":[{"codec_name":"vp9","width":64,"height":48,"avg_frame_rate":"30/1","nb_frames":"2"}]}' ;;
+esac"#,
+        );
+        let ffmpeg = script(dir.path(), "ffmpeg", "exec sleep 30");
+        let tools = Tools { ffmpeg, ffprobe };
+        let video = dir.path().join("hang.webm");
+        std::fs::write(&video, b"not read by the fake tools").unwrap();
+        let started = Instant::now();
+        let (info, mut backend) =
+            FfmpegBackend::open_with(&video, &tools, Duration::from_millis(300)).unwrap();
+        assert_eq!((info.width, info.height), (64, 48));
+        // Waiting in a queue before the first frame is asked for is no stall.
+        std::thread::sleep(Duration::from_millis(600));
+        assert!(!backend.watchdog.fired());
+        let err = backend
+            .next_frame(&mut Sampler::new(None))
+            .unwrap()
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("gave no frame"), "{err}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(backend.next_frame(&mut Sampler::new(None)).is_none());
+    }
 
     #[test]
     fn a_stalled_tool_is_stopped_at_the_limit() {

@@ -98,7 +98,7 @@ pub(crate) struct Sampler {
 }
 
 impl Sampler {
-    fn new(target_fps: Option<f64>) -> Self {
+    pub(crate) fn new(target_fps: Option<f64>) -> Self {
         Self {
             period: target_fps
                 .filter(|f| f.is_finite() && *f > 0.0)
