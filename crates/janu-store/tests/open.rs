@@ -144,3 +144,33 @@ async fn print_messages() {
         eprintln!("{loc}: {}", Store::open(loc).await.unwrap_err());
     }
 }
+
+#[tokio::test]
+async fn postgres_with_sslmode_require_talks_over_tls() {
+    let Some(db) = janu_testkit::postgres::PostgresDb::create().await else {
+        return;
+    };
+    let url = format!(
+        "{}{}sslmode=require",
+        db.url,
+        if db.url.contains('?') { '&' } else { '?' }
+    );
+    let store = Store::open(&url).await.unwrap();
+    let Store::Postgres(pool) = &store else {
+        panic!("a postgres:// URL opens Postgres");
+    };
+    let encrypted: bool =
+        sqlx::query_scalar("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert!(encrypted, "the connection is encrypted");
+    store
+        .create_user(&NewUser {
+            handle: "tls".into(),
+            display_name: "Over TLS".into(),
+        })
+        .await
+        .unwrap();
+    store.close().await;
+}

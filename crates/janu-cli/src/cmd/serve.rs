@@ -23,7 +23,8 @@ pub struct Args {
     /// Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks one).
     #[arg(long, value_name = "HOST:PORT")]
     addr: Option<String>,
-    /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
+    /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB
+    /// (add ?sslmode=require to talk to Postgres over TLS).
     #[arg(long, value_name = "URL")]
     database: Option<String>,
     /// Folder for the default database and for uploads being analysed.
