@@ -12,6 +12,7 @@
 //! | upload limit, MB | `max_upload_mb` | `JANU_MAX_UPLOAD_MB` | [`MAX_UPLOAD_BYTES`] / 1 MB |
 //! | landmark model | `model` | `JANU_MODEL` | `full` |
 //! | host names answered besides IP addresses and `localhost` | `allowed_hosts` | `JANU_ALLOWED_HOSTS` (comma-separated) | none |
+//! | TLS certificate chain and key (PEM), to serve HTTPS | `tls_cert`, `tls_key` / `--tls-cert`, `--tls-key` | `JANU_TLS_CERT`, `JANU_TLS_KEY` | none: plain HTTP |
 //!
 //! The file is `--config FILE`, else `$JANU_CONFIG`, else `server.toml` in the
 //! user's config folder + `janu` when it exists. A `postgres://` URL with a
@@ -69,6 +70,10 @@ pub struct SettingsLayer {
     /// (e.g. `studio.local`); requests naming any other host are refused,
     /// which stops DNS-rebinding pages from reaching the server.
     pub allowed_hosts: Option<Vec<String>>,
+    /// PEM file with the TLS certificate chain (with `tls_key`: serve HTTPS).
+    pub tls_cert: Option<PathBuf>,
+    /// PEM file with the TLS private key.
+    pub tls_key: Option<PathBuf>,
 }
 
 impl SettingsLayer {
@@ -93,6 +98,8 @@ impl SettingsLayer {
                 .map(|v| parse_num("JANU_MAX_UPLOAD_MB", &v))
                 .transpose()?,
             model: get("JANU_MODEL"),
+            tls_cert: get("JANU_TLS_CERT").map(PathBuf::from),
+            tls_key: get("JANU_TLS_KEY").map(PathBuf::from),
             allowed_hosts: get("JANU_ALLOWED_HOSTS").map(|v| {
                 v.split(',')
                     .map(|h| h.trim().to_owned())
@@ -129,6 +136,8 @@ impl SettingsLayer {
             max_upload_mb: over.max_upload_mb.or(self.max_upload_mb),
             model: over.model.or(self.model),
             allowed_hosts: over.allowed_hosts.or(self.allowed_hosts),
+            tls_cert: over.tls_cert.or(self.tls_cert),
+            tls_key: over.tls_key.or(self.tls_key),
         }
     }
 }
@@ -159,6 +168,8 @@ pub struct Settings {
     pub model: ModelSize,
     /// Host names answered besides IP addresses and `localhost`, lower case.
     pub allowed_hosts: Vec<String>,
+    /// Certificate chain and key files (PEM) when serving HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -172,6 +183,7 @@ impl std::fmt::Debug for Settings {
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("model", &self.model)
             .field("allowed_hosts", &self.allowed_hosts)
+            .field("tls", &self.tls)
             .finish()
     }
 }
@@ -235,6 +247,15 @@ impl Settings {
             .into_iter()
             .map(|h| h.trim().to_ascii_lowercase())
             .collect();
+        let tls = match (layer.tls_cert, layer.tls_key) {
+            (Some(cert), Some(key)) => Some((cert, key)),
+            (None, None) => None,
+            _ => {
+                return Err(ServerError::Config(
+                    "give both tls_cert and tls_key (PEM files) to serve HTTPS, or neither".into(),
+                ));
+            }
+        };
         Ok(Self {
             addr,
             database,
@@ -244,6 +265,7 @@ impl Settings {
             max_upload_bytes,
             model,
             allowed_hosts,
+            tls,
         })
     }
 
@@ -293,6 +315,7 @@ impl Settings {
             max_upload_bytes: MAX_UPLOAD_BYTES,
             model: ModelSize::Full,
             allowed_hosts: Vec::new(),
+            tls: None,
         }
     }
 }

@@ -41,6 +41,7 @@ pub mod jobs;
 pub mod live;
 mod pages;
 pub mod report_view;
+pub mod tls;
 pub mod user;
 
 pub use assets::Asset;
@@ -196,6 +197,18 @@ pub async fn launch_with_tcp_listener(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError> {
+    launch(state, listener, shutdown).await
+}
+
+async fn launch<L>(
+    state: AppState,
+    listener: L,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServerError>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     let router = app(state.clone());
     let served = axum::serve(listener, router)
         .with_graceful_shutdown(shutdown)
@@ -222,7 +235,23 @@ pub async fn serve(
     let local = listener
         .local_addr()
         .map_err(|e| ServerError::Start(e.to_string()))?;
+    // Read the certificate before anything else starts: a wrong file is a
+    // start-up error, not a server that cannot be reached.
+    let acceptor = match &settings.tls {
+        Some((cert, key)) => Some(tls::acceptor(cert, key)?),
+        None => None,
+    };
     let state = AppState::new(settings).await?;
-    on_ready(&format!("http://{local}/"));
-    launch_with_tcp_listener(state, listener, shutdown).await
+    match acceptor {
+        Some(acceptor) => {
+            let listener = tls::TlsListener::new(listener, acceptor)
+                .map_err(|e| ServerError::Start(e.to_string()))?;
+            on_ready(&format!("https://{local}/"));
+            launch(state, listener, shutdown).await
+        }
+        None => {
+            on_ready(&format!("http://{local}/"));
+            launch(state, listener, shutdown).await
+        }
+    }
 }

@@ -82,18 +82,24 @@ pub async fn sign_in(
     }
 }
 
-/// `Set-Cookie` value that remembers `handle`.
-pub fn cookie_for(handle: &str) -> HeaderValue {
+/// `Set-Cookie` value that remembers `handle`; `Secure` (sent over HTTPS
+/// only) when the server serves HTTPS.
+pub fn cookie_for(handle: &str, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
     // Handles are validated to [a-z0-9_-], so the value is a valid header.
     HeaderValue::from_str(&format!(
-        "{USER_COOKIE}={handle}; Path=/; Max-Age={COOKIE_MAX_AGE_S}; SameSite=Lax; HttpOnly"
+        "{USER_COOKIE}={handle}; Path=/; Max-Age={COOKIE_MAX_AGE_S}; SameSite=Lax; HttpOnly{secure}"
     ))
     .unwrap_or_else(|_| HeaderValue::from_static("janu_user=; Path=/"))
 }
 
 /// `Set-Cookie` value that forgets the handle.
-pub fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_static("janu_user=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly")
+pub fn clear_cookie(secure: bool) -> HeaderValue {
+    if secure {
+        HeaderValue::from_static("janu_user=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly; Secure")
+    } else {
+        HeaderValue::from_static("janu_user=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly")
+    }
 }
 
 /// The handle a request carries: the header first, then the cookie.

@@ -12,7 +12,8 @@ use janu_server::{Settings, SettingsLayer};
 /// only. Settings come from defaults, then a TOML file (--config, $JANU_CONFIG or
 /// server.toml in your config folder's janu/), then JANU_* environment variables
 /// (JANU_ADDR, JANU_DATABASE, JANU_DATA_DIR, JANU_WORKERS, JANU_QUEUE,
-/// JANU_MAX_UPLOAD_MB, JANU_MODEL, JANU_ALLOWED_HOSTS), then these flags. Stop it with Ctrl-C.
+/// JANU_MAX_UPLOAD_MB, JANU_MODEL, JANU_ALLOWED_HOSTS, JANU_TLS_CERT,
+/// JANU_TLS_KEY), then these flags. Stop it with Ctrl-C.
 ///
 /// Users pick a handle on the pages; there are no passwords, so anyone who can
 /// reach the server can use any handle. Keep it on 127.0.0.1 or a trusted network.
@@ -30,8 +31,16 @@ pub struct Args {
     /// Folder for the default database and for uploads being analysed.
     #[arg(long, value_name = "DIR")]
     data_dir: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM); needs --tls-key. A phone's
+    /// browser opens the camera for live coaching only on HTTPS pages.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// A TOML file with the settings (keys: addr, database, data_dir, workers,
-    /// queue, max_upload_mb, model, allowed_hosts = ["studio.local"]).
+    /// queue, max_upload_mb, model, allowed_hosts = ["studio.local"], tls_cert,
+    /// tls_key).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 }
@@ -42,6 +51,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         addr: args.addr,
         database: args.database,
         data_dir: args.data_dir,
+        tls_cert: args.tls_cert,
+        tls_key: args.tls_key,
         ..Default::default()
     };
     let settings = Settings::load(args.config.as_deref(), &|k| std::env::var(k).ok(), flags)?;
@@ -50,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let database = settings.database_display();
-    if !settings.addr.ip().is_loopback() {
+    if !settings.addr.ip().is_loopback() && settings.tls.is_none() {
         eprintln!(
             "janu: warning: listening on {} without TLS: anyone on this network can reach the \
              server, and what they send (pictures of practice, sign-ins) travels unencrypted. \

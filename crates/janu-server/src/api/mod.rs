@@ -386,7 +386,10 @@ pub async fn post_me(
 ) -> Result<Response, ServerError> {
     let user = sign_in(&state, &req.handle, req.display_name.as_deref()).await?;
     Ok((
-        [(header::SET_COOKIE, cookie_for(&user.handle))],
+        [(
+            header::SET_COOKIE,
+            cookie_for(&user.handle, state.settings().tls.is_some()),
+        )],
         Json(UserView::from(&user)),
     )
         .into_response())
@@ -395,10 +398,13 @@ pub async fn post_me(
 /// Sign out: forget the cookie. The user and the history stay.
 #[utoipa::path(delete, path = "/api/me", tag = "users",
     responses((status = 204, description = "Cookie cleared")))]
-pub async fn delete_me() -> Response {
+pub async fn delete_me(State(state): State<AppState>) -> Response {
     (
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, clear_cookie())],
+        [(
+            header::SET_COOKIE,
+            clear_cookie(state.settings().tls.is_some()),
+        )],
     )
         .into_response()
 }

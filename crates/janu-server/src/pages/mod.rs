@@ -653,7 +653,10 @@ fn safe_next(next: Option<&str>) -> String {
 async fn signin(State(state): State<AppState>, Form(f): Form<SignInForm>) -> Response {
     match sign_in(&state, &f.handle, None).await {
         Ok(u) => (
-            [(header::SET_COOKIE, cookie_for(&u.handle))],
+            [(
+                header::SET_COOKIE,
+                cookie_for(&u.handle, state.settings().tls.is_some()),
+            )],
             Redirect::to(&safe_next(f.next.as_deref())),
         )
             .into_response(),
@@ -661,8 +664,9 @@ async fn signin(State(state): State<AppState>, Form(f): Form<SignInForm>) -> Res
     }
 }
 
-async fn signout() -> Response {
-    ([(header::SET_COOKIE, clear_cookie())], Redirect::to("/")).into_response()
+async fn signout(State(state): State<AppState>) -> Response {
+    let cookie = clear_cookie(state.settings().tls.is_some());
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
 }
 
 #[cfg(test)]
