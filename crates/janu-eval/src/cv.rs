@@ -188,7 +188,6 @@ pub fn sweep_markdown(
         out.push_str("---:|---:|");
     }
     out.push('\n');
-    let janu = Truth::Pose(PoseName::Janusirsasana);
     for t in thresholds {
         let _ = write!(out, "| {t:.2} |");
         for s in &sources {
@@ -200,10 +199,8 @@ pub fn sweep_markdown(
                 let called = rows.iter().filter(|r| r.2.is_some_and(|p| p >= *t)).count();
                 (called, rows.len())
             };
-            let (found, n) = of(&|truth| truth == janu);
-            let (wrong, others) = of(
-                &|truth| matches!(truth, Truth::Pose(p) if truth != janu && p != PoseName::Janusirsasana),
-            );
+            let (found, n) = of(&Truth::is_janu);
+            let (wrong, others) = of(&Truth::is_other_pose);
             let pct = |k: usize, n: usize| 100.0 * k as f64 / n.max(1) as f64;
             let _ = write!(
                 out,

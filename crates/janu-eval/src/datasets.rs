@@ -386,6 +386,18 @@ pub fn training_data(data: &Path) -> Result<(Vec<Sample>, Vec<f32>), EvalError> 
     Ok((samples, weights))
 }
 
+impl Truth {
+    /// A picture of Janusirsasana.
+    pub fn is_janu(self) -> bool {
+        self == Self::Pose(PoseName::Janusirsasana)
+    }
+
+    /// A picture of another pose (the variants count neither way).
+    pub fn is_other_pose(self) -> bool {
+        matches!(self, Self::Pose(p) if p != PoseName::Janusirsasana)
+    }
+}
+
 impl Source {
     /// A table title for this source's cross-validated results.
     pub const fn title(self) -> &'static str {

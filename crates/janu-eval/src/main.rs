@@ -122,14 +122,7 @@ fn main() -> anyhow::Result<()> {
                     for c in &calls {
                         t.add(c.truth, c.called);
                         if verbose {
-                            let pose = c.report.as_ref().and_then(|r| r.pose.as_ref());
-                            println!(
-                                "{m} {}: {} {:?} {:.2}",
-                                c.name,
-                                c.called.as_str(),
-                                pose.and_then(|p| p.extended_leg),
-                                pose.map_or(0.0, |p| p.confidence)
-                            );
+                            println!("{m} {}", c.line());
                         }
                     }
                     println!(

@@ -22,6 +22,22 @@ pub struct PhotoCall {
     pub report: Option<SessionReport>,
 }
 
+impl PhotoCall {
+    /// One line for people: the photo, the call, the extended leg with how
+    /// sure of it, and how sure of the call.
+    pub fn line(&self) -> String {
+        let pose = self.report.as_ref().and_then(|r| r.pose.as_ref());
+        format!(
+            "{}: {} {:?} (leg {:?} sure) {:.2}",
+            self.name,
+            self.called.as_str(),
+            pose.and_then(|p| p.extended_leg),
+            pose.and_then(|p| p.extended_leg_confidence),
+            pose.map_or(0.0, |p| p.confidence)
+        )
+    }
+}
+
 /// Analyse every photo under `root` with `estimator`, telling `progress` after
 /// each one (done, total); with `mediapipe_only`, each photo is looked at only
 /// MediaPipe's way.

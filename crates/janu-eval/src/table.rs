@@ -41,19 +41,17 @@ impl Confusion {
 
     /// Janusirsasana pictures, and how many were called Janusirsasana.
     pub fn janu_found(&self) -> (usize, usize) {
-        let janu = |t: &Truth| *t == Truth::Pose(PoseName::Janusirsasana);
         (
-            self.count(janu, Some(PoseName::Janusirsasana)),
-            self.count(janu, None),
+            self.count(|t| t.is_janu(), Some(PoseName::Janusirsasana)),
+            self.count(|t| t.is_janu(), None),
         )
     }
 
     /// Pictures of other poses, and how many were called Janusirsasana.
     pub fn false_janu(&self) -> (usize, usize) {
-        let other = |t: &Truth| matches!(t, Truth::Pose(p) if *p != PoseName::Janusirsasana);
         (
-            self.count(other, Some(PoseName::Janusirsasana)),
-            self.count(other, None),
+            self.count(|t| t.is_other_pose(), Some(PoseName::Janusirsasana)),
+            self.count(|t| t.is_other_pose(), None),
         )
     }
 

@@ -6,7 +6,7 @@
 use janu_analysis::PoseName;
 use janu_eval::boost::Settings;
 use janu_eval::cv;
-use janu_eval::datasets::{Source, Truth, training_data};
+use janu_eval::datasets::{Source, training_data};
 use janu_eval::photos::analyse_photos;
 use janu_eval::table::Confusion;
 use janu_vision::{EstimatorOptions, PoseEstimator};
@@ -91,15 +91,8 @@ fn the_shared_photos_of_the_pose_are_recognised_with_the_full_model() {
     let mut t = Confusion::new();
     for c in &calls {
         t.add(c.truth, c.called);
-        if c.truth == Truth::Pose(PoseName::Janusirsasana) {
-            let pose = c.report.as_ref().and_then(|r| r.pose.as_ref());
-            println!(
-                "{}: {} {:?} (leg {:?} sure)",
-                c.name,
-                c.called.as_str(),
-                pose.and_then(|p| p.extended_leg),
-                pose.and_then(|p| p.extended_leg_confidence)
-            );
+        if c.truth.is_janu() {
+            println!("{}", c.line());
         }
     }
     let mut failures = Vec::new();

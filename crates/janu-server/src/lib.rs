@@ -93,7 +93,7 @@ impl AppState {
                 uploads.display()
             ))
         })?;
-        let swept = sweep_uploads(&uploads);
+        let swept = remove_files_named(&uploads, api::UPLOAD_PREFIX);
         if swept > 0 {
             eprintln!(
                 "janu-server: removed {swept} upload file(s) left by an earlier run in {}",
@@ -152,20 +152,16 @@ impl AppState {
     }
 }
 
-/// Remove upload files an earlier run left behind (a crash or a kill while an
-/// upload was written or queued): at start nothing is queued, so every
-/// `.upload-*` file is a leftover. Returns how many were removed.
-fn sweep_uploads(dir: &std::path::Path) -> usize {
+/// Remove the files in `dir` whose names start with `prefix`: at start, the
+/// temporary files an earlier run left behind (a crash or a kill while an
+/// upload or a session's key frames were written). Returns how many.
+pub(crate) fn remove_files_named(dir: &std::path::Path, prefix: &str) -> usize {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return 0;
     };
     entries
         .flatten()
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(api::UPLOAD_PREFIX)
-        })
+        .filter(|e| e.file_name().to_string_lossy().starts_with(prefix))
         .filter(|e| std::fs::remove_file(e.path()).is_ok())
         .count()
 }

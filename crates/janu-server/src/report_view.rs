@@ -101,17 +101,7 @@ impl MediaStore {
                 store.dir.display()
             ))
         })?;
-        if let Ok(entries) = std::fs::read_dir(&store.dir) {
-            for entry in entries.flatten() {
-                if entry
-                    .file_name()
-                    .to_string_lossy()
-                    .starts_with(PENDING_PREFIX)
-                {
-                    let _ = std::fs::remove_file(entry.path());
-                }
-            }
-        }
+        crate::remove_files_named(&store.dir, PENDING_PREFIX);
         Ok(store)
     }
 

@@ -66,7 +66,7 @@ pub fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor, ServerError> {
 /// (aws-lc-rs) needs CMake and a long C build on every machine that builds
 /// Janu, and the store's Postgres TLS already uses ring.
 #[expect(deprecated, reason = "ring keeps the build free of CMake; see above")]
-fn ring_provider() -> rustls::crypto::CryptoProvider {
+pub fn ring_provider() -> rustls::crypto::CryptoProvider {
     rustls::crypto::ring::default_provider()
 }
 

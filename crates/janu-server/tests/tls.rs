@@ -42,8 +42,7 @@ async fn https(port: u16, request: &str) -> String {
     for cert in CertificateDer::pem_file_iter(tls_dir().join("cert.pem")).unwrap() {
         roots.add(cert.unwrap()).unwrap();
     }
-    #[expect(deprecated, reason = "the server's provider; see janu_server::tls")]
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = Arc::new(janu_server::tls::ring_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()

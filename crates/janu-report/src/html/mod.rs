@@ -21,8 +21,8 @@ mod words;
 use std::fmt::Write as _;
 
 use janu_analysis::{
-    Basis, Finding, FrameReport, PoseName, SessionKind, SessionReport, Severity, SideComparison,
-    SideReport,
+    Basis, Finding, FrameReport, HandReach, PoseName, SessionKind, SessionReport, Severity,
+    SideComparison, SideReport,
 };
 use janu_body::Side;
 use plotters::style::RGBColor;
@@ -32,8 +32,8 @@ use crate::media::{KeyFrame, KeyFrameKind, ReportMedia};
 pub use charts::{CHART_WIDTH, LEFT, RIGHT};
 pub use words::escape;
 use words::{
-    clock, clock_with, metric_value, metric_words, percent, pose_title, reach_words, side_title,
-    side_word, span, view_words,
+    clock, clock_with, metric_value, metric_words, percent, pose_title, side_title, side_word,
+    span, view_words,
 };
 
 /// The style sheet, scoped to `.janu-report` so the report can sit inside
@@ -464,8 +464,7 @@ fn frame_rows(f: &FrameReport) -> Vec<(String, String)> {
     ));
     rows.push((
         "hands".into(),
-        m.hand_reach
-            .map_or_else(|| "not visible".into(), reach_words),
+        m.hand_reach.map_or("not visible", HandReach::words).into(),
     ));
     rows
 }
@@ -518,8 +517,7 @@ fn side_rows(s: &SideReport) -> Vec<(String, String)> {
         ),
         (
             "hands".into(),
-            m.hand_reach
-                .map_or_else(|| "not visible".into(), reach_words),
+            m.hand_reach.map_or("not visible", HandReach::words).into(),
         ),
         (
             "bent leg seen".into(),

@@ -1,6 +1,6 @@
 //! Numbers and names in the words a person reads.
 
-use janu_analysis::{CameraView, HandReach, PoseName};
+use janu_analysis::{CameraView, PoseName};
 use janu_body::Side;
 
 /// `s` with `& < > " '` escaped, safe in element text and quoted attributes.
@@ -72,11 +72,6 @@ pub fn view_words(v: CameraView) -> &'static str {
         CameraView::Back => "from behind",
         CameraView::Unknown => "not measurable",
     }
-}
-
-/// Where the hands reached, in words.
-pub fn reach_words(r: HandReach) -> String {
-    r.words().to_owned()
 }
 
 /// A per-frame or finding metric: (words, unit suffix, decimals, shown as a
