@@ -31,6 +31,20 @@ pub(crate) mod sqlite {
             .map_err(|e| StoreError::corrupt(format!("{col} = {text:?}: {e}")))
     }
 
+    /// Reads a nullable timestamp column.
+    pub(crate) fn get_opt_ts(
+        row: &SqliteRow,
+        col: &str,
+    ) -> Result<Option<OffsetDateTime>, StoreError> {
+        let text: Option<String> = row.try_get(col)?;
+        text.map(|text| {
+            PrimitiveDateTime::parse(&text, FORMAT)
+                .map(PrimitiveDateTime::assume_utc)
+                .map_err(|e| StoreError::corrupt(format!("{col} = {text:?}: {e}")))
+        })
+        .transpose()
+    }
+
     /// A deferred SQLite transaction already reads one snapshot once it has read.
     #[allow(clippy::unused_async)]
     pub(crate) async fn snapshot(_conn: &mut SqliteConnection) -> Result<(), sqlx::Error> {
@@ -55,6 +69,12 @@ pub(crate) mod postgres {
     pub(crate) fn get_ts(row: &PgRow, col: &str) -> Result<OffsetDateTime, StoreError> {
         let t: OffsetDateTime = row.try_get(col)?;
         Ok(t.to_offset(UtcOffset::UTC))
+    }
+
+    /// Reads a nullable timestamp column, in UTC.
+    pub(crate) fn get_opt_ts(row: &PgRow, col: &str) -> Result<Option<OffsetDateTime>, StoreError> {
+        let t: Option<OffsetDateTime> = row.try_get(col)?;
+        Ok(t.map(|t| t.to_offset(UtcOffset::UTC)))
     }
 
     /// Makes the current transaction read one snapshot for all its statements

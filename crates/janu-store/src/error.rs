@@ -86,8 +86,8 @@ pub enum StoreError {
         handle: String,
     },
 
-    /// Another user already has this token hash.
-    #[error("this token hash already belongs to another user: issue a new token")]
+    /// Another token already has this hash (a token drawn twice: draw again).
+    #[error("this token hash is already in use: issue a new token")]
     TokenHashTaken,
 
     /// The user named by an operation does not exist.

@@ -61,7 +61,10 @@
 //! ```
 //!
 //! # Tables
-//! `users` (unique `handle`, `display_name`, optional `token_hash`, `created_at`);
+//! `users` (unique `handle`, `display_name`, `created_at`, the argon2
+//! `password_hash` or none); `logins` (signed-in browsers: the SHA-256 of the
+//! cookie, its CSRF token, expiry); `api_tokens` (SHA-256 of personal tokens,
+//! named, revocable); `shares` (a student lets a teacher read their history);
 //! `sessions` (one row per practice session, with the segments summary and the
 //! report as JSON text); `session_sides` (one row per side practised, keyed by
 //! session and side); `findings` (one row per mistake seen, in report order).
@@ -84,6 +87,7 @@ pub use model::{
 };
 pub use progress::{MistakeWeek, Progress, SideWeek, WeekProgress};
 pub use store::{
-    Backend, POSTGRES_CONNECT_TIMEOUT, POSTGRES_MAX_CONNECTIONS, SQLITE_BUSY_TIMEOUT,
-    SQLITE_MAX_CONNECTIONS, Store,
+    ApiToken, Backend, Login, PASSWORD_HASH_MAX_LEN, POSTGRES_CONNECT_TIMEOUT,
+    POSTGRES_MAX_CONNECTIONS, SQLITE_BUSY_TIMEOUT, SQLITE_MAX_CONNECTIONS, Store, TOKEN_HASH_LEN,
+    TOKEN_NAME_MAX_CHARS,
 };

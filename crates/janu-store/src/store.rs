@@ -491,57 +491,6 @@ impl Store {
         })
     }
 
-    /// The user whose token hash this is, if any (for a login cookie later).
-    ///
-    /// # Errors
-    /// [`StoreError::Database`] when the database fails.
-    pub async fn user_by_token_hash(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
-        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE token_hash = $1");
-        with_backend!(self, |pool, be| {
-            let row = sqlx::query(&sql)
-                .bind(token_hash)
-                .fetch_optional(pool)
-                .await?;
-            row.as_ref().map(|r| user_row!(be, r)).transpose()
-        })
-    }
-
-    /// Sets (or with `None` clears) the hash of a user's login token. Store a hash
-    /// (e.g. SHA-256 hex of a random token), never the token itself.
-    ///
-    /// # Errors
-    /// [`StoreError::UnknownUser`], [`StoreError::TokenHashTaken`], or
-    /// [`StoreError::Invalid`] for an empty or over-long hash (at most 256 characters).
-    pub async fn set_token_hash(
-        &self,
-        id: UserId,
-        token_hash: Option<&str>,
-    ) -> Result<(), StoreError> {
-        if let Some(h) = token_hash {
-            if h.is_empty() || h.len() > 256 || h.chars().any(char::is_control) {
-                return Err(StoreError::invalid(
-                    "token_hash",
-                    "must be 1 to 256 printable characters",
-                ));
-            }
-        }
-        let sql = "UPDATE users SET token_hash = $1 WHERE id = $2";
-        let result = with_backend!(self, |pool| {
-            sqlx::query(sql)
-                .bind(token_hash)
-                .bind(id.0)
-                .execute(pool)
-                .await
-                .map(|r| r.rows_affected())
-        });
-        match result {
-            Ok(0) => Err(StoreError::UnknownUser(id.0)),
-            Ok(_) => Ok(()),
-            Err(e) if is_unique_violation(&e) => Err(StoreError::TokenHashTaken),
-            Err(e) => Err(e.into()),
-        }
-    }
-
     /// Users ordered by id (oldest first), one page at a time.
     ///
     /// # Errors
@@ -956,3 +905,7 @@ mod tests {
         assert_eq!(redact("/plain/path"), "/plain/path");
     }
 }
+
+mod accounts;
+
+pub use accounts::{ApiToken, Login, PASSWORD_HASH_MAX_LEN, TOKEN_HASH_LEN, TOKEN_NAME_MAX_CHARS};

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use common::TestDb;
 use janu_store::{
     Finding, MistakeWeek, NewSession, NewUser, Page, PoseSegment, Session, SessionId,
-    SessionSummary, Severity, Side, SideSummary, SideWeek, Source, Store, StoreError, User, UserId,
+    SessionSummary, Severity, Side, SideSummary, SideWeek, Source, Store, StoreError,
+    TOKEN_HASH_LEN, User, UserId,
 };
 use serde_json::json;
 use time::macros::{date, datetime, offset};
@@ -45,6 +46,7 @@ on_both_backends!(
     concurrent_writers_all_land,
     reopening_keeps_the_data,
     invalid_input_is_rejected_before_anything_is_written,
+    accounts_sign_in_hold_tokens_and_share,
 );
 
 // ------------------------------------------------------------------ helpers
@@ -305,27 +307,6 @@ async fn users_are_created_found_and_listed(db: &TestDb) {
         vec![]
     );
 
-    // Room for login: a token hash finds its user, is unique, and can be cleared.
-    store
-        .set_token_hash(ana.id, Some("sha256:aa11"))
-        .await
-        .unwrap();
-    assert_eq!(
-        store.user_by_token_hash("sha256:aa11").await.unwrap(),
-        Some(ana.clone())
-    );
-    let err = store
-        .set_token_hash(bob.id, Some("sha256:aa11"))
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::TokenHashTaken), "{err}");
-    store.set_token_hash(ana.id, None).await.unwrap();
-    assert_eq!(store.user_by_token_hash("sha256:aa11").await.unwrap(), None);
-    let err = store
-        .set_token_hash(UserId(9_999_999), Some("x"))
-        .await
-        .unwrap_err();
-    assert!(matches!(err, StoreError::UnknownUser(9_999_999)), "{err}");
     store.close().await;
 }
 
@@ -788,5 +769,114 @@ async fn invalid_input_is_rejected_before_anything_is_written(db: &TestDb) {
     assert_eq!(count(&store, "users").await, 1);
     // The untouched session is fine.
     store.save_session(&good).await.unwrap();
+    store.close().await;
+}
+
+/// A SHA-256-shaped hash for the tests: 64 hex digits made of `c`.
+fn hash_of(c: char) -> String {
+    std::iter::repeat_n(c, TOKEN_HASH_LEN).collect()
+}
+
+async fn accounts_sign_in_hold_tokens_and_share(db: &TestDb) {
+    let store = open(db).await;
+    let ana = user(&store, "ana").await;
+    let teo = user(&store, "teo").await;
+    let cy = user(&store, "cy").await;
+
+    // Passwords: none until set, then read back with the user; cleared again.
+    let (u, hash) = store.user_with_password("ana").await.unwrap().unwrap();
+    assert_eq!((u, hash), (ana.clone(), None));
+    store
+        .set_password_hash(ana.id, Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA"))
+        .await
+        .unwrap();
+    let (_, hash) = store.user_with_password("ana").await.unwrap().unwrap();
+    assert!(hash.unwrap().starts_with("$argon2id$"));
+    assert!(store.user_with_password("nobody").await.unwrap().is_none());
+    let err = store
+        .set_password_hash(UserId(9_999_999), Some("x"))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownUser(9_999_999)), "{err}");
+
+    // Logins: found until they expire, gone after sign-out or a reset.
+    let now = OffsetDateTime::now_utc();
+    let day = time::Duration::days(1);
+    store
+        .create_login(ana.id, &hash_of('a'), "csrf-token-of-ana-0001", now + day)
+        .await
+        .unwrap();
+    store
+        .create_login(ana.id, &hash_of('b'), "csrf-token-of-ana-0002", now - day)
+        .await
+        .unwrap();
+    let login = store.login(&hash_of('a'), now).await.unwrap().unwrap();
+    assert_eq!(login.user, ana);
+    assert_eq!(login.csrf, "csrf-token-of-ana-0001");
+    assert_eq!(
+        store.login(&hash_of('b'), now).await.unwrap(),
+        None,
+        "expired"
+    );
+    assert_eq!(store.login("not a hash", now).await.unwrap(), None);
+    assert_eq!(store.delete_expired_logins(now).await.unwrap(), 1);
+    assert_eq!(
+        store.login(&hash_of('a'), now + day * 2).await.unwrap(),
+        None
+    );
+    assert_eq!(store.delete_logins_of(ana.id).await.unwrap(), 1);
+    assert_eq!(store.login(&hash_of('a'), now).await.unwrap(), None);
+
+    // API tokens: found by hash, listed with their last use, revoked by owner only.
+    let token = store
+        .create_api_token(ana.id, " phone ", &hash_of('c'))
+        .await
+        .unwrap();
+    assert_eq!(token.name, "phone");
+    let err = store
+        .create_api_token(teo.id, "laptop", &hash_of('c'))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::TokenHashTaken), "{err}");
+    assert_eq!(
+        store.user_by_api_token(&hash_of('c')).await.unwrap(),
+        Some(ana.clone())
+    );
+    let listed = store.api_tokens(ana.id).await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert!(listed[0].last_used_at.is_some(), "the use is recorded");
+    assert!(!store.revoke_api_token(teo.id, token.id).await.unwrap());
+    assert!(store.revoke_api_token(ana.id, token.id).await.unwrap());
+    assert_eq!(store.user_by_api_token(&hash_of('c')).await.unwrap(), None);
+
+    // Shares: one way, idempotent, taken back; never with oneself.
+    store.share(ana.id, teo.id).await.unwrap();
+    store.share(ana.id, teo.id).await.unwrap();
+    store.share(cy.id, teo.id).await.unwrap();
+    assert!(store.shares_with(ana.id, teo.id).await.unwrap());
+    assert!(!store.shares_with(teo.id, ana.id).await.unwrap());
+    assert_eq!(
+        store.students_of(teo.id).await.unwrap(),
+        vec![ana.clone(), cy.clone()]
+    );
+    assert_eq!(store.teachers_of(ana.id).await.unwrap(), vec![teo.clone()]);
+    assert!(store.share(ana.id, ana.id).await.is_err());
+    assert!(store.unshare(ana.id, teo.id).await.unwrap());
+    assert!(!store.unshare(ana.id, teo.id).await.unwrap());
+    assert_eq!(store.students_of(teo.id).await.unwrap(), vec![cy.clone()]);
+
+    // Deleting a user takes their logins, tokens and shares with them.
+    store
+        .create_login(cy.id, &hash_of('d'), "csrf-token-of-cy-00001", now + day)
+        .await
+        .unwrap();
+    store
+        .create_api_token(cy.id, "laptop", &hash_of('e'))
+        .await
+        .unwrap();
+    assert!(store.delete_user(cy.id).await.unwrap());
+    for table in ["logins", "api_tokens", "shares"] {
+        assert_eq!(count(&store, table).await, 0, "{table}");
+    }
     store.close().await;
 }
