@@ -68,6 +68,10 @@
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/uploads?name=" + encodeURIComponent(file.name));
     xhr.setRequestHeader("Content-Type", "application/octet-stream");
+    // The session cookie signs the upload in; the page's CSRF token proves
+    // the request comes from this page, not another site.
+    var csrf = document.querySelector('meta[name="csrf-token"]');
+    if (csrf) xhr.setRequestHeader("x-csrf-token", csrf.content);
     xhr.upload.onprogress = function (e) {
       if (e.lengthComputable) up.value = e.loaded / e.total;
     };

@@ -12,6 +12,7 @@
 //! | upload limit, MB | `max_upload_mb` | `JANU_MAX_UPLOAD_MB` | [`MAX_UPLOAD_BYTES`] / 1 MB |
 //! | landmark model | `model` | `JANU_MODEL` | `full` |
 //! | host names answered besides IP addresses and `localhost` | `allowed_hosts` | `JANU_ALLOWED_HOSTS` (comma-separated) | none |
+//! | anyone may create an account at `/signup` | `open_signup` | `JANU_OPEN_SIGNUP` (`true`/`false`) | `false`: accounts come from `janu users add` |
 //! | TLS certificate chain and key (PEM), to serve HTTPS | `tls_cert`, `tls_key` / `--tls-cert`, `--tls-key` | `JANU_TLS_CERT`, `JANU_TLS_KEY` | none: plain HTTP |
 //!
 //! The file is `--config FILE`, else `$JANU_CONFIG`, else `server.toml` in the
@@ -70,6 +71,8 @@ pub struct SettingsLayer {
     /// (e.g. `studio.local`); requests naming any other host are refused,
     /// which stops DNS-rebinding pages from reaching the server.
     pub allowed_hosts: Option<Vec<String>>,
+    /// Whether anyone who reaches the server may create an account.
+    pub open_signup: Option<bool>,
     /// PEM file with the TLS certificate chain (with `tls_key`: serve HTTPS).
     pub tls_cert: Option<PathBuf>,
     /// PEM file with the TLS private key.
@@ -98,6 +101,15 @@ impl SettingsLayer {
                 .map(|v| parse_num("JANU_MAX_UPLOAD_MB", &v))
                 .transpose()?,
             model: get("JANU_MODEL"),
+            open_signup: get("JANU_OPEN_SIGNUP")
+                .map(|v| match v.trim().to_ascii_lowercase().as_str() {
+                    "true" | "1" | "yes" | "on" => Ok(true),
+                    "false" | "0" | "no" | "off" => Ok(false),
+                    _ => Err(ServerError::Config(format!(
+                        "JANU_OPEN_SIGNUP={v:?}: give true or false"
+                    ))),
+                })
+                .transpose()?,
             tls_cert: get("JANU_TLS_CERT").map(PathBuf::from),
             tls_key: get("JANU_TLS_KEY").map(PathBuf::from),
             allowed_hosts: get("JANU_ALLOWED_HOSTS").map(|v| {
@@ -136,6 +148,7 @@ impl SettingsLayer {
             max_upload_mb: over.max_upload_mb.or(self.max_upload_mb),
             model: over.model.or(self.model),
             allowed_hosts: over.allowed_hosts.or(self.allowed_hosts),
+            open_signup: over.open_signup.or(self.open_signup),
             tls_cert: over.tls_cert.or(self.tls_cert),
             tls_key: over.tls_key.or(self.tls_key),
         }
@@ -168,6 +181,9 @@ pub struct Settings {
     pub model: ModelSize,
     /// Host names answered besides IP addresses and `localhost`, lower case.
     pub allowed_hosts: Vec<String>,
+    /// Whether anyone may create an account at `/signup` (off: accounts come
+    /// from `janu users add`).
+    pub open_signup: bool,
     /// Certificate chain and key files (PEM) when serving HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
 }
@@ -183,6 +199,7 @@ impl std::fmt::Debug for Settings {
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("model", &self.model)
             .field("allowed_hosts", &self.allowed_hosts)
+            .field("open_signup", &self.open_signup)
             .field("tls", &self.tls)
             .finish()
     }
@@ -265,6 +282,7 @@ impl Settings {
             max_upload_bytes,
             model,
             allowed_hosts,
+            open_signup: layer.open_signup.unwrap_or(false),
             tls,
         })
     }
@@ -315,6 +333,7 @@ impl Settings {
             max_upload_bytes: MAX_UPLOAD_BYTES,
             model: ModelSize::Full,
             allowed_hosts: Vec::new(),
+            open_signup: false,
             tls: None,
         }
     }

@@ -35,6 +35,16 @@ pub enum ServerError {
     /// No user: the request carried no handle, or an unknown one.
     #[error("{0}")]
     Unauthorized(String),
+    /// The request is understood but refused: a missing or wrong CSRF token,
+    /// sign-up closed, a change only the owner may make.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Too many failed sign-ins for a handle; try again later.
+    #[error("too many failed sign-ins for this handle; try again in {retry_after_s} s")]
+    TooManyRequests {
+        /// Seconds until the next attempt is allowed.
+        retry_after_s: u64,
+    },
     /// The thing asked for does not exist (or belongs to someone else).
     #[error("{0}")]
     NotFound(String),
@@ -72,6 +82,8 @@ impl ServerError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMedia(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -106,7 +118,12 @@ impl IntoResponse for ServerError {
             eprintln!("janu-server: {self}");
         }
         let body = serde_json::json!({ "error": self.public_message() });
-        (status, Json(body)).into_response()
+        let mut res = (status, Json(body)).into_response();
+        if let Self::TooManyRequests { retry_after_s } = self {
+            res.headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, retry_after_s.into());
+        }
+        res
     }
 }
 

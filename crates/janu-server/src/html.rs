@@ -1,7 +1,7 @@
 //! Small helpers for server-rendered HTML: escaping and the page layout every
 //! page shares (header with navigation and the handle, main, footer).
 
-use janu_store::User;
+use crate::user::{CSRF_FIELD, Signed};
 
 pub use janu_report::html::escape;
 
@@ -16,9 +16,19 @@ pub const NAV: &[(&str, &str)] = &[
     ("/pose", "The pose"),
 ];
 
+/// The hidden form field carrying `user`'s CSRF token: every form that
+/// changes something includes it.
+pub fn csrf_field(user: &Signed) -> String {
+    format!(
+        "<input type=\"hidden\" name=\"{CSRF_FIELD}\" value=\"{}\">",
+        escape(user.csrf())
+    )
+}
+
 /// A whole HTML page: `title`, the navigation with `active` (a path of [`NAV`])
-/// marked, the handle box for `user`, and `body` (HTML) as the main content.
-pub fn page(title: &str, active: &str, user: Option<&User>, body: &str) -> String {
+/// marked, who is signed in (or a sign-in link), and `body` (HTML) as the main
+/// content. The CSRF token is in a `<meta name="csrf-token">` for the scripts.
+pub fn page(title: &str, active: &str, user: Option<&Signed>, body: &str) -> String {
     let nav: String = NAV
         .iter()
         .map(|(href, label)| {
@@ -32,25 +42,30 @@ pub fn page(title: &str, active: &str, user: Option<&User>, body: &str) -> Strin
         .collect();
     let who = match user {
         Some(u) => format!(
-            "<form class=\"who\" method=\"post\" action=\"/signout\">\
-             <span>Practising as <strong data-testid=\"handle\">{}</strong></span> \
+            "<form class=\"who\" method=\"post\" action=\"/logout\">{}\
+             <span>Signed in as <strong data-testid=\"handle\">{}</strong></span> \
+             <a href=\"/account\">account</a> <a href=\"/students\">students</a> \
              <button type=\"submit\" class=\"link\">sign out</button></form>",
+            csrf_field(u),
             escape(&u.handle)
         ),
         None => format!(
-            "<form class=\"who\" method=\"post\" action=\"/signin\">\
-             <input type=\"hidden\" name=\"next\" value=\"{}\">\
-             <label>Your handle <input name=\"handle\" required maxlength=\"{}\" \
-             pattern=\"[A-Za-z0-9_\\-]+\" placeholder=\"e.g. ana\" autocomplete=\"username\"></label> \
-             <button type=\"submit\">Start</button></form>",
-            escape(active),
-            janu_store::HANDLE_MAX_CHARS
+            "<p class=\"who\"><a class=\"button\" href=\"/login?next={}\">Sign in</a></p>",
+            escape(&form_urlencoded::byte_serialize(active.as_bytes()).collect::<String>())
         ),
     };
+    let csrf = user
+        .map(|u| {
+            format!(
+                "<meta name=\"csrf-token\" content=\"{}\">",
+                escape(u.csrf())
+            )
+        })
+        .unwrap_or_default();
     format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Janu</title>\
+         <title>{title} · Janu</title>{csrf}\
          <link rel=\"stylesheet\" href=\"/assets/style.css\">\
          <link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\"></head>\
          <body><header class=\"top\"><a class=\"brand\" href=\"/\">Janu</a>\

@@ -27,6 +27,7 @@ use std::sync::Arc;
 use axum::Router;
 use janu_store::Store;
 
+pub mod accounts;
 pub mod analysis;
 // utoipa's macros expand to fully qualified paths that this lint flags.
 #[allow(unused_qualifications)]
@@ -67,6 +68,10 @@ struct Inner {
     uploads: PathBuf,
     /// Uploads being received or prepared at once (see [`AppState::receiving`]).
     receiving: Arc<tokio::sync::Semaphore>,
+    /// Password hashes, a few at a time.
+    hasher: accounts::Hasher,
+    /// Failed sign-ins per handle.
+    limiter: accounts::LoginLimiter,
 }
 
 impl AppState {
@@ -121,6 +126,8 @@ impl AppState {
                 analyzer,
                 uploads,
                 receiving,
+                hasher: accounts::Hasher::default(),
+                limiter: accounts::LoginLimiter::default(),
             }),
         })
     }
@@ -144,6 +151,16 @@ impl AppState {
     /// the queue and the workers can take: checked before a byte is written.
     pub fn receiving(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
         Arc::clone(&self.inner.receiving).try_acquire_owned().ok()
+    }
+
+    /// The password hasher (argon2id on blocking threads, a few at a time).
+    pub fn hasher(&self) -> &accounts::Hasher {
+        &self.inner.hasher
+    }
+
+    /// The per-handle limit on failed sign-ins.
+    pub fn limiter(&self) -> &accounts::LoginLimiter {
+        &self.inner.limiter
     }
 
     /// The folder uploads are written to while they wait for analysis.

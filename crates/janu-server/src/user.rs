@@ -1,27 +1,42 @@
-//! Who is asking: a handle the person picks, carried by a cookie (pages) or a
-//! header (API clients). There are no passwords: anyone who types a handle acts
-//! as that user. That is honest for a server on a home network or a class's
-//! laptop, and is said so on the pages; put a proxy with real sign-in in front of
-//! a server that faces the internet.
+//! Who is asking, proved: a signed-in browser's cookie or a program's token.
 //!
-//! - Pages: `POST /signin` with a form field `handle` (or `POST /api/me` with JSON)
-//!   creates the user when new and sets the cookie [`USER_COOKIE`].
-//! - API clients: send the header [`USER_HEADER`]` : <handle>` (it wins over the
-//!   cookie). The user must exist (`POST /api/me` once).
+//! - Browsers sign in at `/login` with a handle and a password. The server keeps
+//!   the sign-in (the SHA-256 of a random token, its CSRF token, its expiry) and
+//!   sets [`SESSION_COOKIE`] to the token: `HttpOnly`, `SameSite=Lax`, `Secure`
+//!   over HTTPS. Every change made with that cookie must carry the CSRF token:
+//!   the form field [`CSRF_FIELD`] (pages) or the header [`CSRF_HEADER`]
+//!   (the pages' scripts), so another site cannot make one in the person's name.
+//! - Programs send `Authorization: Bearer TOKEN`: a personal API token (made on
+//!   the account page or `POST /api/tokens`, revocable) or the token
+//!   `POST /api/login` answers. A bearer token is not sent by browsers on their
+//!   own, so it needs no CSRF token.
+//!
+//! Nothing else identifies a person: no handle in a header or a cookie grants
+//! anything.
 
-use axum::extract::FromRequestParts;
-use axum::http::header::{COOKIE, HeaderValue};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::{AUTHORIZATION, COOKIE, HeaderValue};
 use axum::http::request::Parts;
-use janu_store::{HANDLE_MAX_CHARS, NewUser, User};
+use axum::response::{IntoResponse, Response};
+use janu_store::{HANDLE_MAX_CHARS, User};
+use serde::de::DeserializeOwned;
+use time::OffsetDateTime;
 
-use crate::{AppState, ServerError};
+use crate::{AppState, ServerError, accounts};
 
-/// The cookie holding the handle.
-pub const USER_COOKIE: &str = "janu_user";
-/// The request header holding the handle for API clients.
-pub const USER_HEADER: &str = "x-janu-user";
-/// How long the browser keeps the handle cookie: a year, like a remembered login.
-pub const COOKIE_MAX_AGE_S: u64 = 365 * 24 * 3600;
+/// The cookie holding a signed-in browser's token.
+pub const SESSION_COOKIE: &str = "janu_session";
+/// The cookie holding the sign-in form's CSRF token (before anyone is signed in).
+pub const LOGIN_CSRF_COOKIE: &str = "janu_login_csrf";
+/// The header the pages' scripts send the CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+/// The form field forms send the CSRF token in.
+pub const CSRF_FIELD: &str = "csrf";
+/// How long a sign-in lasts: a month, like a remembered login; signing out or
+/// a password reset ends it sooner.
+pub const SESSION_LIFETIME: time::Duration = time::Duration::days(30);
+/// How long the sign-in form stays valid: long enough to find a password.
+pub const LOGIN_FORM_LIFETIME_S: u64 = 3600;
 
 /// A handle as the store wants it: trimmed, lower case, 1 to
 /// [`HANDLE_MAX_CHARS`] of `a-z`, `0-9`, `_`, `-`.
@@ -31,7 +46,7 @@ pub const COOKIE_MAX_AGE_S: u64 = 365 * 24 * 3600;
 pub fn normalize_handle(raw: &str) -> Result<String, ServerError> {
     let h = raw.trim().to_lowercase();
     if h.is_empty() {
-        return Err(ServerError::BadRequest("pick a handle: it is empty".into()));
+        return Err(ServerError::BadRequest("give a handle: it is empty".into()));
     }
     if h.chars().count() > HANDLE_MAX_CHARS {
         return Err(ServerError::BadRequest(format!(
@@ -49,64 +64,47 @@ pub fn normalize_handle(raw: &str) -> Result<String, ServerError> {
     Ok(h)
 }
 
-/// The user with `handle`, created (display name = handle unless given) when new.
-///
-/// # Errors
-/// [`ServerError::BadRequest`] for a malformed handle or display name; store errors.
-pub async fn sign_in(
-    state: &AppState,
-    handle: &str,
-    display_name: Option<&str>,
-) -> Result<User, ServerError> {
-    let handle = normalize_handle(handle)?;
-    let store = state.store();
-    if let Some(u) = store.user_by_handle(&handle).await? {
-        return Ok(u);
-    }
-    let new = NewUser {
-        display_name: display_name
-            .map(str::trim)
-            .filter(|d| !d.is_empty())
-            .unwrap_or(&handle)
-            .to_owned(),
-        handle: handle.clone(),
-    };
-    match store.create_user(&new).await {
-        Ok(u) => Ok(u),
-        // Two first sign-ins at once: the other one created it.
-        Err(janu_store::StoreError::HandleTaken { .. }) => store
-            .user_by_handle(&handle)
-            .await?
-            .ok_or_else(|| ServerError::Internal("user vanished after creation".into())),
-        Err(e) => Err(e.into()),
+/// How a request proved who it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Via {
+    /// `Authorization: Bearer`: a program.
+    Token,
+    /// The session cookie: a browser, whose changes need this CSRF token.
+    Cookie {
+        /// The sign-in's CSRF token.
+        csrf: String,
+    },
+}
+
+/// A signed-in person and how they proved it.
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// Who.
+    pub user: User,
+    /// How.
+    pub via: Via,
+}
+
+impl Signed {
+    /// The CSRF token forms and scripts must send (none for a bearer token).
+    pub fn csrf(&self) -> &str {
+        match &self.via {
+            Via::Cookie { csrf } => csrf,
+            Via::Token => "",
+        }
     }
 }
 
-/// `Set-Cookie` value that remembers `handle`; `Secure` (sent over HTTPS
-/// only) when the server serves HTTPS.
-pub fn cookie_for(handle: &str, secure: bool) -> HeaderValue {
-    let secure = if secure { "; Secure" } else { "" };
-    // Handles are validated to [a-z0-9_-], so the value is a valid header.
-    HeaderValue::from_str(&format!(
-        "{USER_COOKIE}={handle}; Path=/; Max-Age={COOKIE_MAX_AGE_S}; SameSite=Lax; HttpOnly{secure}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static("janu_user=; Path=/"))
-}
+impl std::ops::Deref for Signed {
+    type Target = User;
 
-/// `Set-Cookie` value that forgets the handle.
-pub fn clear_cookie(secure: bool) -> HeaderValue {
-    if secure {
-        HeaderValue::from_static("janu_user=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly; Secure")
-    } else {
-        HeaderValue::from_static("janu_user=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly")
+    fn deref(&self) -> &User {
+        &self.user
     }
 }
 
-/// The handle a request carries: the header first, then the cookie.
-pub fn handle_from_parts(parts: &Parts) -> Option<String> {
-    if let Some(h) = parts.headers.get(USER_HEADER) {
-        return h.to_str().ok().map(|s| s.trim().to_owned());
-    }
+/// The value of cookie `name` in a request, if set and not empty.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
     parts
         .headers
         .get_all(COOKIE)
@@ -114,27 +112,101 @@ pub fn handle_from_parts(parts: &Parts) -> Option<String> {
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == USER_COOKIE)
-        .map(|(_, v)| v.trim().to_owned())
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
         .filter(|v| !v.is_empty())
 }
 
-/// The user of a request; rejects with 401 when there is none.
+/// The token of an `Authorization: Bearer` header: `Ok(None)` without the
+/// header, an error for another scheme.
+fn bearer(parts: &Parts) -> Result<Option<&str>, ServerError> {
+    let Some(value) = parts.headers.get(AUTHORIZATION) else {
+        return Ok(None);
+    };
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| {
+            v.split_once(' ')
+                .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        })
+        .map(|(_, token)| Some(token.trim()))
+        .ok_or_else(|| {
+            ServerError::Unauthorized(
+                "the Authorization header must be \"Bearer TOKEN\" (an API token or the token \
+                 POST /api/login answers)"
+                    .into(),
+            )
+        })
+}
+
+/// Who a request is from. `Ok(None)` for nobody (or an expired cookie);
+/// an error for a bearer token that is unknown, revoked or expired, so a
+/// program learns its token stopped working.
+///
+/// # Errors
+/// [`ServerError::Unauthorized`]; store errors.
+pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Signed>, ServerError> {
+    let store = state.store();
+    if let Some(token) = bearer(parts)? {
+        let hash = accounts::token_hash(token);
+        let user = if token.starts_with(accounts::API_TOKEN_PREFIX) {
+            store.user_by_api_token(&hash).await?
+        } else {
+            store
+                .login(&hash, OffsetDateTime::now_utc())
+                .await?
+                .map(|l| l.user)
+        };
+        return match user {
+            Some(user) => Ok(Some(Signed {
+                user,
+                via: Via::Token,
+            })),
+            None => Err(ServerError::Unauthorized(
+                "this token is unknown, revoked or expired: sign in again (POST /api/login) or \
+                 make a new API token"
+                    .into(),
+            )),
+        };
+    }
+    let Some(token) = cookie(parts, SESSION_COOKIE) else {
+        return Ok(None);
+    };
+    Ok(store
+        .login(&accounts::token_hash(token), OffsetDateTime::now_utc())
+        .await?
+        .map(|l| Signed {
+            user: l.user,
+            via: Via::Cookie { csrf: l.csrf },
+        }))
+}
+
+/// Compares two secrets in time independent of where they first differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The signed-in user of a request; 401 when there is none. A change (any
+/// method but GET, HEAD, OPTIONS) made with the session cookie must carry
+/// the CSRF token in [`CSRF_HEADER`] (403 otherwise).
 #[derive(Debug, Clone)]
-pub struct CurrentUser(pub User);
+pub struct CurrentUser(pub Signed);
 
 /// The user of a request, if any (pages work without one).
 #[derive(Debug, Clone)]
-pub struct MaybeUser(pub Option<User>);
+pub struct MaybeUser(pub Option<Signed>);
 
-async fn lookup(parts: &Parts, state: &AppState) -> Result<Option<User>, ServerError> {
-    let Some(raw) = handle_from_parts(parts) else {
-        return Ok(None);
-    };
-    let Ok(handle) = normalize_handle(&raw) else {
-        return Ok(None);
-    };
-    Ok(state.store().user_by_handle(&handle).await?)
+fn sign_in_please() -> ServerError {
+    ServerError::Unauthorized(
+        "sign in first: POST /api/login with {\"handle\": ..., \"password\": ...} and send \
+         \"Authorization: Bearer TOKEN\", or sign in at /login in a browser"
+            .into(),
+    )
 }
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -144,19 +216,25 @@ impl FromRequestParts<AppState> for CurrentUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let named = handle_from_parts(parts);
-        match lookup(parts, state).await? {
-            Some(u) => Ok(CurrentUser(u)),
-            None => Err(ServerError::Unauthorized(match named {
-                Some(h) => format!(
-                    "no user with the handle {h:?}: sign in first (POST /api/me with {{\"handle\": ...}})"
-                ),
-                None => format!(
-                    "who are you? sign in with a handle (POST /api/me) and send the {USER_COOKIE} \
-                     cookie or the {USER_HEADER} header"
-                ),
-            })),
+        let signed = authenticate(parts, state)
+            .await?
+            .ok_or_else(sign_in_please)?;
+        if let Via::Cookie { csrf } = &signed.via {
+            if !parts.method.is_safe() {
+                let sent = parts
+                    .headers
+                    .get(CSRF_HEADER)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                if !same_secret(sent, csrf) {
+                    return Err(ServerError::Forbidden(format!(
+                        "a change made with the session cookie needs the page's CSRF token in \
+                         the {CSRF_HEADER} header; reload the page and try again"
+                    )));
+                }
+            }
         }
+        Ok(CurrentUser(signed))
     }
 }
 
@@ -167,8 +245,170 @@ impl FromRequestParts<AppState> for MaybeUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(MaybeUser(lookup(parts, state).await?))
+        // A page shown to someone whose token stopped working shows it
+        // signed out rather than an error.
+        match authenticate(parts, state).await {
+            Ok(signed) => Ok(MaybeUser(signed)),
+            Err(ServerError::Unauthorized(_)) => Ok(MaybeUser(None)),
+            Err(e) => Err(e),
+        }
     }
+}
+
+/// A form posted by a signed-in browser, its CSRF token checked: what every
+/// page form that changes something takes. Rejections are pages.
+#[derive(Debug)]
+pub struct SignedForm<T> {
+    /// Who posted it.
+    pub user: Signed,
+    /// The form's fields.
+    pub form: T,
+}
+
+impl<T: DeserializeOwned + Send> FromRequest<AppState> for SignedForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let page_error = |e: ServerError| crate::pages::PageError(e, None).into_response();
+        let user = authenticate(&parts, state)
+            .await
+            .map_err(page_error)?
+            .ok_or_else(|| {
+                page_error(ServerError::Unauthorized(
+                    "you are signed out (the sign-in expired or ended elsewhere): sign in again"
+                        .into(),
+                ))
+            })?;
+        let req = Request::from_parts(parts.clone(), body);
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let sent = form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        if !same_secret(&sent, user.csrf()) {
+            return Err(page_error(ServerError::Forbidden(
+                "this form is out of date or came from another site: reload the page and try again"
+                    .into(),
+            )));
+        }
+        parts.headers.remove(axum::http::header::CONTENT_LENGTH);
+        let req = Request::from_parts(parts, axum::body::Body::from(bytes));
+        let axum::extract::Form(form) = axum::extract::Form::<T>::from_request(req, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        Ok(SignedForm { user, form })
+    }
+}
+
+/// A signed-in browser made by [`log_in`]: the cookie's token and the CSRF token.
+#[derive(Debug, Clone)]
+pub struct NewLogin {
+    /// Who signed in.
+    pub user: User,
+    /// The session token (the cookie's value, or a bearer token for programs).
+    pub token: String,
+}
+
+/// Checks a handle and password and records a sign-in; rate-limited per
+/// handle ([`accounts::MAX_FAILED_LOGINS`] per [`accounts::LOGIN_WINDOW`]).
+/// Unknown handles and wrong passwords get the same answer in the same time.
+///
+/// # Errors
+/// [`ServerError::Unauthorized`] for a wrong handle or password,
+/// [`ServerError::TooManyRequests`], store errors.
+pub async fn log_in(
+    state: &AppState,
+    handle: &str,
+    password: String,
+) -> Result<NewLogin, ServerError> {
+    let wrong = || ServerError::Unauthorized("wrong handle or password".into());
+    let Ok(handle) = normalize_handle(handle) else {
+        return Err(wrong());
+    };
+    let now = std::time::Instant::now();
+    state.limiter().check(&handle, now)?;
+    let store = state.store();
+    let found = store.user_with_password(&handle).await?;
+    let (user, hash) = match found {
+        Some((user, hash)) => (Some(user), hash),
+        None => (None, None),
+    };
+    let ok = state.hasher().verify(hash, password).await?;
+    let Some(user) = user.filter(|_| ok) else {
+        state.limiter().failed(&handle, now);
+        return Err(wrong());
+    };
+    state.limiter().succeeded(&handle);
+    let token = accounts::new_token()?;
+    let csrf = accounts::new_token()?;
+    let now = OffsetDateTime::now_utc();
+    store.delete_expired_logins(now).await?;
+    store
+        .create_login(
+            user.id,
+            &accounts::token_hash(&token),
+            &csrf,
+            now + SESSION_LIFETIME,
+        )
+        .await?;
+    Ok(NewLogin { user, token })
+}
+
+/// Ends the sign-in whose token the request carries (cookie or bearer).
+///
+/// # Errors
+/// Store errors.
+pub async fn log_out(parts: &Parts, state: &AppState) -> Result<(), ServerError> {
+    let token = match bearer(parts) {
+        Ok(Some(t)) => Some(t),
+        _ => cookie(parts, SESSION_COOKIE),
+    };
+    if let Some(token) = token {
+        state
+            .store()
+            .delete_login(&accounts::token_hash(token))
+            .await?;
+    }
+    Ok(())
+}
+
+fn secure_flag(secure: bool) -> &'static str {
+    if secure { "; Secure" } else { "" }
+}
+
+/// `Set-Cookie` for a signed-in browser; `Secure` (sent over HTTPS only)
+/// when the server serves HTTPS.
+pub fn session_cookie(token: &str, secure: bool) -> HeaderValue {
+    let max_age = SESSION_LIFETIME.whole_seconds();
+    // Tokens are URL-safe base64, so the value is a valid header.
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; Max-Age={max_age}; SameSite=Lax; HttpOnly{}",
+        secure_flag(secure)
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("janu_session=; Path=/; Max-Age=0"))
+}
+
+/// `Set-Cookie` that forgets the sign-in.
+pub fn clear_session_cookie(secure: bool) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}=; Path=/; Max-Age=0; SameSite=Lax; HttpOnly{}",
+        secure_flag(secure)
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("janu_session=; Path=/; Max-Age=0"))
+}
+
+/// `Set-Cookie` for the sign-in form's CSRF token: `SameSite=Strict`, so
+/// another site's form never carries it.
+pub fn login_csrf_cookie(token: &str, secure: bool) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "{LOGIN_CSRF_COOKIE}={token}; Path=/; Max-Age={LOGIN_FORM_LIFETIME_S}; SameSite=Strict; \
+         HttpOnly{}",
+        secure_flag(secure)
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("janu_login_csrf=; Path=/; Max-Age=0"))
 }
 
 #[cfg(test)]
@@ -184,19 +424,29 @@ mod tests {
     }
 
     #[test]
-    fn header_wins_over_cookie() {
+    fn cookies_and_bearer_tokens_are_read() {
         let req = axum::http::Request::builder()
-            .header(COOKIE, "theme=dark; janu_user=ana")
+            .header(COOKIE, "theme=dark; janu_session=abc")
+            .header(AUTHORIZATION, "Bearer  xyz ")
             .body(())
             .unwrap();
         let (parts, ()) = req.into_parts();
-        assert_eq!(handle_from_parts(&parts).as_deref(), Some("ana"));
+        assert_eq!(cookie(&parts, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&parts, "janu_user"), None);
+        assert_eq!(bearer(&parts).unwrap(), Some("xyz"));
         let req = axum::http::Request::builder()
-            .header(COOKIE, "janu_user=ana")
-            .header(USER_HEADER, "ben")
+            .header(AUTHORIZATION, "Basic YW5hOnB3")
             .body(())
             .unwrap();
         let (parts, ()) = req.into_parts();
-        assert_eq!(handle_from_parts(&parts).as_deref(), Some("ben"));
+        assert!(bearer(&parts).is_err());
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "ab"));
+        assert!(!same_secret("", "a"));
     }
 }

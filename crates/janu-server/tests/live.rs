@@ -12,7 +12,6 @@ mod support;
 use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
-use janu_store::NewUser;
 use live_support::{LiveClient, PHOTO, jpeg, zoom_frames};
 use support::TestApp;
 use support::browser::Server;
@@ -27,7 +26,7 @@ async fn the_live_page_and_its_assets_are_served() {
     let app = TestApp::new().await;
     let r = app.get("/live", None).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.text.contains("Sign in with a handle"), "{}", r.text);
+    assert!(r.text.contains("/login?next=%2Flive"), "{}", r.text);
     assert!(!r.text.contains("live.js"), "no coaching without a user");
 
     app.sign_in("ana").await;
@@ -83,18 +82,15 @@ async fn the_socket_route_says_what_it_needs() {
     }
 }
 
-async fn server_with_user(handle: &str) -> Server {
+/// A server with the user `handle` and an API token of theirs.
+async fn server_with_user(handle: &str) -> (Server, String) {
     let server = Server::start(|_| {}).await;
-    server
-        .state
-        .store()
-        .create_user(&NewUser {
-            handle: handle.into(),
-            display_name: handle.into(),
-        })
+    let user = support::add_user(&server.state, handle).await;
+    let token = janu_server::api::accounts::make_token(&server.state, &user, "live test")
         .await
-        .unwrap();
-    server
+        .unwrap()
+        .token;
+    (server, token)
 }
 
 /// JPEG frames of the shared photo, 480 x 360, or `None` (skipped).
@@ -109,14 +105,12 @@ async fn a_session_over_a_real_socket_is_coached_and_saved() {
     let Some(jpegs) = photo_jpegs((6.5 * FPS) as usize) else {
         return;
     };
-    let server = server_with_user("cleo").await;
+    let (server, cleo) = server_with_user("cleo").await;
 
     // No user: refused before the upgrade.
     assert!(LiveClient::connect(&server.url, None).await.is_err());
 
-    let mut c = LiveClient::connect(&server.url, Some("cleo"))
-        .await
-        .unwrap();
+    let mut c = LiveClient::connect(&server.url, Some(&cleo)).await.unwrap();
     // Frames before start are refused, and the connection stays.
     c.send_frame(0, 0.0, false, &jpegs[0]).await;
     let m = c.next(WAIT).await.unwrap();
@@ -233,8 +227,8 @@ async fn a_flood_of_frames_is_dropped_not_queued_and_sessions_are_limited() {
     let Some(jpegs) = photo_jpegs(40) else {
         return;
     };
-    let server = server_with_user("dan").await;
-    let mut c = LiveClient::connect(&server.url, Some("dan")).await.unwrap();
+    let (server, dan) = server_with_user("dan").await;
+    let mut c = LiveClient::connect(&server.url, Some(&dan)).await.unwrap();
     c.send_json(r#"{"type":"start"}"#).await;
     assert_eq!(c.next(WAIT).await.unwrap()["type"], "ready");
 
@@ -264,13 +258,13 @@ async fn a_flood_of_frames_is_dropped_not_queued_and_sessions_are_limited() {
 
     // Two sessions at once at most; a third is told the server is busy. A
     // client that vanishes without `stop` frees its place.
-    let mut a = LiveClient::connect(&server.url, Some("dan")).await.unwrap();
+    let mut a = LiveClient::connect(&server.url, Some(&dan)).await.unwrap();
     a.send_json(r#"{"type":"start"}"#).await;
     assert_eq!(a.next(WAIT).await.unwrap()["type"], "ready");
-    let mut b = LiveClient::connect(&server.url, Some("dan")).await.unwrap();
+    let mut b = LiveClient::connect(&server.url, Some(&dan)).await.unwrap();
     b.send_json(r#"{"type":"start"}"#).await;
     assert_eq!(b.next(WAIT).await.unwrap()["type"], "ready");
-    let mut third = LiveClient::connect(&server.url, Some("dan")).await.unwrap();
+    let mut third = LiveClient::connect(&server.url, Some(&dan)).await.unwrap();
     third.send_json(r#"{"type":"start"}"#).await;
     let m = third.next(WAIT).await.unwrap();
     assert_eq!(
@@ -286,7 +280,7 @@ async fn a_flood_of_frames_is_dropped_not_queued_and_sessions_are_limited() {
     drop(b);
     let deadline = Instant::now() + Duration::from_secs(10);
     let mut again = loop {
-        let mut c = LiveClient::connect(&server.url, Some("dan")).await.unwrap();
+        let mut c = LiveClient::connect(&server.url, Some(&dan)).await.unwrap();
         c.send_json(r#"{"type":"start"}"#).await;
         let m = c.next(WAIT).await.unwrap();
         if m["type"] == "ready" {

@@ -84,14 +84,10 @@ async fn pages_are_served_over_tls_with_secure_cookies() {
     .await;
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
     assert!(health.contains("\"ok\""), "{health}");
-    let body = r#"{"handle":"ana"}"#;
+    // The sign-in page sets its form's cookie: Secure over HTTPS.
     let signed_in = https(
         port,
-        &format!(
-            "POST /api/me HTTP/1.1\r\nHost: localhost:{port}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ),
+        &format!("GET /login HTTP/1.1\r\nHost: localhost:{port}\r\nConnection: close\r\n\r\n"),
     )
     .await;
     let cookie = signed_in

@@ -2,8 +2,11 @@
 //! document at `/api/openapi.json` is generated from the handlers below
 //! ([`ApiDoc`]). Every error is JSON `{"error": "..."}` ([`ServerError`]).
 //!
-//! Requests that act for a user carry its handle in the `x-janu-user` header or
-//! the `janu_user` cookie (see [`crate::user`]).
+//! Requests that act for a user prove who they are with `Authorization: Bearer
+//! TOKEN` (a personal API token, or the token `POST /api/login` answers) or,
+//! from the pages, the session cookie with the CSRF token (see [`crate::user`]).
+
+pub mod accounts;
 
 use std::borrow::Cow;
 
@@ -27,7 +30,7 @@ use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, 
 use utoipa::{OpenApi, PartialSchema, ToSchema};
 
 use crate::jobs::{Job, JobState};
-use crate::user::{CurrentUser, clear_cookie, cookie_for, sign_in};
+use crate::user::CurrentUser;
 use crate::{AppState, ServerError, analysis};
 
 /// Longest pause in an upload's body: a client that sends nothing for this
@@ -48,7 +51,37 @@ pub fn router(_state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/api/health", get(health))
         .route("/api/openapi.json", get(openapi))
-        .route("/api/me", get(me).post(post_me).delete(delete_me))
+        .route("/api/login", post(accounts::login))
+        .route("/api/logout", post(accounts::logout))
+        .route("/api/signup", post(accounts::signup))
+        .route("/api/me", get(me).delete(accounts::delete_me))
+        .route(
+            "/api/me/password",
+            axum::routing::put(accounts::change_password),
+        )
+        .route("/api/me/export", get(accounts::export))
+        .route(
+            "/api/tokens",
+            get(accounts::tokens).post(accounts::create_token),
+        )
+        .route(
+            "/api/tokens/{id}",
+            axum::routing::delete(accounts::revoke_token),
+        )
+        .route("/api/shares", get(accounts::shares))
+        .route(
+            "/api/shares/{handle}",
+            axum::routing::put(accounts::share).delete(accounts::unshare),
+        )
+        .route("/api/students", get(accounts::students))
+        .route(
+            "/api/students/{handle}/sessions",
+            get(accounts::student_sessions),
+        )
+        .route(
+            "/api/students/{handle}/progress",
+            get(accounts::student_progress),
+        )
         .route("/api/pose", get(pose))
         .route("/api/pose/{topic}", get(pose_topic))
         .route("/api/screen/conditions", get(conditions))
@@ -210,16 +243,6 @@ impl From<&janu_store::User> for UserView {
     }
 }
 
-/// Sign in (and create the user when the handle is new).
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct SignIn {
-    /// 1 to 40 characters of a-z, 0-9, `_`, `-` (upper case is lowered).
-    pub handle: String,
-    /// Name shown on pages, for a new user (default: the handle).
-    #[serde(default)]
-    pub display_name: Option<String>,
-}
-
 /// A condition the screening asks about.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ConditionView {
@@ -370,43 +393,9 @@ pub async fn openapi() -> Response {
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/me", tag = "users",
-    params(("x-janu-user" = Option<String>, Header, description = "Handle (or the janu_user cookie)")),
     responses((status = 200, body = UserView), (status = 401, body = ErrorBody)))]
 pub async fn me(CurrentUser(user): CurrentUser) -> Json<UserView> {
-    Json(UserView::from(&user))
-}
-
-/// Sign in with a handle; a new handle creates the user. Sets the `janu_user`
-/// cookie. No password: anyone may use any handle (see the README).
-#[utoipa::path(post, path = "/api/me", tag = "users", request_body = SignIn,
-    responses((status = 200, body = UserView), (status = 400, body = ErrorBody)))]
-pub async fn post_me(
-    State(state): State<AppState>,
-    ApiJson(req): ApiJson<SignIn>,
-) -> Result<Response, ServerError> {
-    let user = sign_in(&state, &req.handle, req.display_name.as_deref()).await?;
-    Ok((
-        [(
-            header::SET_COOKIE,
-            cookie_for(&user.handle, state.settings().tls.is_some()),
-        )],
-        Json(UserView::from(&user)),
-    )
-        .into_response())
-}
-
-/// Sign out: forget the cookie. The user and the history stay.
-#[utoipa::path(delete, path = "/api/me", tag = "users",
-    responses((status = 204, description = "Cookie cleared")))]
-pub async fn delete_me(State(state): State<AppState>) -> Response {
-    (
-        StatusCode::NO_CONTENT,
-        [(
-            header::SET_COOKIE,
-            clear_cookie(state.settings().tls.is_some()),
-        )],
-    )
-        .into_response()
+    Json(UserView::from(&user.user))
 }
 
 /// Everything Janu knows about the pose.
@@ -638,7 +627,26 @@ pub(crate) async fn own_session(
         .ok_or_else(|| ServerError::NotFound(format!("no session {id} of yours")))
 }
 
-/// One of your sessions, with its full report.
+/// The session `id` if `user` may read it: theirs, or a student's who shares
+/// with them. 404 otherwise (nobody learns which ids exist).
+pub(crate) async fn readable_session(
+    state: &AppState,
+    user: &janu_store::User,
+    id: &str,
+) -> Result<janu_store::Session, ServerError> {
+    let id = parse_id("session", id)?;
+    let store = state.store();
+    let not_found = || ServerError::NotFound(format!("no session {id} of yours"));
+    let session = store.session(SessionId(id)).await?.ok_or_else(not_found)?;
+    if session.data.user == user.id || store.shares_with(session.data.user, user.id).await? {
+        Ok(session)
+    } else {
+        Err(not_found())
+    }
+}
+
+/// One of your sessions (or of a student who shares with you), with its full
+/// report.
 #[utoipa::path(get, path = "/api/sessions/{id}", tag = "history",
     params(("id" = i64, Path, description = "Session id")),
     responses((status = 200, body = SessionDoc), (status = 401, body = ErrorBody),
@@ -648,7 +656,7 @@ pub async fn session(
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<janu_store::Session>, ServerError> {
-    Ok(Json(own_session(&state, &user, &id).await?))
+    Ok(Json(readable_session(&state, &user, &id).await?))
 }
 
 /// Delete one of your sessions.
@@ -707,14 +715,21 @@ pub async fn progress(
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Janu", description = "Practise Janusirsasana: knowledge, screening, plans, \
-        upload analysis and practice history. Users are named by a handle sent in the \
-        `x-janu-user` header or the `janu_user` cookie; there are no passwords."),
-    paths(health, openapi, me, post_me, delete_me, pose, pose_topic, conditions, post_screen,
+        upload analysis and practice history. Programs sign in with `POST /api/login` \
+        (or make a personal token on the account page) and send `Authorization: Bearer TOKEN`."),
+    paths(health, openapi, me, accounts::login, accounts::logout, accounts::signup,
+          accounts::delete_me, accounts::change_password, accounts::export, accounts::tokens,
+          accounts::create_token, accounts::revoke_token, accounts::shares, accounts::share,
+          accounts::unshare, accounts::students, accounts::student_sessions,
+          accounts::student_progress, pose, pose_topic, conditions, post_screen,
           post_plan, upload, job, sessions, session, delete_session, progress),
-    components(schemas(Health, ErrorBody, UserView, SignIn, ConditionView, ScreenRequest,
+    components(schemas(Health, ErrorBody, UserView, accounts::Credentials, accounts::SignUp,
+        accounts::LoginAnswer, accounts::PasswordChange, accounts::Confirm, accounts::NewToken,
+        accounts::CreatedToken, accounts::TokenView, accounts::SharesView, accounts::TrendWeek,
+        accounts::StudentView, ConditionView, ScreenRequest,
         PlanForm, Job, JobState, KnowledgeDoc, TopicDoc, ScreeningDoc, PlanDoc,
         SessionListDoc, SessionDoc, ProgressDoc, UploadBody)),
-    tags((name = "server"), (name = "users"), (name = "pose"), (name = "screening"),
+    tags((name = "server"), (name = "users"), (name = "sharing"), (name = "pose"), (name = "screening"),
          (name = "plans"), (name = "uploads"), (name = "history"))
 )]
 pub struct ApiDoc;

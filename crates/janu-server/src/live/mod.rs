@@ -125,8 +125,8 @@ async fn live_page(MaybeUser(user): MaybeUser) -> Html<String> {
         None => format!(
             "<h1>Live coaching</h1><p class=\"lead\">Practise in front of your webcam and \
              hear what your body is doing, cue by cue.</p>\
-             <p class=\"card notice\" id=\"signin-first\">Sign in with a handle (top right) to \
-             start: your live sessions are saved to your history.</p>{how}"
+             <p class=\"card notice\" id=\"signin-first\"><a href=\"/login?next=%2Flive\">Sign \
+             in</a> to start: your live sessions are saved to your history.</p>{how}"
         ),
         Some(u) => format!(
             "<h1>Live coaching</h1>\
@@ -176,14 +176,14 @@ async fn live_page(MaybeUser(user): MaybeUser) -> Html<String> {
     Html(crate::page("Live coaching", "/live", user.as_ref(), &body))
 }
 
-/// Live coaching: a WebSocket. The handle comes from the `janu_user` cookie or
-/// the `x-janu-user` header. See `docs/live-protocol.md` for the messages:
+/// Live coaching: a WebSocket. Who it is comes from the session cookie (the
+/// live page) or `Authorization: Bearer` (programs); the upgrade must come
+/// from this server's own pages (the Origin check). See `docs/live-protocol.md` for the messages:
 /// text `start` / `settings` / `stop` (JSON), binary frames (a 20-byte header
 /// then a JPEG); the server answers `ready`, one `feedback` per frame it
 /// analysed (the newest waiting frame is kept, older ones are dropped and
 /// counted), `error`, and after `stop` a `summary` naming the saved session.
 #[utoipa::path(get, path = "/api/live", tag = "live",
-    params(("x-janu-user" = Option<String>, Header, description = "Handle (or the janu_user cookie)")),
     responses(
         (status = 101, description = "Switching to the WebSocket protocol of docs/live-protocol.md"),
         (status = 401, description = "No user", body = crate::api::ErrorBody),
@@ -196,7 +196,9 @@ pub async fn live_socket(
 ) -> Response {
     let Some(user) = user else {
         return ServerError::Unauthorized(
-            "who are you? sign in with a handle (POST /api/me) before live coaching".into(),
+            "sign in before live coaching: the session cookie, or POST /api/login and send \
+             Authorization: Bearer TOKEN"
+                .into(),
         )
         .into_response();
     };
@@ -214,7 +216,7 @@ pub async fn live_socket(
     };
     ws.max_message_size(MAX_FRAME_BYTES + FRAME_HEADER_BYTES)
         .max_frame_size(MAX_FRAME_BYTES + FRAME_HEADER_BYTES)
-        .on_upgrade(move |socket| connection(socket, state, pool, user))
+        .on_upgrade(move |socket| connection(socket, state, pool, user.user))
 }
 
 async fn send(socket: &mut WebSocket, msg: &ServerMessage) -> bool {

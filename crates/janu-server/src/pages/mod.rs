@@ -1,21 +1,21 @@
 //! The server-rendered pages. Each works without JavaScript except the upload
 //! (its progress bars need a little); forms submit by GET so a result has a URL.
 
+mod account;
 mod charts;
 mod knowledge;
 
 use axum::Router;
-use axum::extract::{Form, Path, RawQuery, State};
-use axum::http::{StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
 use janu_pose::{ConditionId, Decision, Plan, Screening, Topic, knowledge};
-use janu_store::{Page, User};
-use serde::Deserialize;
+use janu_store::Page;
 
 use crate::api::{self, PlanForm, ScreenRequest};
 use crate::html::{escape, page};
-use crate::user::{MaybeUser, clear_cookie, cookie_for, sign_in};
+use crate::user::{MaybeUser, Signed};
 use crate::{AppState, ServerError};
 
 /// Sessions shown on the history page.
@@ -32,12 +32,11 @@ pub fn router() -> Router<AppState> {
         .route("/sessions/{id}", get(session_page))
         .route("/pose", get(pose_index))
         .route("/pose/{topic}", get(pose_page))
-        .route("/signin", post(signin))
-        .route("/signout", post(signout))
+        .merge(account::router())
 }
 
 /// An error as a page (the API's errors are JSON; a person gets HTML).
-struct PageError(ServerError, Option<User>);
+pub(crate) struct PageError(pub(crate) ServerError, pub(crate) Option<Signed>);
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
@@ -104,10 +103,11 @@ fn one(p: &[(String, String)], key: &str) -> Option<String> {
         .map(|(_, v)| v.trim().to_owned())
 }
 
-fn sign_in_first(what: &str) -> String {
+fn sign_in_first(what: &str, here: &str) -> String {
     format!(
-        "<div class=\"card notice\"><p>To {what}, pick a handle first: type it in the box at \
-         the top and press Start. Your sessions are kept under that handle on this server.</p></div>"
+        "<div class=\"card notice\" id=\"signin-first\"><p>To {what}, <a href=\"/login?next={}\">sign \
+         in</a> first. Your sessions are private to your account on this server.</p></div>",
+        escape(&form_urlencoded::byte_serialize(here.as_bytes()).collect::<String>())
     )
 }
 
@@ -427,7 +427,7 @@ async fn upload_page(State(state): State<AppState>, MaybeUser(user): MaybeUser) 
     let body = match &user {
         None => format!(
             "<h1>Upload a video or photo</h1>{}",
-            sign_in_first("keep your reports")
+            sign_in_first("keep your reports", "/upload")
         ),
         Some(_) => format!(
             "<h1>Upload a video or photo</h1>\
@@ -467,7 +467,10 @@ async fn history_page(
     MaybeUser(user): MaybeUser,
 ) -> Result<Html<String>, PageError> {
     let Some(u) = user else {
-        let body = format!("<h1>Your history</h1>{}", sign_in_first("see your history"));
+        let body = format!(
+            "<h1>Your history</h1>{}",
+            sign_in_first("see your history", "/history")
+        );
         return Ok(Html(page("History", "/history", None, &body)));
     };
     let err = |e: ServerError| PageError(e, Some(u.clone()));
@@ -539,12 +542,20 @@ async fn session_page(
     Path(id): Path<String>,
 ) -> Result<Html<String>, PageError> {
     let Some(u) = user else {
-        let body = format!("<h1>Session</h1>{}", sign_in_first("see your sessions"));
+        let body = format!(
+            "<h1>Session</h1>{}",
+            sign_in_first("see your sessions", "/history")
+        );
         return Ok(Html(page("Session", "/history", None, &body)));
     };
-    let s = api::own_session(&state, &u, &id)
+    let s = api::readable_session(&state, &u, &id)
         .await
         .map_err(|e| PageError(e, Some(u.clone())))?;
+    let back = if s.data.user == u.id {
+        "<a href=\"/history\">← History</a>".to_owned()
+    } else {
+        "<a href=\"/students\">← Your students</a>".to_owned()
+    };
     let title = format!(
         "{} · {}",
         date(s.data.started_at),
@@ -555,7 +566,7 @@ async fn session_page(
     );
     let media = crate::report_view::MediaStore::at(&state.settings().data_dir);
     let body = format!(
-        "<p><a href=\"/history\">← History</a></p>{}",
+        "<p>{back}</p>{}",
         crate::report_view::session_html(&media, &s, &title)
     );
     Ok(Html(page("Session", "/history", Some(&u), &body)))
@@ -632,52 +643,12 @@ async fn pose_page(
     )))
 }
 
-// ---------------------------------------------------------------------------
-// Sign in and out (forms).
-
-#[derive(Debug, Deserialize)]
-struct SignInForm {
-    handle: String,
-    #[serde(default)]
-    next: Option<String>,
-}
-
-/// Only local paths: never redirect to another site.
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
-        _ => "/".into(),
-    }
-}
-
-async fn signin(State(state): State<AppState>, Form(f): Form<SignInForm>) -> Response {
-    match sign_in(&state, &f.handle, None).await {
-        Ok(u) => (
-            [(
-                header::SET_COOKIE,
-                cookie_for(&u.handle, state.settings().tls.is_some()),
-            )],
-            Redirect::to(&safe_next(f.next.as_deref())),
-        )
-            .into_response(),
-        Err(e) => PageError(e, None).into_response(),
-    }
-}
-
-async fn signout(State(state): State<AppState>) -> Response {
-    let cookie = clear_cookie(state.settings().tls.is_some());
-    ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn redirects_stay_local() {
-        assert_eq!(safe_next(Some("/history")), "/history");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(None), "/");
+    fn sign_in_notes_link_back() {
+        assert!(sign_in_first("x", "/history").contains("/login?next=%2Fhistory"));
     }
 }

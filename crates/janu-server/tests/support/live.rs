@@ -111,16 +111,19 @@ pub struct LiveClient {
 }
 
 impl LiveClient {
-    /// Connect to `base` (`http://127.0.0.1:PORT`) as `handle` (or nobody).
+    /// Connect to `base` (`http://127.0.0.1:PORT`) with an API token (or as
+    /// nobody).
     pub async fn connect(
         base: &str,
-        handle: Option<&str>,
+        token: Option<&str>,
     ) -> Result<Self, tokio_tungstenite::tungstenite::Error> {
         let url = format!("{}/api/live", base.replacen("http://", "ws://", 1));
         let mut req = url.into_client_request()?;
-        if let Some(h) = handle {
-            req.headers_mut()
-                .insert("x-janu-user", h.parse().expect("a header value"));
+        if let Some(t) = token {
+            req.headers_mut().insert(
+                "authorization",
+                format!("Bearer {t}").parse().expect("a header value"),
+            );
         }
         let (ws, _) = tokio_tungstenite::connect_async(req).await?;
         Ok(Self { ws })

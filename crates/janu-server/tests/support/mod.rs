@@ -16,11 +16,32 @@ use janu_server::{AppState, Settings, app};
 use tower::ServiceExt;
 
 /// An app on a fresh temporary folder with an in-memory SQLite store (or the
-/// store at `database`).
+/// store at `database`). Users made by [`TestApp::sign_in`] act through the
+/// bearer token their login answered.
 pub struct TestApp {
     pub state: AppState,
     pub router: Router,
     pub dir: tempfile::TempDir,
+    tokens: std::sync::Mutex<std::collections::HashMap<String, String>>,
+}
+
+/// The password [`TestApp::sign_in`] and [`add_user`] give `handle`.
+pub fn password_of(handle: &str) -> String {
+    format!("pass-{handle}-word")
+}
+
+/// Creates `handle` with [`password_of`] in `state`'s store (what `janu users
+/// add` does).
+pub async fn add_user(state: &AppState, handle: &str) -> janu_store::User {
+    janu_server::accounts::add_user(
+        state.store(),
+        state.hasher(),
+        handle,
+        None,
+        password_of(handle),
+    )
+    .await
+    .unwrap()
 }
 
 impl TestApp {
@@ -34,7 +55,22 @@ impl TestApp {
         tweak(&mut settings);
         let state = AppState::new(settings).await.unwrap();
         let router = app(state.clone());
-        TestApp { state, router, dir }
+        TestApp {
+            state,
+            router,
+            dir,
+            tokens: Default::default(),
+        }
+    }
+
+    /// `Bearer TOKEN` for a handle signed in with [`TestApp::sign_in`]; a
+    /// token that was never issued for any other handle.
+    pub fn bearer(&self, handle: &str) -> String {
+        let token = self.tokens.lock().unwrap().get(handle).cloned();
+        format!(
+            "Bearer {}",
+            token.unwrap_or_else(|| format!("never-issued-{handle}"))
+        )
     }
 
     pub async fn send(&self, req: Request<Body>) -> Reply {
@@ -45,7 +81,7 @@ impl TestApp {
     pub async fn get(&self, uri: &str, handle: Option<&str>) -> Reply {
         let mut b = Request::get(uri);
         if let Some(h) = handle {
-            b = b.header("x-janu-user", h);
+            b = b.header(header::AUTHORIZATION, self.bearer(h));
         }
         self.send(b.body(Body::empty()).unwrap()).await
     }
@@ -53,7 +89,7 @@ impl TestApp {
     pub async fn post_json(&self, uri: &str, handle: Option<&str>, json: &str) -> Reply {
         let mut b = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
         if let Some(h) = handle {
-            b = b.header("x-janu-user", h);
+            b = b.header(header::AUTHORIZATION, self.bearer(h));
         }
         self.send(b.body(Body::from(json.to_owned())).unwrap())
             .await
@@ -61,18 +97,22 @@ impl TestApp {
 
     pub async fn upload(&self, handle: &str, name: &str, bytes: Vec<u8>) -> Reply {
         let req = Request::post(format!("/api/uploads?name={name}"))
-            .header("x-janu-user", handle)
+            .header(header::AUTHORIZATION, self.bearer(handle))
             .header(header::CONTENT_TYPE, "application/octet-stream")
             .body(Body::from(bytes))
             .unwrap();
         self.send(req).await
     }
 
+    /// Creates `handle` (password [`password_of`]) and signs in through
+    /// `POST /api/login`; later requests for `handle` carry its token.
     pub async fn sign_in(&self, handle: &str) {
-        let r = self
-            .post_json("/api/me", None, &format!("{{\"handle\":\"{handle}\"}}"))
-            .await;
+        add_user(&self.state, handle).await;
+        let body = serde_json::json!({"handle": handle, "password": password_of(handle)});
+        let r = self.post_json("/api/login", None, &body.to_string()).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let token = r.json()["token"].as_str().unwrap().to_owned();
+        self.tokens.lock().unwrap().insert(handle.to_owned(), token);
     }
 
     /// Poll a job until it is done or failed; panics after `limit`.

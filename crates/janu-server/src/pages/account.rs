@@ -1,0 +1,630 @@
+//! The account pages: sign in and out, open sign-up, the account itself
+//! (password, API tokens, sharing with a teacher, export, deletion) and a
+//! teacher's students. Every form that changes something carries the CSRF
+//! token ([`SignedForm`] checks it); the sign-in form carries its own, kept in
+//! a `SameSite=Strict` cookie.
+
+use axum::Router;
+use axum::extract::{Form, Path, RawQuery, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use janu_store::HANDLE_MAX_CHARS;
+use serde::Deserialize;
+
+use super::{PageError, alert, date, fmt_opt, one, pairs};
+use crate::api::accounts as acct;
+use crate::html::{csrf_field, escape, page};
+use crate::user::{self, LOGIN_CSRF_COOKIE, MaybeUser, Signed, SignedForm, same_secret};
+use crate::{AppState, ServerError, accounts};
+
+/// The account routes (merged into the pages' router).
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_page).post(login_post))
+        .route("/logout", post(logout_post))
+        .route("/signup", get(signup_page).post(signup_post))
+        .route("/account", get(account_page))
+        .route("/account/password", post(password_post))
+        .route("/account/tokens", post(token_post))
+        .route("/account/tokens/revoke", post(revoke_post))
+        .route("/account/shares", post(share_post))
+        .route("/account/shares/remove", post(unshare_post))
+        .route("/account/export", get(export_get))
+        .route("/account/delete", post(delete_post))
+        .route("/students", get(students_page))
+        .route("/students/{handle}", get(student_page))
+}
+
+/// Only local paths: never redirect to another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.into(),
+        _ => "/".into(),
+    }
+}
+
+fn secure(state: &AppState) -> bool {
+    state.settings().tls.is_some()
+}
+
+/// The sign-in (or sign-up) form with a fresh CSRF token in its cookie.
+fn credentials_form(
+    state: &AppState,
+    signup: bool,
+    next: &str,
+    error: Option<&ServerError>,
+) -> Response {
+    let token = match accounts::new_token() {
+        Ok(t) => t,
+        Err(e) => return PageError(e, None).into_response(),
+    };
+    let (title, action, button, password_autocomplete) = if signup {
+        (
+            "Create an account",
+            "/signup",
+            "Create the account",
+            "new-password",
+        )
+    } else {
+        ("Sign in", "/login", "Sign in", "current-password")
+    };
+    let extra = if signup {
+        "<label>Your name (shown on pages) <input name=\"display_name\" maxlength=\"100\" \
+         autocomplete=\"name\"></label>"
+            .to_owned()
+    } else if state.settings().open_signup {
+        "<p class=\"small\">New here? <a href=\"/signup\">Create an account</a>.</p>".to_owned()
+    } else {
+        "<p class=\"small\">No account yet? Ask whoever runs this server to make one \
+         (<code>janu users add</code>).</p>"
+            .to_owned()
+    };
+    let body = format!(
+        "<h1>{title}</h1>{err}<form class=\"card narrow\" method=\"post\" action=\"{action}\" \
+         id=\"credentials\">\
+         <input type=\"hidden\" name=\"csrf\" value=\"{token}\">\
+         <input type=\"hidden\" name=\"next\" value=\"{next}\">\
+         <label>Handle <input name=\"handle\" required maxlength=\"{HANDLE_MAX_CHARS}\" \
+         autocomplete=\"username\" autocapitalize=\"none\"></label>\
+         <label>Password <input type=\"password\" name=\"password\" required minlength=\"{min}\" \
+         maxlength=\"{max}\" autocomplete=\"{password_autocomplete}\"></label>\
+         <button type=\"submit\">{button}</button></form>{extra}",
+        err = error.map(alert).unwrap_or_default(),
+        next = escape(next),
+        min = if signup {
+            accounts::PASSWORD_MIN_CHARS
+        } else {
+            1
+        },
+        max = accounts::PASSWORD_MAX_CHARS,
+    );
+    let status = error.map_or(StatusCode::OK, ServerError::status);
+    (
+        status,
+        [(
+            header::SET_COOKIE,
+            user::login_csrf_cookie(&token, secure(state)),
+        )],
+        Html(page(title, "", None, &body)),
+    )
+        .into_response()
+}
+
+async fn login_page(
+    State(state): State<AppState>,
+    MaybeUser(signed): MaybeUser,
+    RawQuery(q): RawQuery,
+) -> Response {
+    let next = safe_next(one(&pairs(q.as_deref()), "next").as_deref());
+    if signed.is_some() {
+        return Redirect::to(&next).into_response();
+    }
+    credentials_form(&state, false, &next, None)
+}
+
+#[derive(Debug, Deserialize)]
+struct CredentialsForm {
+    #[serde(default)]
+    handle: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    display_name: Option<String>,
+    #[serde(default)]
+    next: Option<String>,
+    #[serde(default)]
+    csrf: String,
+}
+
+/// The sign-in form's token must match its cookie: another site's form
+/// carries neither.
+fn login_form_is_ours(parts: &Parts, form: &CredentialsForm) -> bool {
+    user::cookie(parts, LOGIN_CSRF_COOKIE).is_some_and(|c| same_secret(c, &form.csrf))
+}
+
+fn signed_in_redirect(state: &AppState, login: &user::NewLogin, next: &str) -> Response {
+    (
+        [(
+            header::SET_COOKIE,
+            user::session_cookie(&login.token, secure(state)),
+        )],
+        Redirect::to(next),
+    )
+        .into_response()
+}
+
+async fn login_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(f): Form<CredentialsForm>,
+) -> Response {
+    let next = safe_next(f.next.as_deref());
+    if !login_form_is_ours(&parts, &f) {
+        let e = ServerError::Forbidden(
+            "the sign-in form expired or came from another site: try again".into(),
+        );
+        return credentials_form(&state, false, &next, Some(&e));
+    }
+    match user::log_in(&state, &f.handle, f.password).await {
+        Ok(login) => signed_in_redirect(&state, &login, &next),
+        Err(e) => credentials_form(&state, false, &next, Some(&e)),
+    }
+}
+
+async fn signup_page(State(state): State<AppState>, MaybeUser(signed): MaybeUser) -> Response {
+    if signed.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    if !state.settings().open_signup {
+        return closed_signup();
+    }
+    credentials_form(&state, true, "/", None)
+}
+
+fn closed_signup() -> Response {
+    PageError(
+        ServerError::Forbidden(
+            "this server does not take sign-ups: ask whoever runs it for an account".into(),
+        ),
+        None,
+    )
+    .into_response()
+}
+
+async fn signup_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    Form(f): Form<CredentialsForm>,
+) -> Response {
+    if !state.settings().open_signup {
+        return closed_signup();
+    }
+    if !login_form_is_ours(&parts, &f) {
+        let e = ServerError::Forbidden("the form expired or came from another site".into());
+        return credentials_form(&state, true, "/", Some(&e));
+    }
+    match acct::sign_up(&state, &f.handle, f.display_name.as_deref(), f.password).await {
+        Ok(login) => signed_in_redirect(&state, &login, "/"),
+        Err(e) => credentials_form(&state, true, "/", Some(&e)),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct Empty {}
+
+async fn logout_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    SignedForm { .. }: SignedForm<Empty>,
+) -> Response {
+    if let Err(e) = user::log_out(&parts, &state).await {
+        return PageError(e, None).into_response();
+    }
+    (
+        [(
+            header::SET_COOKIE,
+            user::clear_session_cookie(secure(&state)),
+        )],
+        Redirect::to("/"),
+    )
+        .into_response()
+}
+
+// ---------------------------------------------------------------------------
+// The account page.
+
+/// The account page, with `notice` (HTML) on top: what the last form did.
+async fn account_view(state: &AppState, u: &Signed, notice: &str, status: StatusCode) -> Response {
+    let store = state.store();
+    let (tokens, teachers) = match (store.api_tokens(u.id).await, store.teachers_of(u.id).await) {
+        (Ok(t), Ok(s)) => (t, s),
+        (Err(e), _) | (_, Err(e)) => return PageError(e.into(), Some(u.clone())).into_response(),
+    };
+    let csrf = csrf_field(u);
+    let token_rows: String = tokens
+        .iter()
+        .map(|t| {
+            format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td><form method=\"post\" \
+                 action=\"/account/tokens/revoke\">{csrf}<input type=\"hidden\" name=\"id\" \
+                 value=\"{}\"><button class=\"link\">revoke</button></form></td></tr>",
+                escape(&t.name),
+                date(t.created_at),
+                t.last_used_at.map_or_else(|| "never".into(), date),
+                t.id
+            )
+        })
+        .collect();
+    let tokens_html = if tokens.is_empty() {
+        "<p>No tokens.</p>".to_owned()
+    } else {
+        format!(
+            "<table><thead><tr><th>Name</th><th>Made</th><th>Last used</th><th></th></tr></thead>\
+             <tbody>{token_rows}</tbody></table>"
+        )
+    };
+    let teacher_rows: String = teachers
+        .iter()
+        .map(|t| {
+            format!(
+                "<li><strong>{}</strong> ({}) <form class=\"inline\" method=\"post\" \
+                 action=\"/account/shares/remove\">{csrf}<input type=\"hidden\" name=\"handle\" \
+                 value=\"{}\"><button class=\"link\">stop sharing</button></form></li>",
+                escape(&t.handle),
+                escape(&t.display_name),
+                escape(&t.handle)
+            )
+        })
+        .collect();
+    let shares_html = if teachers.is_empty() {
+        "<p>You share your history with nobody.</p>".to_owned()
+    } else {
+        format!("<ul data-testid=\"teachers\">{teacher_rows}</ul>")
+    };
+    let body = format!(
+        "<h1>Your account</h1>{notice}\
+         <p class=\"lead\">Signed in as <strong>{handle}</strong> ({name}).</p>\
+         <section class=\"card\"><h2>Share with a teacher</h2>\
+         <p>A teacher you name can read your history and reports (never change them). \
+         Take it back at any time.</p>{shares_html}\
+         <form method=\"post\" action=\"/account/shares\">{csrf}\
+         <label>Teacher's handle <input name=\"handle\" required maxlength=\"{HANDLE_MAX_CHARS}\"></label> \
+         <button type=\"submit\">Share</button></form></section>\
+         <section class=\"card\"><h2>API tokens</h2><p>For programs: send \
+         <code>Authorization: Bearer TOKEN</code>. A token is shown once, when made.</p>\
+         {tokens_html}<form method=\"post\" action=\"/account/tokens\">{csrf}\
+         <label>Name <input name=\"name\" required maxlength=\"{name_max}\" \
+         placeholder=\"e.g. phone\"></label> <button type=\"submit\">Make a token</button></form>\
+         </section>\
+         <section class=\"card\"><h2>Password</h2>\
+         <form method=\"post\" action=\"/account/password\">{csrf}\
+         <label>Current password <input type=\"password\" name=\"current_password\" required \
+         autocomplete=\"current-password\"></label>\
+         <label>New password <input type=\"password\" name=\"new_password\" required \
+         minlength=\"{min}\" maxlength=\"{max}\" autocomplete=\"new-password\"></label>\
+         <button type=\"submit\">Change the password</button></form>\
+         <p class=\"small\">Changing it signs you out everywhere.</p></section>\
+         <section class=\"card\"><h2>Your data</h2>\
+         <p><a class=\"button\" href=\"/account/export\" download>Download everything</a> \
+         (sessions, reports and key frames, as a <code>.tar.gz</code>).</p>\
+         <form method=\"post\" action=\"/account/delete\">{csrf}\
+         <p>Delete the account and everything it owns, now and for good:</p>\
+         <label>Your password <input type=\"password\" name=\"password\" required \
+         autocomplete=\"current-password\"></label> \
+         <button type=\"submit\" class=\"danger\">Delete my account</button></form></section>",
+        handle = escape(&u.handle),
+        name = escape(&u.display_name),
+        name_max = janu_store::TOKEN_NAME_MAX_CHARS,
+        min = accounts::PASSWORD_MIN_CHARS,
+        max = accounts::PASSWORD_MAX_CHARS,
+    );
+    (status, Html(page("Account", "", Some(u), &body))).into_response()
+}
+
+fn signed_in_first(state_path: &str) -> Response {
+    Redirect::to(&format!(
+        "/login?next={}",
+        form_urlencoded::byte_serialize(state_path.as_bytes()).collect::<String>()
+    ))
+    .into_response()
+}
+
+async fn account_page(State(state): State<AppState>, MaybeUser(signed): MaybeUser) -> Response {
+    match signed {
+        Some(u) => account_view(&state, &u, "", StatusCode::OK).await,
+        None => signed_in_first("/account"),
+    }
+}
+
+/// The account page after a form: its outcome on top.
+async fn after(state: &AppState, u: &Signed, outcome: Result<String, ServerError>) -> Response {
+    match outcome {
+        Ok(notice) => {
+            let notice = format!("<div class=\"card notice\" role=\"status\">{notice}</div>");
+            account_view(state, u, &notice, StatusCode::OK).await
+        }
+        Err(e) => account_view(state, u, &alert(&e), e.status()).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+}
+
+async fn password_post(
+    State(state): State<AppState>,
+    SignedForm { user: u, form: f }: SignedForm<PasswordForm>,
+) -> Response {
+    match acct::set_password(&state, &u, f.current_password, f.new_password).await {
+        Ok(()) => (
+            [(
+                header::SET_COOKIE,
+                user::clear_session_cookie(secure(&state)),
+            )],
+            Redirect::to("/login?next=%2Faccount"),
+        )
+            .into_response(),
+        Err(e) => after(&state, &u, Err(e)).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct NameForm {
+    name: String,
+}
+
+async fn token_post(
+    State(state): State<AppState>,
+    SignedForm { user: u, form: f }: SignedForm<NameForm>,
+) -> Response {
+    let outcome = acct::make_token(&state, &u, &f.name).await.map(|t| {
+        format!(
+            "<p>Your new token <strong>{}</strong>; copy it now, it is not shown again:</p>\
+             <p><code data-testid=\"new-token\">{}</code></p>",
+            escape(&t.name),
+            escape(&t.token)
+        )
+    });
+    after(&state, &u, outcome).await
+}
+
+#[derive(Debug, Deserialize)]
+struct IdForm {
+    id: i64,
+}
+
+async fn revoke_post(
+    State(state): State<AppState>,
+    SignedForm { user: u, form: f }: SignedForm<IdForm>,
+) -> Response {
+    let outcome = match state.store().revoke_api_token(u.id, f.id).await {
+        Ok(true) => Ok("<p>The token is revoked.</p>".to_owned()),
+        Ok(false) => Err(ServerError::NotFound("no such token of yours".into())),
+        Err(e) => Err(e.into()),
+    };
+    after(&state, &u, outcome).await
+}
+
+#[derive(Debug, Deserialize)]
+struct HandleForm {
+    handle: String,
+}
+
+async fn share_post(
+    State(state): State<AppState>,
+    SignedForm { user: u, form: f }: SignedForm<HandleForm>,
+) -> Response {
+    let outcome = async {
+        let handle = user::normalize_handle(&f.handle)?;
+        let teacher = state
+            .store()
+            .user_by_handle(&handle)
+            .await?
+            .ok_or_else(|| ServerError::NotFound(format!("no user with the handle {handle:?}")))?;
+        state.store().share(u.id, teacher.id).await?;
+        Ok(format!(
+            "<p>{} can now read your history.</p>",
+            escape(&teacher.handle)
+        ))
+    }
+    .await;
+    after(&state, &u, outcome).await
+}
+
+async fn unshare_post(
+    State(state): State<AppState>,
+    SignedForm { user: u, form: f }: SignedForm<HandleForm>,
+) -> Response {
+    let outcome = async {
+        let handle = user::normalize_handle(&f.handle)?;
+        let teacher = state.store().user_by_handle(&handle).await?;
+        if let Some(t) = teacher {
+            state.store().unshare(u.id, t.id).await?;
+        }
+        Ok(format!(
+            "<p>{} no longer sees your history.</p>",
+            escape(&handle)
+        ))
+    }
+    .await;
+    after(&state, &u, outcome).await
+}
+
+async fn export_get(State(state): State<AppState>, MaybeUser(signed): MaybeUser) -> Response {
+    let Some(u) = signed else {
+        return signed_in_first("/account");
+    };
+    match acct::export_archive(&state, &u).await {
+        Ok(bytes) => (
+            [
+                (header::CONTENT_TYPE, "application/gzip".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"janu-export-{}.tar.gz\"", u.handle),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Err(e) => PageError(e, Some(u)).into_response(),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+struct PasswordOnly {
+    password: String,
+}
+
+async fn delete_post(
+    State(state): State<AppState>,
+    SignedForm { user: u, form: f }: SignedForm<PasswordOnly>,
+) -> Response {
+    let deleted = async {
+        acct::confirm_password(&state, &u, f.password).await?;
+        acct::delete_account(&state, &u).await
+    }
+    .await;
+    match deleted {
+        Ok(()) => (
+            [(
+                header::SET_COOKIE,
+                user::clear_session_cookie(secure(&state)),
+            )],
+            Html(page(
+                "Account deleted",
+                "",
+                None,
+                "<h1>Account deleted</h1><p class=\"lead\">Your account, sessions, reports and \
+                 key frames are gone from this server.</p>",
+            )),
+        )
+            .into_response(),
+        Err(e) => after(&state, &u, Err(e)).await,
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A teacher's students.
+
+async fn students_page(State(state): State<AppState>, MaybeUser(signed): MaybeUser) -> Response {
+    let Some(u) = signed else {
+        return signed_in_first("/students");
+    };
+    let students = match acct::students_of(&state, &u).await {
+        Ok(s) => s,
+        Err(e) => return PageError(e, Some(u)).into_response(),
+    };
+    let mut body = String::from("<h1>Your students</h1>");
+    if students.is_empty() {
+        body.push_str(
+            "<div class=\"card notice\"><p>Nobody shares their history with you yet. A student \
+             adds your handle on their account page.</p></div>",
+        );
+    }
+    for s in &students {
+        let trend: String = s
+            .trend
+            .iter()
+            .map(|w| {
+                format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(&w.monday),
+                    fmt_opt(w.left_fold_deg, 0, "°"),
+                    fmt_opt(w.right_fold_deg, 0, "°"),
+                    fmt_opt(w.asymmetry, 2, "")
+                )
+            })
+            .collect();
+        let latest: String = s
+            .latest
+            .iter()
+            .map(|x| {
+                format!(
+                    "<li><a href=\"/sessions/{}\">{}</a> · {}{}</li>",
+                    x.id,
+                    date(x.started_at),
+                    x.source.as_str(),
+                    x.media_name
+                        .as_deref()
+                        .map(|n| format!(": {}", escape(n)))
+                        .unwrap_or_default()
+                )
+            })
+            .collect();
+        body.push_str(&format!(
+            "<section class=\"card\" data-testid=\"student\"><h2><a href=\"/students/{h}\">{name}</a> \
+             <small>@{h}</small></h2><p>{n} session{plural}.</p><ul>{latest}</ul>\
+             <table><thead><tr><th>Week of</th><th>Left fold</th><th>Right fold</th>\
+             <th>Asymmetry</th></tr></thead><tbody>{trend}</tbody></table></section>",
+            h = escape(&s.user.handle),
+            name = escape(&s.user.display_name),
+            n = s.sessions,
+            plural = if s.sessions == 1 { "" } else { "s" },
+        ));
+    }
+    Html(page("Students", "", Some(&u), &body)).into_response()
+}
+
+async fn student_page(
+    State(state): State<AppState>,
+    MaybeUser(signed): MaybeUser,
+    Path(handle): Path<String>,
+) -> Response {
+    let Some(u) = signed else {
+        return signed_in_first("/students");
+    };
+    let shown = async {
+        let student = acct::student_of(&state, &u, &handle).await?;
+        let list = state
+            .store()
+            .sessions(
+                student.id,
+                janu_store::Page::first(super::HISTORY_PAGE_SESSIONS),
+            )
+            .await?;
+        Ok::<_, ServerError>((student, list))
+    }
+    .await;
+    let (student, list) = match shown {
+        Ok(x) => x,
+        Err(e) => return PageError(e, Some(u)).into_response(),
+    };
+    let rows: String = list
+        .items
+        .iter()
+        .map(|x| {
+            format!(
+                "<tr><td><a href=\"/sessions/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                x.id,
+                date(x.started_at),
+                x.source.as_str(),
+                fmt_opt(x.asymmetry_index, 2, ""),
+                x.finding_count
+            )
+        })
+        .collect();
+    let body = format!(
+        "<p><a href=\"/students\">← Your students</a></p><h1>{}</h1>\
+         <table data-testid=\"sessions\"><thead><tr><th>When</th><th>What</th><th>Asymmetry</th>\
+         <th>Findings</th></tr></thead><tbody>{rows}</tbody></table>",
+        escape(&student.display_name)
+    );
+    Html(page("Student", "", Some(&u), &body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_stay_local() {
+        assert_eq!(safe_next(Some("/history")), "/history");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}
