@@ -2,7 +2,7 @@
 // real photo by crates/janu-server/tests/e2e_live.rs): the skeleton is drawn,
 // the pose and cues show and are spoken, Stop saves the session and the history
 // lists it. JANU_E2E_MODE=refused: the camera is refused and the page says so.
-import { check, newPage, run, shot } from "./lib/harness.mjs";
+import { check, newPage, run, shot, signIn } from "./lib/harness.mjs";
 
 const HANDLE = process.env.JANU_E2E_HANDLE || "e2e-live";
 const MODE = process.env.JANU_E2E_MODE || "live";
@@ -26,9 +26,8 @@ await run(async (context) => {
   });
 
   await page.goto("/live");
-  check((await page.locator("#signin-first").count()) === 1, "the live page asks for a handle first");
-  await page.fill('form.who input[name="handle"]', HANDLE);
-  await page.click('form.who button[type="submit"]');
+  check((await page.locator("#signin-first").count()) === 1, "the live page asks to sign in first");
+  await signIn(page, HANDLE, process.env.JANU_E2E_PASSWORD);
   await page.waitForSelector("#live");
   check((await page.textContent('[data-testid="handle"]')) === HANDLE, "signed in on the live page");
 

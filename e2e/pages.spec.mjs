@@ -1,8 +1,9 @@
 // The pages a person uses, in a real browser: sign in, screen, plan, the pose,
 // upload a real photo and a landmark file and read the reports, then the history.
-import { BASE, check, newPage, run, shot } from "./lib/harness.mjs";
+import { BASE, check, newPage, run, shot, signIn } from "./lib/harness.mjs";
 
 const HANDLE = process.env.JANU_E2E_HANDLE || "e2e-ana";
+const PASSWORD = process.env.JANU_E2E_PASSWORD;
 const PHOTO = process.env.JANU_E2E_PHOTO;
 const LANDMARKS = process.env.JANU_E2E_LANDMARKS;
 // The first photo may install the pose models (a download and a conversion).
@@ -18,10 +19,8 @@ await run(async (context) => {
   }
   await shot(page, "01-home");
 
-  // Sign in with a handle from the header form.
-  await page.fill('form.who input[name="handle"]', HANDLE);
-  await page.click('form.who button[type="submit"]');
-  await page.waitForSelector('[data-testid="handle"]');
+  // Sign in with the account the studio made.
+  await signIn(page, HANDLE, PASSWORD);
   check((await page.textContent('[data-testid="handle"]')) === HANDLE, "signed in as the handle");
 
   // Screening: pregnancy without a trimester is refused, with it answered.

@@ -2,7 +2,7 @@
 // (JANU_E2E_REPORTS = "name=path,..."), then the same report served by the web
 // app after uploading JANU_E2E_UPLOAD. Checks what a reader would notice and
 // keeps a screenshot of every page.
-import { check, newPage, run, shot } from "./lib/harness.mjs";
+import { check, newPage, run, shot, signIn } from "./lib/harness.mjs";
 
 const REPORTS = (process.env.JANU_E2E_REPORTS || "").split(",").filter(Boolean)
   .map((kv) => { const i = kv.indexOf("="); return [kv.slice(0, i), kv.slice(i + 1)]; });
@@ -97,9 +97,7 @@ await run(async (context) => {
   // The same report served by the web app after an upload.
   if (UPLOAD) {
     await page.goto("/");
-    await page.fill('form.who input[name="handle"]', "e2e-report");
-    await page.click('form.who button[type="submit"]');
-    await page.waitForSelector('[data-testid="handle"]');
+    await signIn(page, process.env.JANU_E2E_HANDLE, process.env.JANU_E2E_PASSWORD);
     await page.goto("/upload");
     await page.setInputFiles("#file", UPLOAD);
     await page.click("#send");

@@ -89,3 +89,15 @@ export async function run(steps, options = {}) {
     await close();
   }
 }
+
+/**
+ * Sign in as a person would: the header's "Sign in" link, then the form.
+ * The form sends the browser back to the page it came from.
+ */
+export async function signIn(page, handle, password) {
+  await page.click('.who a[href^="/login"]');
+  await page.fill('#credentials input[name="handle"]', handle);
+  await page.fill('#credentials input[name="password"]', password);
+  await page.click('#credentials button[type="submit"]');
+  await page.waitForSelector('[data-testid="handle"]');
+}

@@ -31,6 +31,7 @@ async fn live_page_coaches_from_a_fake_camera_and_saves_the_session() {
         return;
     };
     let server = Server::start(|_| {}).await;
+    support::add_user(&server.state, HANDLE).await;
     let camera = server.data_dir().join("camera.y4m");
     write_y4m(
         &camera,
@@ -49,6 +50,7 @@ async fn live_page_coaches_from_a_fake_camera_and_saves_the_session() {
             &[
                 ("JANU_E2E_CHROMIUM_ARGS", &flags),
                 ("JANU_E2E_HANDLE", HANDLE),
+                ("JANU_E2E_PASSWORD", &support::password_of(HANDLE)),
             ],
         )
         .await;
@@ -77,6 +79,7 @@ async fn a_refused_camera_is_explained() {
         return;
     };
     let server = Server::start(|_| {}).await;
+    support::add_user(&server.state, "e2e-refused").await;
     browser
         .run(
             "live.spec.mjs",
@@ -87,6 +90,7 @@ async fn a_refused_camera_is_explained() {
                     "--use-fake-device-for-media-stream --deny-permission-prompts",
                 ),
                 ("JANU_E2E_HANDLE", "e2e-refused"),
+                ("JANU_E2E_PASSWORD", &support::password_of("e2e-refused")),
                 ("JANU_E2E_MODE", "refused"),
             ],
         )

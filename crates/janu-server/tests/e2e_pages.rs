@@ -7,7 +7,6 @@
 
 mod support;
 
-use janu_store::NewUser;
 use janu_synth::{Mistake, generate, scenarios};
 use support::browser::{Browser, Server};
 use time::{Duration, OffsetDateTime};
@@ -22,13 +21,15 @@ const PHOTO: &str = "parivrtta_janu_sirsasana/app_src_main_res_drawable_janu_sir
 /// with mistakes that fade, so the history has trends to show.
 async fn seed_weeks(server: &Server) -> usize {
     let store = server.state.store();
-    let user = store
-        .create_user(&NewUser {
-            handle: HANDLE.into(),
-            display_name: "Ana".into(),
-        })
-        .await
-        .unwrap();
+    let user = janu_server::accounts::add_user(
+        store,
+        server.state.hasher(),
+        HANDLE,
+        Some("Ana"),
+        support::password_of(HANDLE),
+    )
+    .await
+    .unwrap();
     let weeks = [
         (6, Some(Mistake::LockedKnee)),
         (5, Some(Mistake::CollapsedSpine)),
@@ -75,6 +76,7 @@ async fn pages_upload_and_history_in_chromium() {
             &server.url,
             &[
                 ("JANU_E2E_HANDLE", HANDLE),
+                ("JANU_E2E_PASSWORD", &support::password_of(HANDLE)),
                 ("JANU_E2E_PHOTO", photo.to_str().unwrap()),
                 ("JANU_E2E_LANDMARKS", landmarks.to_str().unwrap()),
                 ("JANU_E2E_MIN_SESSIONS", &(seeded + 2).to_string()),

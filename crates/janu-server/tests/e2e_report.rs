@@ -89,6 +89,7 @@ async fn reports_in_chromium() {
         .collect();
 
     let server = Server::start(|_| {}).await;
+    support::add_user(&server.state, "e2e-report").await;
     let upload = server.data_dir().join("practice.jsonl");
     std::fs::copy(&practice, &upload).unwrap();
     browser
@@ -98,6 +99,8 @@ async fn reports_in_chromium() {
             &[
                 ("JANU_E2E_REPORTS", &list.join(",")),
                 ("JANU_E2E_UPLOAD", upload.to_str().unwrap()),
+                ("JANU_E2E_HANDLE", "e2e-report"),
+                ("JANU_E2E_PASSWORD", &support::password_of("e2e-report")),
             ],
         )
         .await;
