@@ -16,7 +16,8 @@ mod progress;
 /// Start with `janu pose` to learn the pose, `janu screen` to check it is safe for
 /// you, `janu plan` and `janu practice` to practise it. `janu analyze` reads your
 /// form from a photo or a video; `janu serve` opens the web app (live coaching
-/// from the webcam, uploads, history) at http://127.0.0.1:8080.
+/// from the webcam, uploads, history) at http://127.0.0.1:8080; `janu users`
+/// makes the accounts people sign in with.
 #[derive(Debug, Parser)]
 #[command(name = "janu", version, about, long_about, max_term_width = 100)]
 struct Cli {
@@ -34,6 +35,7 @@ enum Command {
     Landmarks(cmd::landmarks::Args),
     Analyze(cmd::analyze::Args),
     Serve(cmd::serve::Args),
+    Users(cmd::users::Args),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -46,6 +48,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Landmarks(args) => cmd::landmarks::run(args),
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Serve(args) => cmd::serve::run(args),
+        Command::Users(args) => cmd::users::run(args),
     }
 }
 

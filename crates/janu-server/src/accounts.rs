@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine as _;
-use janu_store::{NewUser, Store, User};
+use janu_store::{NewUser, Page, SessionId, Store, User};
 use sha2::{Digest, Sha256};
 
 use crate::ServerError;
@@ -293,6 +293,46 @@ pub async fn reset_password(
     store.set_password_hash(user.id, Some(&hash)).await?;
     store.delete_logins_of(user.id).await?;
     Ok(user)
+}
+
+/// Every session id of `user`, newest first.
+///
+/// # Errors
+/// Store errors.
+pub async fn session_ids(store: &Store, user: &User) -> Result<Vec<SessionId>, ServerError> {
+    let mut ids = Vec::new();
+    let mut page = Page::first(Page::MAX_LIMIT);
+    loop {
+        let list = store.sessions(user.id, page).await?;
+        let n = list.items.len();
+        ids.extend(list.items.iter().map(|s| s.id));
+        if n < page.limit as usize {
+            return Ok(ids);
+        }
+        page = page.next();
+    }
+}
+
+/// Deletes `user` and everything they own: the database rows in one statement
+/// (sessions, sign-ins, tokens, shares go with the user), then the key-frame
+/// files under `data_dir`. Files left by a crash in between belong to no
+/// session, are never shown (each carries its owner) and are removed at the
+/// next start.
+///
+/// # Errors
+/// Store errors (then nothing was deleted).
+pub async fn remove_user(
+    store: &Store,
+    data_dir: &std::path::Path,
+    user: &User,
+) -> Result<(), ServerError> {
+    let ids = session_ids(store, user).await?;
+    store.delete_user(user.id).await?;
+    let media = crate::report_view::MediaStore::at(data_dir);
+    for id in ids {
+        media.remove(id);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

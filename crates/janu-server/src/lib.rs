@@ -106,6 +106,13 @@ impl AppState {
             );
         }
         let media = report_view::MediaStore::open(&settings.data_dir)?;
+        let (sweep_media, sweep_store) = (media.clone(), store.clone());
+        tokio::runtime::Handle::current().spawn(async move {
+            let n = sweep_media.sweep_orphans(&sweep_store).await;
+            if n > 0 {
+                eprintln!("janu-server: removed key frames of {n} session(s) that no longer exist");
+            }
+        });
         let analyzer = jobs::Analyzer::start(
             settings.workers,
             settings.queue,

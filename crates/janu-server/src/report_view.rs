@@ -145,6 +145,34 @@ impl MediaStore {
         (stored.owner == owner).then_some(stored.media)
     }
 
+    /// The sessions that have media on disk.
+    pub fn sessions_on_disk(&self) -> Vec<SessionId> {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name();
+                let id = name.to_str()?.strip_suffix(".json")?.parse::<i64>().ok()?;
+                Some(SessionId(id))
+            })
+            .collect()
+    }
+
+    /// Removes the media whose session is gone (a crash between deleting an
+    /// account's rows and its files). Returns how many files.
+    pub async fn sweep_orphans(&self, store: &janu_store::Store) -> usize {
+        let mut removed = 0;
+        for id in self.sessions_on_disk() {
+            if matches!(store.session(id).await, Ok(None)) {
+                self.remove(id);
+                removed += 1;
+            }
+        }
+        removed
+    }
+
     /// Delete the media of session `id` (nothing when there is none).
     pub fn remove(&self, id: SessionId) {
         let _ = std::fs::remove_file(self.path(id));
@@ -281,5 +309,21 @@ mod tests {
         assert!(path.is_file());
         let store = MediaStore::open(dir.path()).unwrap();
         assert_eq!(std::fs::read_dir(store.dir()).unwrap().count(), 0);
+    }
+
+    #[tokio::test]
+    async fn key_frames_of_sessions_that_are_gone_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let media_store = MediaStore::open(dir.path()).unwrap();
+        // A crash after an account's rows were deleted and before its files.
+        media_store
+            .stage(&media(), ANA)
+            .unwrap()
+            .commit(SessionId(42))
+            .unwrap();
+        assert_eq!(media_store.sessions_on_disk(), vec![SessionId(42)]);
+        let db = janu_store::Store::open_sqlite_memory().await.unwrap();
+        assert_eq!(media_store.sweep_orphans(&db).await, 1);
+        assert!(media_store.sessions_on_disk().is_empty());
     }
 }

@@ -8,3 +8,4 @@ pub mod pose;
 pub mod practice;
 pub mod screen;
 pub mod serve;
+pub mod users;

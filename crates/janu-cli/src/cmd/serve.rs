@@ -12,13 +12,15 @@ use janu_server::{Settings, SettingsLayer};
 /// only. Settings come from defaults, then a TOML file (--config, $JANU_CONFIG or
 /// server.toml in your config folder's janu/), then JANU_* environment variables
 /// (JANU_ADDR, JANU_DATABASE, JANU_DATA_DIR, JANU_WORKERS, JANU_QUEUE,
-/// JANU_MAX_UPLOAD_MB, JANU_MODEL, JANU_ALLOWED_HOSTS, JANU_TLS_CERT,
-/// JANU_TLS_KEY), then these flags. Stop it with Ctrl-C.
+/// JANU_MAX_UPLOAD_MB, JANU_MODEL, JANU_ALLOWED_HOSTS, JANU_OPEN_SIGNUP,
+/// JANU_TLS_CERT, JANU_TLS_KEY), then these flags. Stop it with Ctrl-C.
 ///
-/// Users pick a handle on the pages; there are no passwords, so anyone who can
-/// reach the server can use any handle. Keep it on 127.0.0.1 or a trusted network.
-/// The server answers to IP addresses and localhost; give other names it is
-/// reached by (e.g. studio.local) in allowed_hosts.
+/// People sign in with a handle and a password. Make their accounts with
+/// `janu users add HANDLE` (same --data-dir / --database); or let anyone make
+/// one at /signup with open_signup = true. Each person sees only their own
+/// history, and the teachers they share it with. The server answers to IP
+/// addresses and localhost; give other names it is reached by (e.g.
+/// studio.local) in allowed_hosts.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks one).
@@ -39,8 +41,8 @@ pub struct Args {
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
     /// A TOML file with the settings (keys: addr, database, data_dir, workers,
-    /// queue, max_upload_mb, model, allowed_hosts = ["studio.local"], tls_cert,
-    /// tls_key).
+    /// queue, max_upload_mb, model, allowed_hosts = ["studio.local"], open_signup,
+    /// tls_cert, tls_key).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 }

@@ -6,7 +6,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use janu_store::{Page, SessionId, SessionList, User};
+use janu_store::{Page, SessionList, User};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -524,21 +524,6 @@ pub async fn student_progress(
     Ok(Json(state.store().progress(student.id, offset).await?))
 }
 
-/// Every session id of `user`, newest first.
-async fn all_session_ids(state: &AppState, user: &User) -> Result<Vec<SessionId>, ServerError> {
-    let mut ids = Vec::new();
-    let mut page = Page::first(Page::MAX_LIMIT);
-    loop {
-        let list = state.store().sessions(user.id, page).await?;
-        let n = list.items.len();
-        ids.extend(list.items.iter().map(|s| s.id));
-        if n < page.limit as usize {
-            return Ok(ids);
-        }
-        page = page.next();
-    }
-}
-
 /// Everything of `me` as a gzipped tar: `account.json` (the account, its
 /// token names, whom it shares with), `sessions/ID.json` (each session with
 /// its full report) and `key-frames/ID.json` (its pictures and traces).
@@ -554,7 +539,7 @@ pub async fn export_archive(state: &AppState, me: &User) -> Result<Vec<u8>, Serv
         "shares_with": store.teachers_of(me.id).await?.iter().map(|t| t.handle.clone()).collect::<Vec<_>>(),
     });
     let mut files = vec![("account.json".to_owned(), to_json(&account)?)];
-    for id in all_session_ids(state, me).await? {
+    for id in accounts::session_ids(store, me).await? {
         let Some(session) = store.session(id).await? else {
             continue; // deleted meanwhile
         };
@@ -616,23 +601,6 @@ pub async fn export(
         .into_response())
 }
 
-/// Deletes `me` and everything they own: the database rows in one statement
-/// (sessions, sign-ins, tokens, shares go with the user), then the key-frame
-/// files. Files left by a crash in between belong to no session and are
-/// removed at the next start.
-///
-/// # Errors
-/// Store errors (then nothing was deleted).
-pub async fn delete_account(state: &AppState, me: &User) -> Result<(), ServerError> {
-    let ids = all_session_ids(state, me).await?;
-    state.store().delete_user(me.id).await?;
-    let media = crate::report_view::MediaStore::at(&state.settings().data_dir);
-    for id in ids {
-        media.remove(id);
-    }
-    Ok(())
-}
-
 /// Delete your account and everything it owns (sessions, reports, key
 /// frames, tokens, shares). Send your password to confirm.
 #[utoipa::path(delete, path = "/api/me", tag = "users", request_body = Confirm,
@@ -644,7 +612,7 @@ pub async fn delete_me(
     ApiJson(c): ApiJson<Confirm>,
 ) -> Result<Response, ServerError> {
     confirm_password(&state, &me, c.password).await?;
-    delete_account(&state, &me).await?;
+    accounts::remove_user(state.store(), &state.settings().data_dir, &me).await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(

@@ -485,7 +485,7 @@ async fn delete_post(
 ) -> Response {
     let deleted = async {
         acct::confirm_password(&state, &u, f.password).await?;
-        acct::delete_account(&state, &u).await
+        accounts::remove_user(state.store(), &state.settings().data_dir, &u).await
     }
     .await;
     match deleted {
