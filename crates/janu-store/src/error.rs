@@ -90,6 +90,10 @@ pub enum StoreError {
     #[error("this token hash is already in use: issue a new token")]
     TokenHashTaken,
 
+    /// The upload job named by an operation is gone or already finished.
+    #[error("upload job {0} is gone or already finished")]
+    JobGone(i64),
+
     /// The user named by an operation does not exist.
     #[error("no user with id {0}: create the user first")]
     UnknownUser(i64),

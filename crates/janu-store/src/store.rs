@@ -537,6 +537,30 @@ impl Store {
     /// [`StoreError::Database`] when the database fails (the transaction is
     /// rolled back).
     pub async fn save_session(&self, new: &NewSession) -> Result<SessionId, StoreError> {
+        self.save_session_finishing(new, None).await
+    }
+
+    /// As [`Store::save_session`], and in the same transaction marks the
+    /// upload job `job` done with this session: either both happen or
+    /// neither, so a job interrupted by a crash runs again without saving its
+    /// session twice.
+    ///
+    /// # Errors
+    /// As [`Store::save_session`]; [`StoreError::JobGone`] when the job no
+    /// longer waits for its session (deleted with its user, or already done).
+    pub async fn save_session_for_job(
+        &self,
+        new: &NewSession,
+        job: JobId,
+    ) -> Result<SessionId, StoreError> {
+        self.save_session_finishing(new, Some(job)).await
+    }
+
+    async fn save_session_finishing(
+        &self,
+        new: &NewSession,
+        job: Option<JobId>,
+    ) -> Result<SessionId, StoreError> {
         let s = new.validated()?;
         let segments = serde_json::to_string(&s.segments)
             .map_err(|e| StoreError::invalid("segments", e.to_string()))?;
@@ -556,7 +580,7 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         let insert_finding = "INSERT INTO findings (session_id, ordinal, mistake_id, side, \
              severity, start_s, end_s) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        let result: Result<i64, sqlx::Error> = with_backend!(self, |pool, be| {
+        let result: Result<Option<i64>, sqlx::Error> = with_backend!(self, |pool, be| {
             async {
                 // The first statement writes, so a SQLite transaction takes the
                 // write lock at once (waiting out the busy timeout) instead of
@@ -600,13 +624,31 @@ impl Store {
                         .execute(&mut *tx)
                         .await?;
                 }
+                if let Some(job) = job {
+                    let now = normalize_time(OffsetDateTime::now_utc());
+                    let n = sqlx::query(
+                        "UPDATE upload_jobs SET state = 'done', session_id = $1, error = NULL, \
+                         updated_at = $2 WHERE id = $3 AND state IN ('queued', 'running')",
+                    )
+                    .bind(id)
+                    .bind(be::ts(now))
+                    .bind(job.0)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                    if n == 0 {
+                        tx.rollback().await?;
+                        return Ok(None);
+                    }
+                }
                 tx.commit().await?;
-                Ok(id)
+                Ok(Some(id))
             }
             .await
         });
         match result {
-            Ok(id) => Ok(SessionId(id)),
+            Ok(Some(id)) => Ok(SessionId(id)),
+            Ok(None) => Err(StoreError::JobGone(job.map_or(0, |j| j.0))),
             Err(e) if is_foreign_key_violation(&e) => Err(StoreError::UnknownUser(s.user.0)),
             Err(e) => Err(e.into()),
         }
@@ -907,5 +949,7 @@ mod tests {
 }
 
 mod accounts;
+mod jobs;
 
 pub use accounts::{ApiToken, Login, PASSWORD_HASH_MAX_LEN, TOKEN_HASH_LEN, TOKEN_NAME_MAX_CHARS};
+pub use jobs::{JobId, UploadJob, UploadState};

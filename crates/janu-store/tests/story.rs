@@ -10,7 +10,7 @@ use common::TestDb;
 use janu_store::{
     Finding, MistakeWeek, NewSession, NewUser, Page, PoseSegment, Session, SessionId,
     SessionSummary, Severity, Side, SideSummary, SideWeek, Source, Store, StoreError,
-    TOKEN_HASH_LEN, User, UserId,
+    TOKEN_HASH_LEN, UploadState, User, UserId,
 };
 use serde_json::json;
 use time::macros::{date, datetime, offset};
@@ -47,6 +47,7 @@ on_both_backends!(
     reopening_keeps_the_data,
     invalid_input_is_rejected_before_anything_is_written,
     accounts_sign_in_hold_tokens_and_share,
+    upload_jobs_finish_with_their_session_exactly_once,
 );
 
 // ------------------------------------------------------------------ helpers
@@ -878,5 +879,57 @@ async fn accounts_sign_in_hold_tokens_and_share(db: &TestDb) {
     for table in ["logins", "api_tokens", "shares"] {
         assert_eq!(count(&store, table).await, 0, "{table}");
     }
+    store.close().await;
+}
+
+async fn upload_jobs_finish_with_their_session_exactly_once(db: &TestDb) {
+    let store = open(db).await;
+    let ana = user(&store, "ana").await;
+    let a = store
+        .create_upload_job(ana.id, "practice.mp4", "job-a.upload")
+        .await
+        .unwrap();
+    let b = store
+        .create_upload_job(ana.id, "photo.jpg", "job-b.upload")
+        .await
+        .unwrap();
+    assert_eq!(a.state, UploadState::Queued);
+    assert!(store.start_upload_job(a.id).await.unwrap());
+    // Both are unfinished: a restart runs them again, oldest first.
+    let open_jobs: Vec<_> = store
+        .unfinished_upload_jobs()
+        .await
+        .unwrap()
+        .iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(open_jobs, vec![a.id, b.id]);
+
+    // The session and the job's end commit together, once.
+    let new = session(ana.id, datetime!(2025-03-04 07:30 UTC), vec![]);
+    let saved = store.save_session_for_job(&new, a.id).await.unwrap();
+    let job = store.upload_job(a.id).await.unwrap().unwrap();
+    assert_eq!((job.state, job.session), (UploadState::Done, Some(saved)));
+    let again = store.save_session_for_job(&new, a.id).await.unwrap_err();
+    assert!(matches!(again, StoreError::JobGone(_)), "{again}");
+    assert_eq!(count(&store, "sessions").await, 1, "saved once");
+
+    assert!(store.fail_upload_job(b.id, "not a video").await.unwrap());
+    assert!(
+        !store.fail_upload_job(a.id, "late").await.unwrap(),
+        "done stays done"
+    );
+    let job = store.upload_job(b.id).await.unwrap().unwrap();
+    assert_eq!(job.state, UploadState::Failed);
+    assert_eq!(job.error.as_deref(), Some("not a video"));
+    assert!(store.unfinished_upload_jobs().await.unwrap().is_empty());
+
+    let err = store
+        .create_upload_job(ana.id, "", "job-c.upload")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Invalid { .. }), "{err}");
+    store.delete_user(ana.id).await.unwrap();
+    assert_eq!(count(&store, "upload_jobs").await, 0);
     store.close().await;
 }

@@ -1,0 +1,19 @@
+-- The upload queue, PostgreSQL flavour. Keep in step with ../sqlite/.
+-- A job is written when its upload is accepted (202) and finished in the same
+-- transaction that saves its session, so a restart loses no accepted upload
+-- and never saves one twice. Jobs still 'queued' or 'running' at a start are
+-- run again; the uploaded file waits in the data folder under file_name.
+
+CREATE TABLE upload_jobs (
+    id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    user_id    BIGINT      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    media_name TEXT        NOT NULL CHECK (length(media_name) BETWEEN 1 AND 255),
+    file_name  TEXT        NOT NULL UNIQUE CHECK (length(file_name) BETWEEN 1 AND 255),
+    state      TEXT        NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+    error      TEXT        CHECK (length(error) <= 2000),
+    session_id BIGINT      REFERENCES sessions (id) ON DELETE SET NULL,
+    created_at TIMESTAMPTZ NOT NULL,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX upload_jobs_by_state ON upload_jobs (state, id);
+CREATE INDEX upload_jobs_by_user ON upload_jobs (user_id);
