@@ -1,8 +1,12 @@
 //! `janu users` as whoever runs a studio's server uses it, then a sign-in
 //! with the account over real HTTP to `janu serve` on the same data folder.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::Write;
 use std::path::Path;
+
+use common::{Served, login};
 use std::process::{Command, Output, Stdio};
 
 fn janu(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
@@ -28,27 +32,6 @@ fn janu(dir: &Path, args: &[&str], stdin: Option<&str>) -> Output {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-/// One HTTP/1.1 request to `addr`; the whole answer.
-fn http(addr: &str, request: &str) -> String {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    s.write_all(request.as_bytes()).unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    out
-}
-
-fn login(addr: &str, handle: &str, password: &str) -> String {
-    let body = serde_json::json!({"handle": handle, "password": password}).to_string();
-    http(
-        addr,
-        &format!(
-            "POST /api/login HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\n\
-             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ),
-    )
 }
 
 #[test]
@@ -101,25 +84,8 @@ fn accounts_are_made_listed_reset_and_removed() {
     assert!(text(&out.stdout).contains("Ana Silva"));
 
     // The server on the same folder takes the passwords.
-    let mut server = Command::new(env!("CARGO_BIN_EXE_janu"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(dir.path())
-        .env_remove("JANU_DATABASE")
-        .env_remove("JANU_CONFIG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut url = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut url)
-        .unwrap();
-    let addr = url
-        .trim()
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
+    let server = Served::start(dir.path(), &[]);
+    let addr = server.addr.clone();
     let ok = login(&addr, "ana", "a long passphrase");
     assert!(ok.starts_with("HTTP/1.1 200"), "{ok}");
     assert!(ok.contains("\"token\""));
@@ -137,8 +103,7 @@ fn accounts_are_made_listed_reset_and_removed() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(login(&addr, "ana", "a long passphrase").starts_with("HTTP/1.1 401"));
     assert!(login(&addr, "ana", "a newer passphrase").starts_with("HTTP/1.1 200"));
-    server.kill().ok();
-    server.wait().ok();
+    server.kill();
 
     // Removing asks for --yes first.
     let out = janu(dir.path(), &["remove", "ben"], None);

@@ -83,7 +83,9 @@ impl AppState {
     /// [`ServerError::Start`] when the uploads folder cannot be created.
     pub async fn new(settings: Settings) -> Result<Self, ServerError> {
         let store = Store::open(&settings.database).await?;
-        Self::with_store(settings, store)
+        let state = Self::with_store(settings, store)?;
+        state.resume_jobs().await?;
+        Ok(state)
     }
 
     /// As [`AppState::new`] with a store the caller opened.
@@ -137,6 +139,21 @@ impl AppState {
                 limiter: accounts::LoginLimiter::default(),
             }),
         })
+    }
+
+    /// Run again the uploads accepted before a stop, a crash or a kill (see
+    /// [`jobs::Analyzer::resume`]); [`AppState::new`] does this.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn resume_jobs(&self) -> Result<usize, ServerError> {
+        let n = self.analyzer().resume(self.uploads_dir()).await?;
+        if n > 0 {
+            eprintln!(
+                "janu-server: {n} upload(s) accepted before the last stop are analysed again"
+            );
+        }
+        Ok(n)
     }
 
     /// The history store.
@@ -207,8 +224,10 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Serve [`app`] on `listener` until `shutdown` resolves, then stop accepting,
-/// let requests in flight finish, and close the store. Uploads still queued are
-/// refused from then on; a session being saved is saved whole or not at all.
+/// let requests in flight finish, give running analyses up to
+/// [`jobs::SHUTDOWN_GRACE`], and close the store. Uploads still waiting stay
+/// queued in the database and run at the next start; a session being saved is
+/// saved whole or not at all.
 ///
 /// # Errors
 /// [`ServerError::Start`] when serving fails.
@@ -234,7 +253,10 @@ where
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| ServerError::Start(e.to_string()));
+    // Waiting uploads stay queued in the database; running ones get a while
+    // to finish, and run again at the next start if they do not.
     state.analyzer().close();
+    state.analyzer().drain(jobs::SHUTDOWN_GRACE).await;
     state.store().close().await;
     served
 }

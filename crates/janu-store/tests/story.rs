@@ -886,11 +886,11 @@ async fn upload_jobs_finish_with_their_session_exactly_once(db: &TestDb) {
     let store = open(db).await;
     let ana = user(&store, "ana").await;
     let a = store
-        .create_upload_job(ana.id, "practice.mp4", "job-a.upload")
+        .create_upload_job(ana.id, "practice.mp4", "video", "job-a.upload")
         .await
         .unwrap();
     let b = store
-        .create_upload_job(ana.id, "photo.jpg", "job-b.upload")
+        .create_upload_job(ana.id, "photo.jpg", "photo", "job-b.upload")
         .await
         .unwrap();
     assert_eq!(a.state, UploadState::Queued);
@@ -925,7 +925,7 @@ async fn upload_jobs_finish_with_their_session_exactly_once(db: &TestDb) {
     assert!(store.unfinished_upload_jobs().await.unwrap().is_empty());
 
     let err = store
-        .create_upload_job(ana.id, "", "job-c.upload")
+        .create_upload_job(ana.id, "", "photo", "job-c.upload")
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid { .. }), "{err}");

@@ -556,13 +556,19 @@ pub async fn upload(
             "{name}: the upload is empty; send the file's bytes as the request body"
         )));
     }
+    // Named as a job's file from here on: kept past a restart once the job
+    // is recorded, deleted on any error before that.
+    let file = crate::jobs::JobFile::adopt(path, state.uploads_dir())?;
     let prepared = {
-        let (path_buf, name) = (path.to_path_buf(), name.clone());
+        let (path_buf, name) = (file.path().to_path_buf(), name.clone());
         tokio::task::spawn_blocking(move || analysis::prepare(&path_buf, &name))
             .await
             .map_err(|e| ServerError::Internal(format!("preparing an upload: {e}")))??
     };
-    let job = state.analyzer().submit(user.id, name, prepared, path)?;
+    let job = state
+        .analyzer()
+        .submit(user.id, name, prepared, file)
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
@@ -580,6 +586,7 @@ pub async fn job(
     state
         .analyzer()
         .job(id.unsigned_abs(), user.id)
+        .await?
         .map(Json)
         .ok_or_else(|| ServerError::NotFound(format!("no job {id} of yours (finished jobs are forgotten after a while; the session stays in the history)")))
 }

@@ -8,6 +8,7 @@ CREATE TABLE upload_jobs (
     id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     user_id    BIGINT      NOT NULL REFERENCES users (id) ON DELETE CASCADE,
     media_name TEXT        NOT NULL CHECK (length(media_name) BETWEEN 1 AND 255),
+    kind       TEXT        NOT NULL CHECK (kind IN ('photo', 'video', 'landmarks')),
     file_name  TEXT        NOT NULL UNIQUE CHECK (length(file_name) BETWEEN 1 AND 255),
     state      TEXT        NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
     error      TEXT        CHECK (length(error) <= 2000),

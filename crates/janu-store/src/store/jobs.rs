@@ -60,6 +60,8 @@ pub struct UploadJob {
     pub user: UserId,
     /// The file name the user gave.
     pub media_name: String,
+    /// `photo`, `video` or `landmarks`.
+    pub kind: String,
     /// The name of the uploaded bytes in the server's uploads folder.
     pub file_name: String,
     /// Where it is.
@@ -73,7 +75,7 @@ pub struct UploadJob {
 }
 
 const JOB_COLUMNS: &str =
-    "id, user_id, media_name, file_name, state, error, session_id, created_at";
+    "id, user_id, media_name, kind, file_name, state, error, session_id, created_at";
 
 macro_rules! job_row {
     ($be:ident, $row:expr) => {{
@@ -84,6 +86,7 @@ macro_rules! job_row {
             id: JobId(r.try_get("id")?),
             user: UserId(r.try_get("user_id")?),
             media_name: r.try_get("media_name")?,
+            kind: r.try_get("kind")?,
             file_name: r.try_get("file_name")?,
             state: UploadState::parse(&state)?,
             error: r.try_get("error")?,
@@ -105,27 +108,33 @@ fn check_name(field: &str, v: &str) -> Result<(), StoreError> {
 }
 
 impl Store {
-    /// Records an accepted upload of `user`, queued.
+    /// Records an accepted upload of `user`, queued: `kind` is `photo`,
+    /// `video` or `landmarks`.
     ///
     /// # Errors
-    /// [`StoreError::Invalid`] for an empty or over-long name,
+    /// [`StoreError::Invalid`] for an empty or over-long name or another kind,
     /// [`StoreError::UnknownUser`], [`StoreError::Database`].
     pub async fn create_upload_job(
         &self,
         user: UserId,
         media_name: &str,
+        kind: &str,
         file_name: &str,
     ) -> Result<UploadJob, StoreError> {
+        if !["photo", "video", "landmarks"].contains(&kind) {
+            return Err(StoreError::invalid("kind", "photo, video or landmarks"));
+        }
         check_name("media_name", media_name)?;
         check_name("file_name", file_name)?;
         let now = normalize_time(OffsetDateTime::now_utc());
         let result: Result<i64, sqlx::Error> = with_backend!(self, |pool, be| {
             sqlx::query_scalar(
-                "INSERT INTO upload_jobs (user_id, media_name, file_name, state, created_at, \
-                 updated_at) VALUES ($1, $2, $3, 'queued', $4, $4) RETURNING id",
+                "INSERT INTO upload_jobs (user_id, media_name, kind, file_name, state, created_at, \
+                 updated_at) VALUES ($1, $2, $3, $4, 'queued', $5, $5) RETURNING id",
             )
             .bind(user.0)
             .bind(media_name)
+            .bind(kind)
             .bind(file_name)
             .bind(be::ts(now))
             .fetch_one(pool)
@@ -136,6 +145,7 @@ impl Store {
                 id: JobId(id),
                 user,
                 media_name: media_name.to_owned(),
+                kind: kind.to_owned(),
                 file_name: file_name.to_owned(),
                 state: UploadState::Queued,
                 error: None,
