@@ -34,6 +34,7 @@ pub mod analysis;
 pub mod api;
 mod assets;
 pub mod config;
+pub mod conn;
 mod error;
 mod guard;
 mod headers;
@@ -219,6 +220,7 @@ pub fn app(state: AppState) -> Router {
             state.clone(),
             guard::check,
         ))
+        .layer(axum::middleware::from_fn(conn::time_limit))
         .layer(axum::middleware::map_response(headers::add))
         .with_state(state)
 }
@@ -249,16 +251,13 @@ where
     L::Addr: std::fmt::Debug,
 {
     let router = app(state.clone());
-    let served = axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| ServerError::Start(e.to_string()));
+    conn::serve(listener, router, shutdown).await;
     // Waiting uploads stay queued in the database; running ones get a while
     // to finish, and run again at the next start if they do not.
     state.analyzer().close();
     state.analyzer().drain(jobs::SHUTDOWN_GRACE).await;
     state.store().close().await;
-    served
+    Ok(())
 }
 
 /// Bind `settings.addr`, open everything, call `on_ready` with the bound URL, and

@@ -37,6 +37,10 @@ use crate::{AppState, ServerError, analysis};
 /// long holds a slot and a file for nothing (a phone on a poor network still
 /// sends something every few seconds).
 pub const UPLOAD_STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+/// Longest an upload's body may take in all: the largest upload at 4 Mbit/s
+/// (a phone on a crowded studio network) fits; a client trickling a byte
+/// every few seconds does not keep a slot for hours.
+pub const UPLOAD_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(20 * 60);
 
 /// Name prefix of an upload waiting for analysis in the uploads folder.
 pub const UPLOAD_PREFIX: &str = ".upload-";
@@ -525,7 +529,14 @@ pub async fn upload(
     let mut out = tokio::fs::File::from_std(std_file);
     let mut written = 0u64;
     let mut body = body;
+    let deadline = tokio::time::Instant::now() + UPLOAD_TIME_LIMIT;
     loop {
+        if tokio::time::Instant::now() > deadline {
+            return Err(ServerError::Timeout(format!(
+                "{name}: the upload took longer than {} minutes and was stopped",
+                UPLOAD_TIME_LIMIT.as_secs() / 60
+            )));
+        }
         let next = tokio::time::timeout(UPLOAD_STALL_LIMIT, body.frame())
             .await
             .map_err(|_| {
