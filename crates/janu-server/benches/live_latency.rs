@@ -187,7 +187,7 @@ async fn measure(data_dir: PathBuf, frames: Vec<Vec<u8>>, seconds: f64) -> Measu
     let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
     let state = AppState::new(settings).await.expect("the server state");
-    state
+    let user = state
         .store()
         .create_user(&NewUser {
             handle: "bench".into(),
@@ -195,6 +195,10 @@ async fn measure(data_dir: PathBuf, frames: Vec<Vec<u8>>, seconds: f64) -> Measu
         })
         .await
         .unwrap();
+    let token = janu_server::api::accounts::make_token(&state, &user, "bench")
+        .await
+        .unwrap()
+        .token;
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(launch_with_tcp_listener(state, listener, async {
         let _ = stop_rx.await;
@@ -203,8 +207,10 @@ async fn measure(data_dir: PathBuf, frames: Vec<Vec<u8>>, seconds: f64) -> Measu
     let mut req = format!("ws://{addr}/api/live")
         .into_client_request()
         .unwrap();
-    req.headers_mut()
-        .insert("x-janu-user", "bench".parse().unwrap());
+    req.headers_mut().insert(
+        "authorization",
+        format!("Bearer {token}").parse().unwrap(),
+    );
     let (ws, _) = tokio_tungstenite::connect_async(req)
         .await
         .expect("connecting");
