@@ -210,6 +210,33 @@ fn bad_input_names_the_file_and_the_line_and_writes_nothing() {
     let out = janu(dir.path(), &["analyze", "junk.bin"]);
     assert!(!out.status.success());
     assert!(stderr(&out).contains("junk.bin"), "{}", stderr(&out));
+
+    // A real frame repeated 300 times, 1e-13 s and 1e-300 s apart: such files
+    // once aborted the process (exit 134) or panicked (exit 101).
+    let rest = good
+        .split_once("\"t\":")
+        .and_then(|(_, r)| r.split_once(','))
+        .map(|(_, r)| r.to_owned())
+        .unwrap();
+    for gap in [1e-13, 1e-300] {
+        let dense: String = (0..300)
+            .map(|i| format!("{{\"t\":{:e},{rest}\n", f64::from(i) * gap))
+            .collect();
+        std::fs::write(dir.path().join("dense.jsonl"), dense).unwrap();
+        let out = janu(dir.path(), &["analyze", "dense.jsonl"]);
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "exit {:?}: {}",
+            out.status.code(),
+            stderr(&out)
+        );
+        let err = stderr(&out);
+        assert!(
+            err.contains("dense.jsonl") && err.contains("1 ms apart"),
+            "{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+    }
 }
 
 #[test]

@@ -71,7 +71,12 @@ fn mozilla(path: &Path) -> usize {
 
 fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
-    for (frames, noisy) in [(30u32, false), (3_000, false), (30_000, false), (3_000, true)] {
+    for (frames, noisy) in [
+        (30u32, false),
+        (3_000, false),
+        (30_000, false),
+        (3_000, true),
+    ] {
         let label = if noisy {
             format!("{frames}_noisy_frames_index_last")
         } else {

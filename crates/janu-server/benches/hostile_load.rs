@@ -58,8 +58,12 @@ fn clip(dir: &Path) -> Vec<u8> {
     let path = dir.join("clip.mp4");
     let mut w = janu_media::Mp4Writer::create(&path, 160, 120, 10.0).unwrap();
     for i in 0..10u8 {
-        w.push(&image::RgbImage::from_pixel(160, 120, image::Rgb([i * 20, 90, 160])))
-            .unwrap();
+        w.push(&image::RgbImage::from_pixel(
+            160,
+            120,
+            image::Rgb([i * 20, 90, 160]),
+        ))
+        .unwrap();
     }
     w.finish().unwrap();
     std::fs::read(&path).unwrap()
@@ -88,7 +92,10 @@ fn hostile_files(dir: &Path) -> Vec<(String, Vec<u8>)> {
         ("dense-13.jsonl".into(), dense_jsonl(1e-13, false)),
         ("dense-300.jsonl".into(), dense_jsonl(1e-300, false)),
         ("nan.jsonl".into(), dense_jsonl(0.1, true)),
-        ("text.mp4".into(), b"just some text, not a video\n".repeat(100)),
+        (
+            "text.mp4".into(),
+            b"just some text, not a video\n".repeat(100),
+        ),
         ("inflated.mp4".into(), inflated),
         ("half.mp4".into(), mp4[..mp4.len() / 2].to_vec()),
         ("huge.png".into(), png),
@@ -125,8 +132,7 @@ async fn slow_client(addr: String, stop: Arc<AtomicBool>) -> usize {
             tokio::time::sleep(Duration::from_millis(100)).await;
             continue;
         };
-        if s
-            .write_all(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+        if s.write_all(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
             .await
             .is_err()
         {
@@ -304,5 +310,8 @@ async fn run() {
         println!("  {name:<16} {outcome}");
     }
     println!("  outcomes: {counts:?}");
-    println!("  peak memory (VmHWM, server and load): {:.0} MB", peak_rss_mb());
+    println!(
+        "  peak memory (VmHWM, server and load): {:.0} MB",
+        peak_rss_mb()
+    );
 }

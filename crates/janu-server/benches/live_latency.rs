@@ -207,10 +207,8 @@ async fn measure(data_dir: PathBuf, frames: Vec<Vec<u8>>, seconds: f64) -> Measu
     let mut req = format!("ws://{addr}/api/live")
         .into_client_request()
         .unwrap();
-    req.headers_mut().insert(
-        "authorization",
-        format!("Bearer {token}").parse().unwrap(),
-    );
+    req.headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
     let (ws, _) = tokio_tungstenite::connect_async(req)
         .await
         .expect("connecting");
