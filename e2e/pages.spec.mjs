@@ -21,6 +21,15 @@ await run(async (context) => {
 
   // Sign in with the account the studio made.
   await signIn(page, HANDLE, PASSWORD);
+
+  // The account page: a personal API token, shown once, through a form that
+  // carries the page's CSRF token.
+  await page.goto("/account");
+  await page.fill('input[name="name"]', "e2e laptop");
+  await page.click('form[action="/account/tokens"] button[type="submit"]');
+  await page.waitForSelector('[data-testid="new-token"]');
+  check((await page.textContent('[data-testid="new-token"]')).startsWith("janu_pat_"), "a new API token is shown");
+  await shot(page, "01-account");
   check((await page.textContent('[data-testid="handle"]')) === HANDLE, "signed in as the handle");
 
   // Screening: pregnancy without a trimester is refused, with it answered.

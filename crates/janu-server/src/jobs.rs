@@ -409,9 +409,10 @@ enum Outcome {
     Saved(i64),
     /// Failed with this error (recorded as the job's end).
     Failed(ServerError),
-    /// Not finished here: the job is gone (its user deleted) or the database
-    /// could not record the end (the server stopping); the row says what
-    /// happens next.
+    /// The job is gone (deleted with its user) or already finished elsewhere.
+    Gone,
+    /// The database could not record the end (the server stopping): the row
+    /// stays unfinished and the job runs again at the next start.
     Unrecorded,
 }
 
@@ -448,6 +449,11 @@ impl Worker {
                         job.stage = "failed".into();
                         job.error = Some(e.public_message());
                     }
+                    Outcome::Gone => {
+                        job.state = JobState::Failed;
+                        job.stage = "failed".into();
+                        job.error = Some("the upload's account was deleted".into());
+                    }
                     Outcome::Unrecorded => {
                         job.stage = "interrupted; it runs again when the server is back".into();
                     }
@@ -469,11 +475,12 @@ impl Worker {
         let id = task.id;
         match self.runtime.block_on(self.store.start_upload_job(id)) {
             Ok(true) => {}
-            Ok(false) | Err(_) => return Outcome::Unrecorded,
+            Ok(false) => return Outcome::Gone,
+            Err(_) => return Outcome::Unrecorded,
         }
         match caught(|| self.work(task)) {
             Ok(session) => Outcome::Saved(session),
-            Err(ServerError::Store(StoreError::JobGone(_))) => Outcome::Unrecorded,
+            Err(ServerError::Store(StoreError::JobGone(_))) => Outcome::Gone,
             Err(e) => {
                 if e.status().is_server_error() {
                     eprintln!("janu-server: job {}: {e}", id.0);
