@@ -103,6 +103,24 @@ fn accounts_are_made_listed_reset_and_removed() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(login(&addr, "ana", "a long passphrase").starts_with("HTTP/1.1 401"));
     assert!(login(&addr, "ana", "a newer passphrase").starts_with("HTTP/1.1 200"));
+    // One address trying one password on many handles is stopped too.
+    // (Two wrong passwords above already counted.)
+    let mut refused = false;
+    for i in 0..janu_server::accounts::MAX_FAILED_LOGINS_PER_ADDRESS {
+        let answer = login(&addr, &format!("guess{i}"), "password1");
+        if answer.starts_with("HTTP/1.1 429") {
+            refused = true;
+            break;
+        }
+        assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    }
+    assert!(refused, "the address was never stopped");
+    let answer = login(&addr, "ana", "a newer passphrase");
+    assert!(answer.starts_with("HTTP/1.1 429"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("retry-after"),
+        "{answer}"
+    );
     server.kill();
 
     // Removing asks for --yes first.

@@ -33,11 +33,16 @@ pub const API_TOKEN_PREFIX: &str = "janu_pat_";
 /// Failed sign-ins allowed per handle within [`LOGIN_WINDOW`]: enough for a
 /// person who mistypes, far too few to guess a password.
 pub const MAX_FAILED_LOGINS: u32 = 5;
+/// Failed sign-ins allowed per client address within [`LOGIN_WINDOW`],
+/// whatever the handles: a studio's shared network makes a few people's
+/// mistakes add up, and one client trying one password on many handles
+/// (spraying) is stopped.
+pub const MAX_FAILED_LOGINS_PER_ADDRESS: u32 = 30;
 /// The window [`MAX_FAILED_LOGINS`] is counted over.
 pub const LOGIN_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Handles the rate limiter remembers at most; past that the oldest windows
+/// Keys (handles and addresses) the rate limiter remembers at most; past that the oldest windows
 /// are dropped, so a flood of made-up handles cannot grow memory without bound.
-pub const LIMITER_MAX_HANDLES: usize = 10_000;
+pub const LIMITER_MAX_KEYS: usize = 10_000;
 /// Password hashes computed at once: each argon2id hash takes 19 MiB and tens
 /// of milliseconds of a core, so a flood of sign-ins queues here instead of
 /// taking the machine's memory.
@@ -181,24 +186,52 @@ impl Hasher {
     }
 }
 
-/// Failed sign-ins per handle over a sliding [`LOGIN_WINDOW`].
+/// Failed sign-ins per key (a handle, or a client address) over a window of
+/// [`LOGIN_WINDOW`] from the first failure.
 #[derive(Debug, Default)]
 pub struct LoginLimiter {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
+/// What a limit counts: failures for a handle, or from a client address.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LimitKey {
+    /// A handle, limited to [`MAX_FAILED_LOGINS`].
+    Handle(String),
+    /// A client address, limited to [`MAX_FAILED_LOGINS_PER_ADDRESS`].
+    Address(std::net::IpAddr),
+}
+
+impl LimitKey {
+    fn text(&self) -> String {
+        match self {
+            Self::Handle(h) => format!("handle {h}"),
+            Self::Address(a) => format!("address {a}"),
+        }
+    }
+
+    fn limit(&self) -> u32 {
+        match self {
+            Self::Handle(_) => MAX_FAILED_LOGINS,
+            Self::Address(_) => MAX_FAILED_LOGINS_PER_ADDRESS,
+        }
+    }
+}
+
 impl LoginLimiter {
-    /// `Err` with the wait when `handle` has used its failed attempts.
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u32, Instant)>> {
+        self.failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// `Err` with the wait when `key` has used its failed attempts.
     ///
     /// # Errors
     /// [`ServerError::TooManyRequests`].
-    pub fn check(&self, handle: &str, now: Instant) -> Result<(), ServerError> {
-        let map = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        match map.get(handle) {
-            Some(&(n, since)) if n >= MAX_FAILED_LOGINS && now < since + LOGIN_WINDOW => {
+    pub fn check(&self, key: &LimitKey, now: Instant) -> Result<(), ServerError> {
+        match self.map().get(&key.text()) {
+            Some(&(n, since)) if n >= key.limit() && now < since + LOGIN_WINDOW => {
                 Err(ServerError::TooManyRequests {
                     retry_after_s: (since + LOGIN_WINDOW - now).as_secs().max(1),
                 })
@@ -207,15 +240,13 @@ impl LoginLimiter {
         }
     }
 
-    /// Counts a failed sign-in for `handle`.
-    pub fn failed(&self, handle: &str, now: Instant) {
-        let mut map = self
-            .failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if map.len() >= LIMITER_MAX_HANDLES && !map.contains_key(handle) {
+    /// Counts a failed sign-in for `key`.
+    pub fn failed(&self, key: &LimitKey, now: Instant) {
+        let key = key.text();
+        let mut map = self.map();
+        if map.len() >= LIMITER_MAX_KEYS && !map.contains_key(&key) {
             map.retain(|_, (_, since)| now < *since + LOGIN_WINDOW);
-            if map.len() >= LIMITER_MAX_HANDLES {
+            if map.len() >= LIMITER_MAX_KEYS {
                 if let Some(oldest) = map
                     .iter()
                     .min_by_key(|(_, (_, s))| *s)
@@ -225,19 +256,16 @@ impl LoginLimiter {
                 }
             }
         }
-        let entry = map.entry(handle.to_owned()).or_insert((0, now));
+        let entry = map.entry(key).or_insert((0, now));
         if now >= entry.1 + LOGIN_WINDOW {
             *entry = (0, now);
         }
         entry.0 += 1;
     }
 
-    /// Forgets the failures of `handle` (after a good sign-in).
-    pub fn succeeded(&self, handle: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(handle);
+    /// Forgets the failures of `key` (a handle, after a good sign-in).
+    pub fn succeeded(&self, key: &LimitKey) {
+        self.map().remove(&key.text());
     }
 }
 
@@ -374,17 +402,30 @@ mod tests {
     fn the_limiter_stops_guessing_and_forgets_after_the_window() {
         let l = LoginLimiter::default();
         let t0 = Instant::now();
+        let (ana, ben) = (
+            LimitKey::Handle("ana".into()),
+            LimitKey::Handle("ben".into()),
+        );
         for _ in 0..MAX_FAILED_LOGINS {
-            l.check("ana", t0).unwrap();
-            l.failed("ana", t0);
+            l.check(&ana, t0).unwrap();
+            l.failed(&ana, t0);
         }
-        let Err(ServerError::TooManyRequests { retry_after_s }) = l.check("ana", t0) else {
+        let Err(ServerError::TooManyRequests { retry_after_s }) = l.check(&ana, t0) else {
             panic!("the sixth try is refused");
         };
         assert_eq!(retry_after_s, LOGIN_WINDOW.as_secs());
-        l.check("ben", t0).unwrap();
-        l.check("ana", t0 + LOGIN_WINDOW).unwrap();
-        l.succeeded("ana");
-        l.check("ana", t0).unwrap();
+        l.check(&ben, t0).unwrap();
+        l.check(&ana, t0 + LOGIN_WINDOW).unwrap();
+        l.succeeded(&ana);
+        l.check(&ana, t0).unwrap();
+        // An address may fail more often, across handles, then waits too.
+        let here = LimitKey::Address([10, 0, 0, 7].into());
+        for _ in 0..MAX_FAILED_LOGINS_PER_ADDRESS {
+            l.check(&here, t0).unwrap();
+            l.failed(&here, t0);
+        }
+        assert!(l.check(&here, t0).is_err());
+        l.check(&LimitKey::Address([10, 0, 0, 8].into()), t0)
+            .unwrap();
     }
 }

@@ -162,7 +162,7 @@ pub async fn serve<L>(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) where
-    L: axum::serve::Listener,
+    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
 {
     let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     let graceful = GracefulShutdown::new();
@@ -181,11 +181,20 @@ pub async fn serve<L>(
             },
             () = &mut shutdown => break,
         };
-        let io = tokio::select! {
-            (io, _addr) = listener.accept() => io,
+        let (io, peer) = tokio::select! {
+            c = listener.accept() => c,
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(router.clone());
+        // Every request on the connection knows its client's address (the
+        // sign-in limit per address).
+        let with_peer = tower::ServiceExt::map_request(
+            router.clone(),
+            move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                req.extensions_mut().insert(crate::user::PeerAddr(peer));
+                req
+            },
+        );
+        let service = TowerToHyperService::new(with_peer);
         let io = TokioIo::new(Idle::new(io, IDLE_LIMIT));
         let builder = Arc::clone(&builder);
         let conn = builder

@@ -247,8 +247,7 @@ async fn launch<L>(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServerError>
 where
-    L: axum::serve::Listener,
-    L::Addr: std::fmt::Debug,
+    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
 {
     let router = app(state.clone());
     conn::serve(listener, router, shutdown).await;

@@ -182,6 +182,16 @@ pub async fn authenticate(parts: &Parts, state: &AppState) -> Result<Option<Sign
         }))
 }
 
+/// The client's address, as the connection loop ([`crate::conn`]) records it
+/// on each request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PeerAddr(pub std::net::SocketAddr);
+
+/// The client address of a request, when it came over a connection.
+pub fn peer(parts: &Parts) -> Option<std::net::IpAddr> {
+    parts.extensions.get::<PeerAddr>().map(|p| p.0.ip())
+}
+
 /// Compares two secrets in time independent of where they first differ.
 pub fn same_secret(a: &str, b: &str) -> bool {
     a.len() == b.len()
@@ -313,7 +323,9 @@ pub struct NewLogin {
 }
 
 /// Checks a handle and password and records a sign-in; rate-limited per
-/// handle ([`accounts::MAX_FAILED_LOGINS`] per [`accounts::LOGIN_WINDOW`]).
+/// handle ([`accounts::MAX_FAILED_LOGINS`] per [`accounts::LOGIN_WINDOW`])
+/// and per client address `peer` when known
+/// ([`accounts::MAX_FAILED_LOGINS_PER_ADDRESS`]).
 /// Unknown handles and wrong passwords get the same answer in the same time.
 ///
 /// # Errors
@@ -321,15 +333,24 @@ pub struct NewLogin {
 /// [`ServerError::TooManyRequests`], store errors.
 pub async fn log_in(
     state: &AppState,
+    peer: Option<std::net::IpAddr>,
     handle: &str,
     password: String,
 ) -> Result<NewLogin, ServerError> {
     let wrong = || ServerError::Unauthorized("wrong handle or password".into());
+    let now = std::time::Instant::now();
+    let address = peer.map(accounts::LimitKey::Address);
+    if let Some(a) = &address {
+        state.limiter().check(a, now)?;
+    }
     let Ok(handle) = normalize_handle(handle) else {
+        if let Some(a) = &address {
+            state.limiter().failed(a, now);
+        }
         return Err(wrong());
     };
-    let now = std::time::Instant::now();
-    state.limiter().check(&handle, now)?;
+    let by_handle = accounts::LimitKey::Handle(handle.clone());
+    state.limiter().check(&by_handle, now)?;
     let store = state.store();
     let found = store.user_with_password(&handle).await?;
     let (user, hash) = match found {
@@ -338,10 +359,13 @@ pub async fn log_in(
     };
     let ok = state.hasher().verify(hash, password).await?;
     let Some(user) = user.filter(|_| ok) else {
-        state.limiter().failed(&handle, now);
+        state.limiter().failed(&by_handle, now);
+        if let Some(a) = &address {
+            state.limiter().failed(a, now);
+        }
         return Err(wrong());
     };
-    state.limiter().succeeded(&handle);
+    state.limiter().succeeded(&by_handle);
     let token = accounts::new_token()?;
     let csrf = accounts::new_token()?;
     let now = OffsetDateTime::now_utc();

@@ -170,9 +170,10 @@ fn signed_in(login: user::NewLogin, secure: bool, status: StatusCode) -> Respons
               (status = 429, body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     ApiJson(c): ApiJson<Credentials>,
 ) -> Result<Response, ServerError> {
-    let login = user::log_in(&state, &c.handle, c.password).await?;
+    let login = user::log_in(&state, user::peer(&parts), &c.handle, c.password).await?;
     Ok(signed_in(
         login,
         state.settings().tls.is_some(),
@@ -206,9 +207,17 @@ pub async fn logout(
               (status = 409, description = "The handle is taken", body = ErrorBody)))]
 pub async fn signup(
     State(state): State<AppState>,
+    parts: axum::http::request::Parts,
     ApiJson(s): ApiJson<SignUp>,
 ) -> Result<Response, ServerError> {
-    let login = sign_up(&state, &s.handle, s.display_name.as_deref(), s.password).await?;
+    let login = sign_up(
+        &state,
+        user::peer(&parts),
+        &s.handle,
+        s.display_name.as_deref(),
+        s.password,
+    )
+    .await?;
     Ok(signed_in(
         login,
         state.settings().tls.is_some(),
@@ -222,6 +231,7 @@ pub async fn signup(
 /// [`ServerError::Forbidden`] when sign-up is closed; as [`accounts::add_user`].
 pub async fn sign_up(
     state: &AppState,
+    peer: Option<std::net::IpAddr>,
     handle: &str,
     display_name: Option<&str>,
     password: String,
@@ -241,7 +251,7 @@ pub async fn sign_up(
         password.clone(),
     )
     .await?;
-    user::log_in(state, &user.handle, password).await
+    user::log_in(state, peer, &user.handle, password).await
 }
 
 /// Change your password; every sign-in ends (sign in again with the new one).

@@ -167,7 +167,7 @@ async fn login_post(
         );
         return credentials_form(&state, false, &next, Some(&e));
     }
-    match user::log_in(&state, &f.handle, f.password).await {
+    match user::log_in(&state, user::peer(&parts), &f.handle, f.password).await {
         Ok(login) => signed_in_redirect(&state, &login, &next),
         Err(e) => credentials_form(&state, false, &next, Some(&e)),
     }
@@ -205,7 +205,16 @@ async fn signup_post(
         let e = ServerError::Forbidden("the form expired or came from another site".into());
         return credentials_form(&state, true, "/", Some(&e));
     }
-    match acct::sign_up(&state, &f.handle, f.display_name.as_deref(), f.password).await {
+    let peer = user::peer(&parts);
+    match acct::sign_up(
+        &state,
+        peer,
+        &f.handle,
+        f.display_name.as_deref(),
+        f.password,
+    )
+    .await
+    {
         Ok(login) => signed_in_redirect(&state, &login, "/"),
         Err(e) => credentials_form(&state, true, "/", Some(&e)),
     }
