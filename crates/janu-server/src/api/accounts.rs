@@ -534,13 +534,56 @@ pub async fn student_progress(
     Ok(Json(state.store().progress(student.id, offset).await?))
 }
 
-/// Everything of `me` as a gzipped tar: `account.json` (the account, its
-/// token names, whom it shares with), `sessions/ID.json` (each session with
-/// its full report) and `key-frames/ID.json` (its pictures and traces).
+/// Chunk size when the archive is streamed to the client.
+const EXPORT_CHUNK_BYTES: usize = 64 * 1024;
+
+/// Everything of `me` as a gzipped tar in an anonymous temporary file (gone
+/// when closed): `account.json` (the account, its token names, whom it
+/// shares with), `sessions/ID.json` (each session with its full report) and
+/// `key-frames/ID.json` (its pictures and traces). One session is in memory
+/// at a time, however long the history.
 ///
 /// # Errors
 /// Store errors; [`ServerError::Internal`] when the archive cannot be built.
-pub async fn export_archive(state: &AppState, me: &User) -> Result<Vec<u8>, ServerError> {
+pub async fn export_archive(state: &AppState, me: &User) -> Result<std::fs::File, ServerError> {
+    let err = |e: std::io::Error| ServerError::Internal(format!("export archive: {e}"));
+    let file = tempfile::tempfile_in(&state.settings().data_dir).map_err(err)?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<(String, Vec<u8>)>(2);
+    let root = format!("janu-export-{}", me.handle);
+    let writer = tokio::task::spawn_blocking(move || {
+        let gz = flate2::write::GzEncoder::new(file, flate2::Compression::default());
+        let mut tar = tar::Builder::new(gz);
+        let mtime = time::OffsetDateTime::now_utc()
+            .unix_timestamp()
+            .unsigned_abs();
+        while let Some((name, bytes)) = rx.blocking_recv() {
+            let mut head = tar::Header::new_gnu();
+            head.set_size(bytes.len() as u64);
+            head.set_mode(0o600);
+            head.set_mtime(mtime);
+            tar.append_data(&mut head, format!("{root}/{name}"), bytes.as_slice())
+                .map_err(err)?;
+        }
+        let mut file = tar.into_inner().map_err(err)?.finish().map_err(err)?;
+        std::io::Seek::rewind(&mut file).map_err(err)?;
+        Ok::<_, ServerError>(file)
+    });
+    let gathered = gather(state, me, &tx).await;
+    drop(tx);
+    let written = writer
+        .await
+        .map_err(|e| ServerError::Internal(format!("export: {e}")))?;
+    gathered?;
+    written
+}
+
+/// Sends each file of `me`'s archive to the writer.
+async fn gather(
+    state: &AppState,
+    me: &User,
+    tx: &tokio::sync::mpsc::Sender<(String, Vec<u8>)>,
+) -> Result<(), ServerError> {
+    let gone = || ServerError::Internal("export: the archive writer stopped".into());
     let store = state.store();
     let media = crate::report_view::MediaStore::at(&state.settings().data_dir);
     let account = serde_json::json!({
@@ -548,46 +591,66 @@ pub async fn export_archive(state: &AppState, me: &User) -> Result<Vec<u8>, Serv
         "api_tokens": store.api_tokens(me.id).await?.iter().map(TokenView::from).collect::<Vec<_>>(),
         "shares_with": store.teachers_of(me.id).await?.iter().map(|t| t.handle.clone()).collect::<Vec<_>>(),
     });
-    let mut files = vec![("account.json".to_owned(), to_json(&account)?)];
+    tx.send(("account.json".to_owned(), to_json(&account)?))
+        .await
+        .map_err(|_| gone())?;
     for id in accounts::session_ids(store, me).await? {
         let Some(session) = store.session(id).await? else {
             continue; // deleted meanwhile
         };
-        files.push((format!("sessions/{}.json", id.0), to_json(&session)?));
+        tx.send((format!("sessions/{}.json", id.0), to_json(&session)?))
+            .await
+            .map_err(|_| gone())?;
         let owner = crate::report_view::MediaOwner {
             user: me.id.0,
             started_at_s: session.data.started_at.unix_timestamp(),
         };
         if let Some(m) = media.load(id, owner) {
-            files.push((format!("key-frames/{}.json", id.0), to_json(&m)?));
+            tx.send((format!("key-frames/{}.json", id.0), to_json(&m)?))
+                .await
+                .map_err(|_| gone())?;
         }
     }
-    let root = format!("janu-export-{}", me.handle);
-    tokio::task::spawn_blocking(move || tar_gz(&root, &files))
-        .await
-        .map_err(|e| ServerError::Internal(format!("export: {e}")))?
+    Ok(())
 }
 
 fn to_json<T: Serialize>(v: &T) -> Result<Vec<u8>, ServerError> {
     serde_json::to_vec_pretty(v).map_err(|e| ServerError::Internal(format!("export JSON: {e}")))
 }
 
-fn tar_gz(root: &str, files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, ServerError> {
-    let err = |e: std::io::Error| ServerError::Internal(format!("export archive: {e}"));
-    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    let mut tar = tar::Builder::new(gz);
-    let mtime = time::OffsetDateTime::now_utc()
-        .unix_timestamp()
-        .unsigned_abs();
-    for (name, bytes) in files {
-        let mut head = tar::Header::new_gnu();
-        head.set_size(bytes.len() as u64);
-        head.set_mode(0o600);
-        head.set_mtime(mtime);
-        tar.append_data(&mut head, format!("{root}/{name}"), bytes.as_slice())
-            .map_err(err)?;
-    }
-    tar.into_inner().map_err(err)?.finish().map_err(err)
+/// The download of `me`'s archive: streamed from its temporary file, with
+/// its length and a file name.
+///
+/// # Errors
+/// As [`export_archive`].
+pub async fn export_response(state: &AppState, me: &User) -> Result<Response, ServerError> {
+    let file = export_archive(state, me).await?;
+    let len = file
+        .metadata()
+        .map_err(|e| ServerError::Internal(format!("export archive: {e}")))?
+        .len();
+    let file = tokio::fs::File::from_std(file);
+    let chunks = futures_util::stream::unfold(file, |mut file| async move {
+        let mut buf = vec![0u8; EXPORT_CHUNK_BYTES];
+        match tokio::io::AsyncReadExt::read(&mut file, &mut buf).await {
+            Ok(0) => None,
+            Ok(n) => {
+                buf.truncate(n);
+                Some((Ok::<_, std::io::Error>(axum::body::Bytes::from(buf)), file))
+            }
+            Err(e) => Some((Err(e), file)),
+        }
+    });
+    let disposition = format!("attachment; filename=\"janu-export-{}.tar.gz\"", me.handle);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/gzip".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CONTENT_LENGTH, len.to_string()),
+        ],
+        axum::body::Body::from_stream(chunks),
+    )
+        .into_response())
 }
 
 /// All your data as one archive (`.tar.gz`): the account, every session with
@@ -599,16 +662,7 @@ pub async fn export(
     State(state): State<AppState>,
     CurrentUser(me): CurrentUser,
 ) -> Result<Response, ServerError> {
-    let bytes = export_archive(&state, &me).await?;
-    let disposition = format!("attachment; filename=\"janu-export-{}.tar.gz\"", me.handle);
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/gzip".to_owned()),
-            (header::CONTENT_DISPOSITION, disposition),
-        ],
-        bytes,
-    )
-        .into_response())
+    export_response(&state, &me).await
 }
 
 /// Delete your account and everything it owns (sessions, reports, key

@@ -467,18 +467,8 @@ async fn export_get(State(state): State<AppState>, MaybeUser(signed): MaybeUser)
     let Some(u) = signed else {
         return signed_in_first("/account");
     };
-    match acct::export_archive(&state, &u).await {
-        Ok(bytes) => (
-            [
-                (header::CONTENT_TYPE, "application/gzip".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"janu-export-{}.tar.gz\"", u.handle),
-                ),
-            ],
-            bytes,
-        )
-            .into_response(),
+    match acct::export_response(&state, &u).await {
+        Ok(res) => res,
         Err(e) => PageError(e, Some(u)).into_response(),
     }
 }
