@@ -318,7 +318,7 @@ impl Settings {
 
     /// The database location with any password replaced by `***`.
     pub fn database_display(&self) -> String {
-        redact_url(&self.database)
+        janu_store::redact_location(&self.database)
     }
 
     /// Settings for tests and embedding: an in-memory SQLite database, uploads in
@@ -336,29 +336,6 @@ impl Settings {
             open_signup: false,
             tls: None,
         }
-    }
-}
-
-/// `scheme://user:password@host/...` with the password replaced by `***`.
-pub fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_owned();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let Some(at) = authority.rfind('@') else {
-        return url.to_owned();
-    };
-    let userinfo = &authority[..at];
-    match userinfo.find(':') {
-        Some(colon) => format!(
-            "{}{}:***{}",
-            &url[..scheme_end + 3],
-            &userinfo[..colon],
-            &rest[at..]
-        ),
-        None => url.to_owned(),
     }
 }
 
@@ -425,11 +402,17 @@ mod tests {
     #[test]
     fn passwords_are_redacted() {
         assert_eq!(
-            redact_url("postgres://janu:s3cret@db:5432/janu"),
+            janu_store::redact_location("postgres://janu:s3cret@db:5432/janu"),
             "postgres://janu:***@db:5432/janu"
         );
-        assert_eq!(redact_url("postgres://db/janu"), "postgres://db/janu");
-        assert_eq!(redact_url("/home/a/history.db"), "/home/a/history.db");
+        assert_eq!(
+            janu_store::redact_location("postgres://db/janu"),
+            "postgres://db/janu"
+        );
+        assert_eq!(
+            janu_store::redact_location("/home/a/history.db"),
+            "/home/a/history.db"
+        );
         let s = Settings::from_layer(SettingsLayer {
             database: Some("postgres://janu:s3cret@db/janu".into()),
             data_dir: Some("/tmp".into()),

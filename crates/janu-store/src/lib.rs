@@ -89,5 +89,5 @@ pub use progress::{MistakeWeek, Progress, SideWeek, WeekProgress};
 pub use store::{
     ApiToken, Backend, JobId, Login, PASSWORD_HASH_MAX_LEN, POSTGRES_CONNECT_TIMEOUT,
     POSTGRES_MAX_CONNECTIONS, SQLITE_BUSY_TIMEOUT, SQLITE_MAX_CONNECTIONS, Store, TOKEN_HASH_LEN,
-    TOKEN_NAME_MAX_CHARS, UploadJob, UploadState,
+    TOKEN_NAME_MAX_CHARS, UploadJob, UploadState, redact_location,
 };

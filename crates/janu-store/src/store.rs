@@ -94,12 +94,14 @@ enum Location {
     Postgres(String),
 }
 
-/// Replaces the password of `scheme://user:password@host` with `***`.
-fn redact(location: &str) -> String {
+/// A database location fit to print: the password of
+/// `scheme://user:password@host/...` replaced by `***` (the authority ends at
+/// the first `/`, `?` or `#`). Anything else comes back as it is.
+pub fn redact_location(location: &str) -> String {
     let Some((scheme, rest)) = location.split_once("://") else {
         return location.to_owned();
     };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let Some(at) = rest[..authority_end].rfind('@') else {
         return location.to_owned();
     };
@@ -111,7 +113,7 @@ fn redact(location: &str) -> String {
 
 fn parse_location(location: &str) -> Result<Location, StoreError> {
     let unsupported = || StoreError::UnsupportedLocation {
-        location: redact(location),
+        location: redact_location(location),
     };
     if location.trim().is_empty() {
         return Err(unsupported());
@@ -939,12 +941,17 @@ mod tests {
 
     #[test]
     fn redact_keeps_urls_without_passwords() {
-        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+        assert_eq!(redact_location("postgres://u@h/db"), "postgres://u@h/db");
         assert_eq!(
-            redact("postgres://u:p@h:5432/db"),
+            redact_location("postgres://h?user=u@x:p"),
+            "postgres://h?user=u@x:p",
+            "an @ after the authority is not a password"
+        );
+        assert_eq!(
+            redact_location("postgres://u:p@h:5432/db"),
             "postgres://u:***@h:5432/db"
         );
-        assert_eq!(redact("/plain/path"), "/plain/path");
+        assert_eq!(redact_location("/plain/path"), "/plain/path");
     }
 }
 
