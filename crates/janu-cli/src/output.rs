@@ -5,39 +5,19 @@ use std::path::Path;
 
 use anyhow::Context;
 
-/// Permissions of a written file: readable by everyone, writable by the owner, as
-/// a plain `>` redirection would leave it under the usual umask. (A temporary file
-/// starts private; without this a report or plan would stay unreadable to others.)
-#[cfg(unix)]
-const FILE_MODE: u32 = 0o644;
-
 /// Write `bytes` to `path` through a temporary file in the same folder, flushed
-/// to disk and renamed into place only when complete, so an error or a kill never
+/// to disk and renamed into place only when complete ([`janu_media::AtomicFile`],
+/// readable by everyone like a `>` redirection), so an error or a kill never
 /// leaves a half-written file.
 ///
 /// # Errors
 /// When the folder is not writable or the disk is full; the error names the file.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".janu-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot write in {}", dir.display()))?;
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
+    let mut out = janu_media::AtomicFile::create(path)?;
+    out.file()
+        .write_all(bytes)
         .with_context(|| format!("writing {}", path.display()))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(FILE_MODE))
-            .with_context(|| format!("writing {}", path.display()))?;
-    }
-    tmp.persist(path)
-        .with_context(|| format!("writing {}", path.display()))?;
+    out.commit()?;
     Ok(())
 }
 
@@ -72,7 +52,7 @@ mod tests {
         {
             use std::os::unix::fs::PermissionsExt;
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, FILE_MODE);
+            assert_eq!(mode & 0o777, janu_media::FILE_MODE);
         }
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "only the output remains");

@@ -64,7 +64,9 @@ pub use ffmpeg::ffmpeg_available;
 pub use image::{Rgb, RgbImage};
 pub use mp4::demux::{MAX_MOOV_BYTES, MAX_SAMPLES};
 pub use mp4::mux::WRITE_TIMESCALE;
-pub use output::{TEMP_PREFIX, write_jpeg, write_png};
+#[cfg(unix)]
+pub use output::FILE_MODE;
+pub use output::{AtomicFile, TEMP_PREFIX, write_jpeg, write_png};
 pub use panzoom::{PanZoomSpec, PanZoomSummary, pan_zoom_video};
 pub use photo::{
     AlphaMode, ImageOptions, MAX_DECODE_BYTES, MAX_IMAGE_PIXELS, MAX_LONG_SIDE, decode_image,

@@ -1,4 +1,5 @@
-//! Pictures out: PNG and JPEG, written atomically.
+//! Files out, written atomically: PNG, JPEG, and [`AtomicFile`] for anything
+//! else (the MP4 writer and the `janu` command's outputs use it too).
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -11,16 +12,28 @@ use crate::MediaError;
 /// Prefix of the temporary files written beside an output before the rename.
 pub const TEMP_PREFIX: &str = ".janu-tmp-";
 
+/// Permissions of a finished file: readable by everyone, writable by the
+/// owner, as a plain `>` redirection leaves it under the usual umask (a
+/// temporary file starts private; without this an output would stay
+/// unreadable to others).
+#[cfg(unix)]
+pub const FILE_MODE: u32 = 0o644;
+
 /// A file being written under a temporary name in the destination's folder. It
 /// becomes `path` only on [`AtomicFile::commit`]; dropped before that, it is
 /// deleted, so a failed write never leaves a half-written output behind.
-pub(crate) struct AtomicFile {
+#[derive(Debug)]
+pub struct AtomicFile {
     path: PathBuf,
     temp: NamedTempFile,
 }
 
 impl AtomicFile {
-    pub(crate) fn create(path: &Path) -> Result<Self, MediaError> {
+    /// Start writing what becomes `path`.
+    ///
+    /// # Errors
+    /// [`MediaError::Write`] naming `path` when its folder is not writable.
+    pub fn create(path: &Path) -> Result<Self, MediaError> {
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -35,17 +48,29 @@ impl AtomicFile {
         })
     }
 
-    pub(crate) fn file(&mut self) -> &mut std::fs::File {
+    /// The file to write to.
+    pub fn file(&mut self) -> &mut std::fs::File {
         self.temp.as_file_mut()
     }
 
-    /// Flush to disk and move into place.
-    pub(crate) fn commit(self) -> Result<(), MediaError> {
+    /// Flush to disk, give the file [`FILE_MODE`] and move it into place.
+    ///
+    /// # Errors
+    /// [`MediaError::Write`] naming the destination (then nothing is left).
+    pub fn commit(self) -> Result<(), MediaError> {
         let path = self.path;
         self.temp
             .as_file()
             .sync_all()
             .map_err(|e| MediaError::write(&path, e))?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            self.temp
+                .as_file()
+                .set_permissions(std::fs::Permissions::from_mode(FILE_MODE))
+                .map_err(|e| MediaError::write(&path, e))?;
+        }
         self.temp
             .persist(&path)
             .map_err(|e| MediaError::write(&path, e.error))?;
@@ -111,5 +136,24 @@ fn encode_error(path: &Path, e: &image::ImageError) -> MediaError {
             MediaError::write(path, std::io::Error::new(io.kind(), io.to_string()))
         }
         other => MediaError::encode(path, other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pictures_are_readable_by_everyone_like_any_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("overlay.png");
+        write_png(&path, &RgbImage::new(4, 4)).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, FILE_MODE, "was 0600 before");
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 }
