@@ -55,8 +55,8 @@ pub use ids::{ConditionId, Decision, GoalId, Level, MistakeId, Source, Topic};
 pub use janu_body::Side;
 pub use model::*;
 pub use plan::{
-    ENTRY_SECONDS, EXIT_SECONDS, MAX_MINUTES, MIN_MINUTES, Plan, PlanRequest, PlanStep,
-    SECONDS_PER_BREATH, Section, StepCue, plan,
+    DEFAULT_MINUTES, ENTRY_SECONDS, EXIT_SECONDS, MAX_MINUTES, MIN_MINUTES, Plan, PlanRequest,
+    PlanStep, SECONDS_PER_BREATH, Section, StepCue, plan,
 };
 pub use screen::{CautiousChoice, Reason, Screening, ScreeningInput, screen};
 

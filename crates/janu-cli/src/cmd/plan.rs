@@ -16,7 +16,7 @@ pub struct PlanArgs {
     #[arg(long, value_name = "LEVEL", default_value = "beginner", value_parser = parse_level)]
     pub level: Level,
     /// Session length in minutes (5 to 60).
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = janu_pose::DEFAULT_MINUTES)]
     pub minutes: u32,
     /// A health condition id (repeatable); see `janu screen --list`.
     #[arg(long = "condition", short = 'c', value_name = "ID",

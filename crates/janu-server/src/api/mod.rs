@@ -298,8 +298,9 @@ pub struct PlanForm {
     pub tighter_side: Option<String>,
 }
 
-/// Default session length of the plan builder, as `janu plan`.
-pub const DEFAULT_PLAN_MINUTES: u32 = 20;
+/// Default session length of the plan builder: the plan's own default, as
+/// `janu plan`.
+pub const DEFAULT_PLAN_MINUTES: u32 = janu_pose::DEFAULT_MINUTES;
 
 fn pose_error(e: &janu_pose::Error) -> ServerError {
     // The library's messages name CLI flags (`--minutes`); here they are fields.
