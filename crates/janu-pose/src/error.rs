@@ -24,7 +24,7 @@ pub enum Error {
     #[error("`none` cannot be combined with other conditions")]
     NoneWithOthers,
     /// Pregnancy without a trimester.
-    #[error("pregnancy needs the trimester: give --trimester 1, 2 or 3")]
+    #[error("pregnancy needs the trimester: 1, 2 or 3")]
     TrimesterRequired,
     /// A trimester without pregnancy.
     #[error("a trimester ({0}) was given but `pregnancy` is not among the conditions")]
@@ -33,7 +33,7 @@ pub enum Error {
     #[error("trimester must be 1, 2 or 3, not {0}")]
     BadTrimester(u8),
     /// Session length outside the supported range.
-    #[error("--minutes must be between {min} and {max}, not {given}")]
+    #[error("the session must last between {min} and {max} minutes, not {given}")]
     MinutesOutOfRange {
         /// What was asked.
         given: u32,
@@ -67,4 +67,28 @@ pub enum Error {
     /// The knowledge data does not parse or does not validate.
     #[error("invalid knowledge data: {0}")]
     InvalidKnowledge(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_values_not_command_line_flags() {
+        // The server and the pages show these too; flags are the CLI's words.
+        for e in [
+            Error::TrimesterRequired,
+            Error::TrimesterWithoutPregnancy(2),
+            Error::BadTrimester(4),
+            Error::MinutesOutOfRange {
+                given: 0,
+                min: 5,
+                max: 60,
+            },
+            Error::NoCondition,
+            Error::NoneWithOthers,
+        ] {
+            assert!(!e.to_string().contains("--"), "{e}");
+        }
+    }
 }

@@ -709,7 +709,9 @@ fn plan_notes(
             "Your tighter side ({side} leg extended) gets the longer hold: {long} s against {short} s."
         ));
     } else if goals.contains(&GoalId::HamstringImbalance) {
-        notes.push("Name your tighter side with --tighter-side so it gets the longer hold.".into());
+        notes.push(
+            "Name your tighter side (the one that folds less) so it gets the longer hold.".into(),
+        );
     }
     let signs: Vec<&str> = k
         .warning_signs

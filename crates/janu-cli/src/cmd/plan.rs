@@ -82,7 +82,7 @@ fn parse_side(s: &str) -> Result<Side, String> {
 /// Run `janu plan`.
 pub fn run(args: Args) -> anyhow::Result<()> {
     let Args { plan, json, output } = args;
-    let plan = janu_pose::plan(&plan.request())?;
+    let plan = janu_pose::plan(&plan.request()).map_err(super::pose_error)?;
     let text = if json {
         serde_json::to_string_pretty(&plan)? + "\n"
     } else {

@@ -61,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
                 .with_context(|| format!("reading plan file {}", path.display()))?;
             Plan::from_json(&text).with_context(|| format!("plan file {}", path.display()))?
         }
-        None => janu_pose::plan(&options.request())?,
+        None => janu_pose::plan(&options.request()).map_err(super::pose_error)?,
     };
     let script = cue_script(&plan, &breath);
     let voice = if voice {

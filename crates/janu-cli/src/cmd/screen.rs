@@ -72,7 +72,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     } else {
         (args.conditions, args.trimester)
     };
-    let input = ScreeningInput::new(conditions, trimester)?;
+    let input = ScreeningInput::new(conditions, trimester).map_err(super::pose_error)?;
     let s = screen(&input);
     let text = if args.json {
         serde_json::to_string_pretty(&s)? + "\n"

@@ -303,8 +303,7 @@ pub struct PlanForm {
 pub const DEFAULT_PLAN_MINUTES: u32 = janu_pose::DEFAULT_MINUTES;
 
 fn pose_error(e: &janu_pose::Error) -> ServerError {
-    // The library's messages name CLI flags (`--minutes`); here they are fields.
-    let msg = e.to_string().replace("--", "");
+    let msg = e.to_string();
     match e {
         janu_pose::Error::NotAdvised { .. } => ServerError::Unprocessable(msg),
         _ => ServerError::BadRequest(msg),
