@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::PoseError;
 use crate::plan::{Plan, Section};
 
 /// Default in-breath, ms: with [`DEFAULT_EXHALE_MS`] one breath is the plan's 5 s.
@@ -47,15 +47,15 @@ impl Pacing {
     ///
     /// # Errors
     ///
-    /// [`Error::BadPacing`] when the text is not two numbers of seconds between 1
+    /// [`PoseError::BadPacing`] when the text is not two numbers of seconds between 1
     /// and 15 separated by a colon.
-    pub fn parse(text: &str) -> Result<Self, Error> {
-        let bad = |problem: &str| Error::BadPacing {
+    pub fn parse(text: &str) -> Result<Self, PoseError> {
+        let bad = |problem: &str| PoseError::BadPacing {
             given: text.to_string(),
             problem: problem.to_string(),
         };
         let (a, b) = text.split_once(':').ok_or_else(|| bad("no colon"))?;
-        let ms = |s: &str| -> Result<u32, Error> {
+        let ms = |s: &str| -> Result<u32, PoseError> {
             let secs: f64 = s
                 .trim()
                 .parse()

@@ -6,7 +6,7 @@ use crate::ids::{Decision, Level};
 /// requests, a plan the screening rules out, a plan file that does not hold together.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum PoseError {
     /// A condition, goal, level, topic or other id that does not exist.
     #[error("unknown {kind} `{given}`; valid: {valid}")]
     UnknownId {
@@ -77,16 +77,16 @@ mod tests {
     fn messages_name_values_not_command_line_flags() {
         // The server and the pages show these too; flags are the CLI's words.
         for e in [
-            Error::TrimesterRequired,
-            Error::TrimesterWithoutPregnancy(2),
-            Error::BadTrimester(4),
-            Error::MinutesOutOfRange {
+            PoseError::TrimesterRequired,
+            PoseError::TrimesterWithoutPregnancy(2),
+            PoseError::BadTrimester(4),
+            PoseError::MinutesOutOfRange {
                 given: 0,
                 min: 5,
                 max: 60,
             },
-            Error::NoCondition,
-            Error::NoneWithOthers,
+            PoseError::NoCondition,
+            PoseError::NoneWithOthers,
         ] {
             assert!(!e.to_string().contains("--"), "{e}");
         }

@@ -44,7 +44,7 @@ macro_rules! id_enum {
         }
 
         impl std::str::FromStr for $name {
-            type Err = crate::Error;
+            type Err = crate::PoseError;
 
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 let wanted = s.trim().to_ascii_lowercase();
@@ -52,7 +52,7 @@ macro_rules! id_enum {
                     .iter()
                     .copied()
                     .find(|v| v.as_str() == wanted)
-                    .ok_or_else(|| crate::Error::UnknownId {
+                    .ok_or_else(|| crate::PoseError::UnknownId {
                         kind: $what,
                         given: s.to_string(),
                         valid: Self::list(),

@@ -34,7 +34,7 @@
 //! assert!(plan.total_seconds.abs_diff(15 * 60) <= 90);
 //! let script = janu_pose::cue_script(&plan, &Pacing::default());
 //! assert!(script.to_vtt().starts_with("WEBVTT"));
-//! # Ok::<(), janu_pose::Error>(())
+//! # Ok::<(), janu_pose::PoseError>(())
 //! ```
 
 use std::sync::OnceLock;
@@ -50,7 +50,7 @@ mod screen;
 pub mod validate;
 
 pub use cue::{BreathPhase, BreathWindow, Cue, CueKind, CueScript, Pacing, ScriptStep, cue_script};
-pub use error::Error;
+pub use error::PoseError;
 pub use ids::{ConditionId, Decision, GoalId, Level, MistakeId, Source, Topic};
 pub use janu_body::Side;
 pub use model::*;
@@ -84,11 +84,11 @@ impl Knowledge {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidKnowledge`] when the text does not parse into the model or a
+    /// [`PoseError::InvalidKnowledge`] when the text does not parse into the model or a
     /// check fails (missing source, empty text, a link that does not resolve, ...).
-    pub fn from_toml(text: &str) -> Result<Self, Error> {
+    pub fn from_toml(text: &str) -> Result<Self, PoseError> {
         let k: Knowledge =
-            toml::from_str(text).map_err(|e| Error::InvalidKnowledge(e.to_string()))?;
+            toml::from_str(text).map_err(|e| PoseError::InvalidKnowledge(e.to_string()))?;
         validate::validate(&k)?;
         Ok(k)
     }

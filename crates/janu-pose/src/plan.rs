@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::PoseError;
 use crate::ids::{ConditionId, Decision, GoalId, Level, Source};
 use crate::knowledge;
 use crate::model::{Knowledge, RelatedPose, Seconds};
@@ -270,12 +270,12 @@ fn side_holds(base: u32, range: Seconds, tighter: Option<Side>) -> (u32, u32) {
 ///
 /// # Errors
 ///
-/// [`Error::MinutesOutOfRange`]; the screening input errors of
-/// [`ScreeningInput::new`]; [`Error::NotAdvised`] when the screening says `avoid`
+/// [`PoseError::MinutesOutOfRange`]; the screening input errors of
+/// [`ScreeningInput::new`]; [`PoseError::NotAdvised`] when the screening says `avoid`
 /// (Janu does not plan a session around a pose the person should not do).
-pub fn plan(req: &PlanRequest) -> Result<Plan, Error> {
+pub fn plan(req: &PlanRequest) -> Result<Plan, PoseError> {
     if !(MIN_MINUTES..=MAX_MINUTES).contains(&req.minutes) {
-        return Err(Error::MinutesOutOfRange {
+        return Err(PoseError::MinutesOutOfRange {
             given: req.minutes,
             min: MIN_MINUTES,
             max: MAX_MINUTES,
@@ -294,7 +294,7 @@ pub fn plan(req: &PlanRequest) -> Result<Plan, Error> {
             .filter(|r| r.decision == Decision::Avoid)
             .map(|r| format!("{} ({}): {}", r.condition, r.source, r.text))
             .collect();
-        return Err(Error::NotAdvised {
+        return Err(PoseError::NotAdvised {
             decision: screening.decision,
             reasons: reasons.join(" "),
         });
@@ -305,7 +305,7 @@ pub fn plan(req: &PlanRequest) -> Result<Plan, Error> {
     let hold_level = if modified { Level::Beginner } else { req.level };
     let hold = k
         .level_hold(hold_level)
-        .ok_or(Error::NoHold(hold_level))?
+        .ok_or(PoseError::NoHold(hold_level))?
         .seconds;
     let variation = match &screening.variation {
         Some(v) => v.clone(),
@@ -313,7 +313,7 @@ pub fn plan(req: &PlanRequest) -> Result<Plan, Error> {
             .variations_for(req.level)
             .first()
             .map(|v| v.id.clone())
-            .ok_or(Error::NoHold(req.level))?,
+            .ok_or(PoseError::NoHold(req.level))?,
     };
     let mut props: Vec<String> = screening.props.clone();
     if let Some(v) = k.variation(&variation) {
@@ -397,7 +397,7 @@ pub fn plan(req: &PlanRequest) -> Result<Plan, Error> {
     }
     let main_pose = k
         .pose(MAIN_POSE)
-        .ok_or_else(|| Error::InvalidKnowledge("no main pose".into()))?;
+        .ok_or_else(|| PoseError::InvalidKnowledge("no main pose".into()))?;
     let mut reminders_extra: Vec<String> = goals
         .iter()
         .filter_map(|g| k.therapy(*g).map(|t| t.plan_note.clone()))
@@ -741,11 +741,11 @@ impl Plan {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidPlan`] when the text is not such JSON or the plan does not
+    /// [`PoseError::InvalidPlan`] when the text is not such JSON or the plan does not
     /// hold together (see [`Plan::check`]).
-    pub fn from_json(text: &str) -> Result<Self, Error> {
+    pub fn from_json(text: &str) -> Result<Self, PoseError> {
         let plan: Plan = serde_json::from_str(text).map_err(|e| {
-            Error::InvalidPlan(format!(
+            PoseError::InvalidPlan(format!(
                 "not a Janu plan (JSON from `janu plan --json`): {e}"
             ))
         })?;
@@ -758,9 +758,9 @@ impl Plan {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidPlan`] naming the first problem.
-    pub fn check(&self) -> Result<(), Error> {
-        let bad = |m: String| Err(Error::InvalidPlan(m));
+    /// [`PoseError::InvalidPlan`] naming the first problem.
+    pub fn check(&self) -> Result<(), PoseError> {
+        let bad = |m: String| Err(PoseError::InvalidPlan(m));
         if self.steps.is_empty() {
             return bad("it has no steps".into());
         }
@@ -813,7 +813,7 @@ mod tests {
         assert_eq!(Plan::from_json(&json).unwrap(), p);
         let mut broken = p.clone();
         broken.total_seconds += 1;
-        assert!(matches!(broken.check(), Err(Error::InvalidPlan(_))));
+        assert!(matches!(broken.check(), Err(PoseError::InvalidPlan(_))));
         assert!(Plan::from_json("{}").is_err());
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Error;
+use crate::error::PoseError;
 use crate::ids::{ConditionId, Decision, Source};
 use crate::knowledge;
 use crate::model::{Condition, View};
@@ -22,10 +22,10 @@ impl ScreeningInput {
     ///
     /// # Errors
     ///
-    /// [`Error::NoCondition`] for an empty list, [`Error::NoneWithOthers`] when `none`
-    /// comes with real conditions, [`Error::TrimesterRequired`] for pregnancy without
-    /// a trimester, [`Error::TrimesterWithoutPregnancy`] and [`Error::BadTrimester`].
-    pub fn new(conditions: Vec<ConditionId>, trimester: Option<u8>) -> Result<Self, Error> {
+    /// [`PoseError::NoCondition`] for an empty list, [`PoseError::NoneWithOthers`] when `none`
+    /// comes with real conditions, [`PoseError::TrimesterRequired`] for pregnancy without
+    /// a trimester, [`PoseError::TrimesterWithoutPregnancy`] and [`PoseError::BadTrimester`].
+    pub fn new(conditions: Vec<ConditionId>, trimester: Option<u8>) -> Result<Self, PoseError> {
         let mut unique: Vec<ConditionId> = Vec::with_capacity(conditions.len());
         for c in conditions {
             if !unique.contains(&c) {
@@ -33,16 +33,16 @@ impl ScreeningInput {
             }
         }
         if unique.is_empty() {
-            return Err(Error::NoCondition);
+            return Err(PoseError::NoCondition);
         }
         if unique.len() > 1 && unique.contains(&ConditionId::None) {
-            return Err(Error::NoneWithOthers);
+            return Err(PoseError::NoneWithOthers);
         }
         let pregnant = unique.contains(&ConditionId::Pregnancy);
         match trimester {
-            Some(t) if !(1..=3).contains(&t) => return Err(Error::BadTrimester(t)),
-            Some(t) if !pregnant => return Err(Error::TrimesterWithoutPregnancy(t)),
-            None if pregnant => return Err(Error::TrimesterRequired),
+            Some(t) if !(1..=3).contains(&t) => return Err(PoseError::BadTrimester(t)),
+            Some(t) if !pregnant => return Err(PoseError::TrimesterWithoutPregnancy(t)),
+            None if pregnant => return Err(PoseError::TrimesterRequired),
             _ => {}
         }
         Ok(Self {
@@ -286,15 +286,15 @@ mod tests {
         use ConditionId as C;
         assert_eq!(
             ScreeningInput::new(vec![C::Pregnancy], None),
-            Err(Error::TrimesterRequired)
+            Err(PoseError::TrimesterRequired)
         );
         assert_eq!(
             ScreeningInput::new(vec![C::Pregnancy], Some(4)),
-            Err(Error::BadTrimester(4))
+            Err(PoseError::BadTrimester(4))
         );
         assert_eq!(
             ScreeningInput::new(vec![C::Diarrhea], Some(2)),
-            Err(Error::TrimesterWithoutPregnancy(2))
+            Err(PoseError::TrimesterWithoutPregnancy(2))
         );
         assert_eq!(decide(&[C::Pregnancy], Some(1)), Decision::Modify);
         assert_eq!(decide(&[C::Pregnancy], Some(2)), Decision::Supervised);
@@ -306,8 +306,11 @@ mod tests {
         use ConditionId as C;
         assert_eq!(
             ScreeningInput::new(vec![C::None, C::Diarrhea], None),
-            Err(Error::NoneWithOthers)
+            Err(PoseError::NoneWithOthers)
         );
-        assert_eq!(ScreeningInput::new(vec![], None), Err(Error::NoCondition));
+        assert_eq!(
+            ScreeningInput::new(vec![], None),
+            Err(PoseError::NoCondition)
+        );
     }
 }

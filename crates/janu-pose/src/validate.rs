@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::error::Error;
+use crate::error::PoseError;
 use crate::ids::{ConditionId, Decision, GoalId, Level, MistakeId, Source};
 use crate::model::Knowledge;
 
@@ -14,14 +14,14 @@ const KNOWN_EXCLUDABLE_TAGS: &[&str] = &["deep-fold", "forward-fold", "twist"];
 ///
 /// # Errors
 ///
-/// [`Error::InvalidKnowledge`] listing every problem found.
-pub fn validate(k: &Knowledge) -> Result<(), Error> {
+/// [`PoseError::InvalidKnowledge`] listing every problem found.
+pub fn validate(k: &Knowledge) -> Result<(), PoseError> {
     let mut v = Checker::default();
     v.check(k);
     if v.problems.is_empty() {
         Ok(())
     } else {
-        Err(Error::InvalidKnowledge(v.problems.join("; ")))
+        Err(PoseError::InvalidKnowledge(v.problems.join("; ")))
     }
 }
 

@@ -1,8 +1,8 @@
 //! Properties every plan must have, across levels, lengths and options.
 
 use janu_pose::{
-    ConditionId, Error, GoalId, Level, MAX_MINUTES, MIN_MINUTES, Plan, PlanRequest, Section, Side,
-    knowledge, plan,
+    ConditionId, GoalId, Level, MAX_MINUTES, MIN_MINUTES, Plan, PlanRequest, PoseError, Section,
+    Side, knowledge, plan,
 };
 use rstest::rstest;
 
@@ -109,7 +109,7 @@ fn screening_is_honoured(#[case] c: ConditionId, #[case] trimester: Option<u8>) 
     req.trimester = trimester;
     let screening = janu_pose::screen(&janu_pose::ScreeningInput::new(vec![c], trimester).unwrap());
     match plan(&req) {
-        Err(Error::NotAdvised { .. }) => {
+        Err(PoseError::NotAdvised { .. }) => {
             assert_eq!(screening.decision, janu_pose::Decision::Avoid);
         }
         Ok(p) => {
@@ -175,5 +175,5 @@ fn goals_shape_the_session() {
 #[case(10_000)]
 fn minutes_out_of_range(#[case] minutes: u32) {
     let err = plan(&PlanRequest::new(Level::Beginner, minutes)).unwrap_err();
-    assert!(matches!(err, Error::MinutesOutOfRange { .. }), "{err}");
+    assert!(matches!(err, PoseError::MinutesOutOfRange { .. }), "{err}");
 }

@@ -12,12 +12,12 @@ pub mod users;
 
 /// A janu-pose error in the command line's words: where the library names a
 /// value, say which flag gives it.
-pub fn pose_error(e: janu_pose::Error) -> anyhow::Error {
+pub fn pose_error(e: janu_pose::PoseError) -> anyhow::Error {
     match e {
-        janu_pose::Error::TrimesterRequired => {
+        janu_pose::PoseError::TrimesterRequired => {
             anyhow::anyhow!("pregnancy needs the trimester: give --trimester 1, 2 or 3")
         }
-        janu_pose::Error::MinutesOutOfRange { given, min, max } => {
+        janu_pose::PoseError::MinutesOutOfRange { given, min, max } => {
             anyhow::anyhow!("--minutes must be between {min} and {max}, not {given}")
         }
         other => other.into(),

@@ -68,11 +68,11 @@ pub struct Args {
 }
 
 fn parse_level(s: &str) -> Result<Level, String> {
-    s.parse().map_err(|e: janu_pose::Error| e.to_string())
+    s.parse().map_err(|e: janu_pose::PoseError| e.to_string())
 }
 
 fn parse_goal(s: &str) -> Result<GoalId, String> {
-    s.parse().map_err(|e: janu_pose::Error| e.to_string())
+    s.parse().map_err(|e: janu_pose::PoseError| e.to_string())
 }
 
 fn parse_side(s: &str) -> Result<Side, String> {

@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 fn parse_topic(s: &str) -> Result<Topic, String> {
-    s.parse().map_err(|e: janu_pose::Error| e.to_string())
+    s.parse().map_err(|e: janu_pose::PoseError| e.to_string())
 }
 
 /// Run `janu pose`.

@@ -31,7 +31,7 @@ pub struct Args {
 
 /// Parse a condition id for clap; the error lists the valid ids.
 pub(crate) fn parse_condition(s: &str) -> Result<ConditionId, String> {
-    s.parse().map_err(|e: janu_pose::Error| e.to_string())
+    s.parse().map_err(|e: janu_pose::PoseError| e.to_string())
 }
 
 /// Run `janu screen`.

@@ -302,10 +302,10 @@ pub struct PlanForm {
 /// `janu plan`.
 pub const DEFAULT_PLAN_MINUTES: u32 = janu_pose::DEFAULT_MINUTES;
 
-fn pose_error(e: &janu_pose::Error) -> ServerError {
+fn pose_error(e: &janu_pose::PoseError) -> ServerError {
     let msg = e.to_string();
     match e {
-        janu_pose::Error::NotAdvised { .. } => ServerError::Unprocessable(msg),
+        janu_pose::PoseError::NotAdvised { .. } => ServerError::Unprocessable(msg),
         _ => ServerError::BadRequest(msg),
     }
 }
@@ -418,7 +418,7 @@ pub async fn pose() -> Json<&'static janu_pose::Knowledge> {
 pub async fn pose_topic(Path(topic): Path<String>) -> Result<Json<serde_json::Value>, ServerError> {
     let t: Topic = topic
         .parse()
-        .map_err(|e: janu_pose::Error| ServerError::NotFound(e.to_string()))?;
+        .map_err(|e: janu_pose::PoseError| ServerError::NotFound(e.to_string()))?;
     Ok(Json(janu_pose::render::topic_json(
         janu_pose::knowledge(),
         t,

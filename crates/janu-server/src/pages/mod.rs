@@ -612,7 +612,7 @@ async fn pose_page(
     MaybeUser(user): MaybeUser,
     Path(topic): Path<String>,
 ) -> Result<Html<String>, PageError> {
-    let t: Topic = topic.parse().map_err(|e: janu_pose::Error| {
+    let t: Topic = topic.parse().map_err(|e: janu_pose::PoseError| {
         PageError(ServerError::NotFound(e.to_string()), user.clone())
     })?;
     let links: String = Topic::ALL
