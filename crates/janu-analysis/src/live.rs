@@ -430,7 +430,7 @@ impl Check {
                 _ => None,
             },
             Check::UnevenPelvis => m.pelvis_turn_deg.map(|p| p.abs() > UNEVEN_PELVIS_DEG),
-            Check::ForcedRotation => m.thigh_angle_deg.map(|a| a > FORCED_ROTATION_THIGH_DEG),
+            Check::ForcedRotation => m.thigh_angle_deg.map(|a| a >= FORCED_ROTATION_THIGH_DEG),
         }
     }
 

@@ -146,10 +146,11 @@
 //! * `locked_knee` (m = 8): extended knee flexion -m (hyperextended, heel lifts).
 //! * `shoulder_strain` (m = 22): shoulder elevation +m, elbows locked straight,
 //!   hands on the foot.
-//! * `forced_bent_leg_rotation` (m = 20): bent knee opening +m and lift -m
-//!   (pressed to the floor), heel pulled 40 % nearer the groin and 0.02 H out,
-//!   foot sickled (inverted 25, plantarflexed 20): the thighs open about 20
-//!   degrees more and the knee rests on the floor.
+//! * `forced_bent_leg_rotation` (m = 30): bent knee opening +m and lift -m
+//!   (pressed to the floor), heel pulled 55 % nearer the groin and 0.065 H out,
+//!   foot sickled (inverted 25, plantarflexed 20): the thighs open about 130
+//!   degrees (70 when clean), the knee behind the line of the hips and on the
+//!   floor.
 //! * `bent_foot_misplaced` (m = 0.25 m): the foot placed m further out from the
 //!   inner thigh, from the setup on (the measured sole gap grows a little more
 //!   as the foot turns).
@@ -175,7 +176,7 @@
 //! [`scenarios`]: `clean_session` (both sides with Dandasana between, about 3
 //! minutes), `full_practice` (warm-ups, both sides, follow-ups, about 6 minutes),
 //! `with_mistake` / `with_mistake_on` (one side with one mistake, camera at the
-//! extended foot's front-diagonal), `neighbours` (each neighbour pose held 20 s),
+//! extended foot's front-diagonal, or the bent leg's for a bent-leg mistake), `neighbours` (each neighbour pose held 20 s),
 //! `side_view_hidden_bent_leg`, `mirrored_webcam`, `noisy`, `janu_from` (any
 //! camera yaw), `single` (one pose), and `varied` (a different person, practice
 //! and camera per seed, for tests that must hold whatever the conditions).

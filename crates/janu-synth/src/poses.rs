@@ -88,10 +88,12 @@ const FORCED_FOOT_INVERSION: f64 = 25.0;
 /// ... and points (plantarflexes) this much.
 const FORCED_FOOT_PLANTARFLEXION: f64 = 20.0;
 /// Forced rotation pulls the heel this much nearer the groin (fraction of `along`) ...
-const FORCED_HEEL_PULL: f64 = 0.4;
+const FORCED_HEEL_PULL: f64 = 0.55;
 /// ... and out towards the bent leg's own side (fraction of height), which lets
-/// the knee swing further open.
-const FORCED_HEEL_OUT: f64 = 0.02;
+/// the knee swing open behind the line of the hips: at full effect the thighs
+/// measure about 130 degrees apart, past the 105 that real practitioners show
+/// comfortably (see `janu_analysis::findings::FORCED_ROTATION_THIGH_DEG`).
+const FORCED_HEEL_OUT: f64 = 0.065;
 
 fn base(t: Trunk) -> Posture {
     let leg = LegAngles {

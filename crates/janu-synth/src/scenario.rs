@@ -263,6 +263,12 @@ impl Mistake {
         Mistake::HoldTooLong,
     ];
 
+    /// Whether the mistake is seen on the bent leg, which the folded trunk
+    /// hides from the extended foot's front-diagonal.
+    pub const fn is_on_bent_leg(self) -> bool {
+        matches!(self, Self::ForcedBentLegRotation | Self::BentFootMisplaced)
+    }
+
     /// The magnitude used when none is given (see each variant).
     pub const fn default_magnitude(self) -> f64 {
         match self {
@@ -271,7 +277,7 @@ impl Mistake {
             Self::PelvisTwisted => 15.0,
             Self::LockedKnee => 8.0,
             Self::ShoulderStrain => 22.0,
-            Self::ForcedBentLegRotation => 20.0,
+            Self::ForcedBentLegRotation => 30.0,
             Self::BentFootMisplaced => 0.25,
             Self::ExtendedFootRolledOut => 35.0,
             Self::BreathHeld => 12.0,

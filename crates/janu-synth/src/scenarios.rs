@@ -119,8 +119,16 @@ pub fn varied(seed: u64) -> Scenario {
     s
 }
 
+/// Camera yaw from the extended leg that looks at the bent leg's front-diagonal
+/// (0 = the extended leg's side, 90 = front, 180 = the bent leg's side).
+pub const BENT_SIDE_DIAGONAL_DEG: f64 = 135.0;
+/// Camera yaw at the extended foot's front-diagonal, where most people film the pose.
+pub const EXTENDED_SIDE_DIAGONAL_DEG: f64 = 45.0;
+
 /// One side (left extended) of Janusirsasana with `mistake` planted at its default
-/// magnitude and timing, between short stays in Dandasana.
+/// magnitude and timing, between short stays in Dandasana. The camera stands at the
+/// extended foot's front-diagonal, or at the bent leg's for a mistake of the bent
+/// leg (see [`Mistake::is_on_bent_leg`]), so that the mistake is in view.
 pub fn with_mistake(mistake: Mistake, seed: u64) -> Scenario {
     with_mistake_on(mistake, Side::Left, seed)
 }
@@ -136,7 +144,11 @@ pub fn with_mistake_on(mistake: Mistake, extended_leg: Side, seed: u64) -> Scena
             Segment::held(PoseName::Dandasana, Side::Left, 5.0),
         ],
     );
-    s.camera = Camera::from_extended_leg(45.0);
+    s.camera = Camera::from_extended_leg(if mistake.is_on_bent_leg() {
+        BENT_SIDE_DIAGONAL_DEG
+    } else {
+        EXTENDED_SIDE_DIAGONAL_DEG
+    });
     s
 }
 
@@ -240,7 +252,7 @@ pub fn by_name(name: &str, seed: u64) -> Option<Scenario> {
         "diagonal" => {
             let mut s = clean_session(seed);
             s.name = "diagonal".into();
-            s.camera = Camera::from_extended_leg(45.0);
+            s.camera = Camera::from_extended_leg(EXTENDED_SIDE_DIAGONAL_DEG);
             s
         }
         "mirrored" => mirrored_webcam(seed),
