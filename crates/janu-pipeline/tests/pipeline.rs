@@ -292,3 +292,46 @@ fn a_name_replaces_the_temporary_path_in_messages() {
     assert!(!e.to_string().contains(".upload-x7f3"), "{e}");
     assert_eq!(e.file(), "my video.mp4");
 }
+
+#[test]
+fn an_unsure_photo_gets_a_second_look_with_the_heavy_model() {
+    let Some(photos) = janu_testkit::shared_data("photos") else {
+        return;
+    };
+    // A collage of the pose's two stages: the lite model reads the folded half
+    // badly and leaves the call unsure; the heavy model finds the pose.
+    let collage = photos.join("janu_sirsasana/shantiyoga_janu.jpg");
+    let mut estimator = lite();
+    let a = analyze_file(
+        &collage,
+        &PipelineOptions::default(),
+        &mut estimator,
+        &mut |_| {},
+    )
+    .unwrap();
+    let second = a.second_look.expect("the lite model's call is unsure");
+    assert!(second.first_confidence < janu_pipeline::SECOND_LOOK_BELOW);
+    assert!(second.kept && second.heavy_confidence > second.first_confidence);
+    let pose = a.report.pose.expect("a pose is called");
+    assert_eq!(pose.name, janu_analysis::PoseName::Janusirsasana);
+    assert!((pose.confidence - second.heavy_confidence).abs() < 1e-6);
+
+    // MediaPipe's own way stays one look with one model.
+    let faithful = PipelineOptions {
+        mediapipe_only: true,
+        ..PipelineOptions::default()
+    };
+    let a = analyze_file(&collage, &faithful, &mut estimator, &mut |_| {}).unwrap();
+    assert!(a.second_look.is_none());
+
+    // A sure call needs no second look.
+    let sure = analyze_file(
+        &photos.join(PHOTO),
+        &PipelineOptions::default(),
+        &mut estimator,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(sure.report.pose.is_some_and(|p| p.confidence >= 0.5));
+    assert!(sure.second_look.is_none());
+}
