@@ -10,7 +10,7 @@ use janu_eval::boost::Settings;
 use janu_eval::cv;
 use janu_eval::datasets::{self, Truth};
 use janu_eval::table::Confusion;
-use janu_vision::{EstimatorOptions, ModelSize};
+use janu_vision::{EstimatorOptions, ModelSize, PoseEstimator};
 
 /// Where the shipped model lives, from the workspace root.
 const MODEL_PATH: &str = "crates/janu-analysis/data/recognition.json";
@@ -103,10 +103,10 @@ fn main() -> anyhow::Result<()> {
                     let size: ModelSize = m
                         .parse()
                         .map_err(|e| anyhow::anyhow!("--models: {m}: {e}"))?;
-                    let mut est = janu_pipeline::LazyEstimator::new(EstimatorOptions {
+                    let mut est = PoseEstimator::new(EstimatorOptions {
                         model: size,
                         ..EstimatorOptions::default()
-                    });
+                    })?;
                     let bar = indicatif::ProgressBar::new(0);
                     let calls = janu_eval::photos::analyse_photos(
                         &cli.data.join("photos"),

@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use janu_analysis::{PoseName, SessionReport};
-use janu_pipeline::{EstimatorSource, PipelineOptions, analyze_file};
+use janu_pipeline::{PipelineOptions, analyze_file};
+use janu_vision::PoseEstimator;
 
 use crate::EvalError;
 use crate::datasets::{Truth, photo_files};
@@ -19,8 +20,6 @@ pub struct PhotoCall {
     pub called: PoseName,
     /// The whole report, for the details.
     pub report: Option<SessionReport>,
-    /// The second look with the heavy model, when the first call was unsure.
-    pub second_look: Option<janu_pipeline::SecondLook>,
 }
 
 impl PhotoCall {
@@ -28,16 +27,8 @@ impl PhotoCall {
     /// sure of it, and how sure of the call.
     pub fn line(&self) -> String {
         let pose = self.report.as_ref().and_then(|r| r.pose.as_ref());
-        let second = self.second_look.map_or(String::new(), |s| {
-            format!(
-                " (second look, heavy model: {:.2} against {:.2}, {})",
-                s.heavy_confidence,
-                s.first_confidence,
-                if s.kept { "kept" } else { "not kept" }
-            )
-        });
         format!(
-            "{}: {} {:?} (leg {:?} sure) {:.2}{second}",
+            "{}: {} {:?} (leg {:?} sure) {:.2}",
             self.name,
             self.called.as_str(),
             pose.and_then(|p| p.extended_leg),
@@ -47,10 +38,8 @@ impl PhotoCall {
     }
 }
 
-/// Analyse every photo under `root` with `estimator` (a
-/// [`janu_pipeline::LazyEstimator`] gives the unsure photos the heavy model's
-/// second look, as `janu analyze` does), telling `progress` after each one
-/// (done, total); with `mediapipe_only`, each photo is looked at only
+/// Analyse every photo under `root` with `estimator`, telling `progress` after
+/// each one (done, total); with `mediapipe_only`, each photo is looked at only
 /// MediaPipe's way.
 ///
 /// # Errors
@@ -58,7 +47,7 @@ impl PhotoCall {
 /// [`PoseName::Nobody`], with no report.
 pub fn analyse_photos(
     root: &Path,
-    estimator: &mut dyn EstimatorSource,
+    estimator: &mut PoseEstimator,
     mediapipe_only: bool,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<Vec<PhotoCall>, EvalError> {
@@ -75,10 +64,9 @@ pub fn analyse_photos(
             .unwrap_or(path)
             .display()
             .to_string();
-        let (report, second_look) = match analyze_file(path, &options, estimator, &mut |_| {}) {
-            Ok(a) => (Some(a.report), a.second_look),
-            Err(_) => (None, None),
-        };
+        let report = analyze_file(path, &options, estimator, &mut |_| {})
+            .ok()
+            .map(|a| a.report);
         let called = report
             .as_ref()
             .and_then(|r| r.pose.as_ref())
@@ -88,7 +76,6 @@ pub fn analyse_photos(
             truth: *truth,
             called,
             report,
-            second_look,
         });
         progress(i + 1, files.len());
     }

@@ -2,7 +2,7 @@
 //! keeps one for its life), the pipeline borrows it only when a picture needs
 //! the model, so a landmark file never loads a model.
 
-use janu_vision::{EstimatorOptions, InstallStep, ModelSize, PoseEstimator, VisionError};
+use janu_vision::{EstimatorOptions, InstallStep, PoseEstimator, VisionError};
 
 /// Lends a [`PoseEstimator`], loading it on first use if need be.
 pub trait EstimatorSource {
@@ -15,13 +15,6 @@ pub trait EstimatorSource {
     /// Whether the model is loaded already (false: the next call may take a
     /// while, which is worth telling the user).
     fn is_loaded(&self) -> bool;
-
-    /// An estimator with the heavy landmark model, for a second look at a photo
-    /// the first model leaves unsure (see [`crate::SECOND_LOOK_BELOW`]); `None`
-    /// when the first model is the heavy one or this source keeps no other.
-    fn heavy(&mut self) -> Option<Result<&mut PoseEstimator, VisionError>> {
-        None
-    }
 }
 
 impl EstimatorSource for PoseEstimator {
@@ -37,13 +30,11 @@ impl EstimatorSource for PoseEstimator {
 /// A callback that hears of each step of a first model installation.
 pub type InstallProgress = Box<dyn FnMut(InstallStep) + Send>;
 
-/// A pose estimator loaded on first use and then kept; the heavy model, for a
-/// second look at an unsure photo, is loaded the first time one needs it.
+/// A pose estimator loaded on first use and then kept.
 pub struct LazyEstimator {
     options: EstimatorOptions,
     install: Option<InstallProgress>,
     inner: Option<PoseEstimator>,
-    heavy: Option<PoseEstimator>,
 }
 
 impl std::fmt::Debug for LazyEstimator {
@@ -51,7 +42,6 @@ impl std::fmt::Debug for LazyEstimator {
         f.debug_struct("LazyEstimator")
             .field("options", &self.options)
             .field("loaded", &self.inner.is_some())
-            .field("heavy_loaded", &self.heavy.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -63,7 +53,6 @@ impl LazyEstimator {
             options,
             install: None,
             inner: None,
-            heavy: None,
         }
     }
 
@@ -74,7 +63,6 @@ impl LazyEstimator {
             options,
             install: Some(install),
             inner: None,
-            heavy: None,
         }
     }
 
@@ -103,24 +91,5 @@ impl EstimatorSource for LazyEstimator {
 
     fn is_loaded(&self) -> bool {
         self.inner.is_some()
-    }
-
-    fn heavy(&mut self) -> Option<Result<&mut PoseEstimator, VisionError>> {
-        if self.options.model == ModelSize::Heavy {
-            return None;
-        }
-        if self.heavy.is_none() {
-            // The models are installed together: the first model's
-            // installation brought this one too.
-            let options = EstimatorOptions {
-                model: ModelSize::Heavy,
-                ..self.options.clone()
-            };
-            match PoseEstimator::new(options) {
-                Ok(est) => self.heavy = Some(est),
-                Err(e) => return Some(Err(e)),
-            }
-        }
-        self.heavy.as_mut().map(Ok)
     }
 }

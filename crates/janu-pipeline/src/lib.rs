@@ -47,7 +47,7 @@ use janu_vision::VisionError;
 pub use error::PipelineError;
 pub use estimator::{EstimatorSource, InstallProgress, LazyEstimator};
 pub use key_frames::{KEY_FRAME_MAX_SIDE, MAX_KEY_FRAMES};
-pub use photo::{PHOTO_VIEWS, SECOND_LOOK_BELOW, SecondLook, photo_looks};
+pub use photo::{PHOTO_VIEWS, photo_looks};
 
 /// Frames decoded ahead of the pose model: keeps the decoder thread and the
 /// model busy on two cores and bounds memory (a 1080p frame is 6 MB).
@@ -137,9 +137,6 @@ pub struct Analysis {
     pub report: SessionReport,
     /// Key frames and breathing traces for the HTML report.
     pub media: ReportMedia,
-    /// For a photo whose first call was unsure: the second look, with the
-    /// heavy model.
-    pub second_look: Option<SecondLook>,
 }
 
 impl Analysis {
@@ -359,23 +356,14 @@ impl Input {
                 message: other.to_string(),
             },
         };
-        let mut second_look = None;
-        let (frames, report) = match (looks, photo.as_ref()) {
-            (Some(looks), Some(image)) => {
-                let seen = photo::analyse_looks(
-                    looks,
-                    image,
-                    estimator,
-                    &analysis_options,
-                    options.mediapipe_only,
-                    &model_error,
-                    &analysis_error,
-                )?;
-                second_look = seen.second_look;
-                let frame = seen.looks.into_iter().nth(seen.chosen).map(|(_, f)| f);
-                (frame.into_iter().collect(), seen.report)
+        let (frames, report) = match looks {
+            Some(looks) => {
+                let (chosen, report) = janu_analysis::analyze_photo(&looks, &analysis_options)
+                    .map_err(analysis_error)?;
+                let frame = looks.into_iter().nth(chosen).map(|(_, f)| f);
+                (frame.into_iter().collect(), report)
             }
-            _ => {
+            None => {
                 let report = janu_analysis::analyze_with(&frames, &analysis_options)
                     .map_err(analysis_error)?;
                 (frames, report)
@@ -401,7 +389,6 @@ impl Input {
             frames,
             report,
             media: ReportMedia { key_frames, breath },
-            second_look,
         })
     }
 }

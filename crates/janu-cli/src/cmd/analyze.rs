@@ -37,8 +37,6 @@ pub struct Args {
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
     /// Landmark model for photos and videos: lite, full (default) or heavy.
-    /// A photo whose pose the lite or full model leaves unsure (less likely than
-    /// not) is looked at again with the heavy model, and the surer call kept.
     #[arg(long, default_value = "full", value_parser = parse_model)]
     model: ModelSize,
     /// The pictures are mirrored (a selfie webcam): swap left and right back.
@@ -163,20 +161,6 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         && analysis.frames.iter().all(|f| f.pose.is_none())
     {
         eprintln!("{}: no person found", args.input.display());
-    }
-    if let Some(second) = analysis.second_look {
-        eprintln!(
-            "{}: the {} model was unsure ({:.2}); the heavy model looked again ({:.2}): {}",
-            args.input.display(),
-            args.model,
-            second.first_confidence,
-            second.heavy_confidence,
-            if second.kept {
-                "its call is the one shown"
-            } else {
-                "the first call stands"
-            }
-        );
     }
     let text = match format {
         Format::Text => janu_report::render(&analysis.report, ReportFormat::Text)?,
