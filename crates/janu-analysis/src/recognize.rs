@@ -30,14 +30,14 @@ use crate::trees::Boosted;
 pub const MODEL_JSON: &str = include_str!("../data/recognition.json");
 
 /// Least probability for a Janusirsasana call. Swept cross-validated on the
-/// real tables (`janu-eval sweep`, BENCHMARKS.md): at 0.6, 3.0 % of the 855
-/// neighbour skeletons (26) and 0.6 % of the MediaPipe and MoveNet neighbour
-/// rows are called Janusirsasana, against 5.5 %, 3.0 % and 2.6 % at 0.4, for
-/// 0.05 less recall on the skeletons and none on the tables. 0.62 would call
-/// 2.7 % of the skeletons at the same recall, but a photo's probability is
-/// averaged over several looks, which flattens it: at 0.62 two of the five
-/// recognised photos of the pose (at 0.61) are lost. Above 0.7 the tables
-/// lose recall.
+/// real tables (`janu-eval sweep`, BENCHMARKS.md): at 0.6, 2.8 % of the 855
+/// neighbour skeletons (24), 1.2 % of the MediaPipe and 1.9 % of the MoveNet
+/// neighbour rows are called Janusirsasana, against 5.1 %, 2.4 % and 2.6 % at
+/// 0.4, for 0.06 less recall on the skeletons and 0.04 on the tables. 0.58
+/// keeps one more MoveNet row of the pose but calls 3.3 % of the skeletons;
+/// above 0.64 the MoveNet rows lose recall, and a photo's probability,
+/// averaged over several looks, is flattened (the recognised photos of the
+/// pose sit at 0.62-0.85).
 pub const JANU_MIN_PROBABILITY: f32 = 0.6;
 
 /// Least probability for any call: below it no pose is more likely than the

@@ -14,17 +14,14 @@ use janu_vision::{EstimatorOptions, PoseEstimator};
 /// Issue 8: at most this share of other poses' rows and photos called
 /// Janusirsasana.
 const MAX_FALSE_JANU: f64 = 0.03;
-/// The skeleton sets at the shipped threshold: 26 of 855 (3.04 %), a hair
-/// over the issue's 3 %; the threshold that meets it costs two photos of the
-/// pose (see `JANU_MIN_PROBABILITY`). This guards against getting worse.
-const MAX_FALSE_JANU_SKELETONS: f64 = 0.035;
 /// Issue 8: recall on the MediaPipe 13-point rows.
 const MIN_RECALL_MEDIAPIPE13: f64 = 0.85;
 /// Issue 8: recall on the MoveNet rows.
 const MIN_RECALL_MOVENET: f64 = 0.70;
 /// The skeleton sets: the issue asks 0.85; cross-validated, the model reaches
-/// 0.50 at 3 % false calls, and no threshold reaches 0.85 under 30 % (see
-/// BENCHMARKS.md). This guards what is reached.
+/// 0.49 at 2.8 % false calls, and no threshold reaches 0.85 under 30 %: 42 %
+/// of these rows of the pose have landmarks that bend both knees or straighten
+/// both (`tools/knee_patterns.py`, BENCHMARKS.md). This guards what is reached.
 const MIN_RECALL_SKELETONS: f64 = 0.45;
 /// The generated sessions, whose frames include the transitions.
 const MIN_RECALL_SYNTHETIC: f64 = 0.90;
@@ -66,7 +63,7 @@ fn recognition_cross_validated_by_picture_finds_the_pose_in_real_rows() {
     let mut failures = Vec::new();
     for (source, t) in &tables {
         let limits = match source {
-            Source::Skeletons => (MIN_RECALL_SKELETONS, MAX_FALSE_JANU_SKELETONS),
+            Source::Skeletons => (MIN_RECALL_SKELETONS, MAX_FALSE_JANU),
             Source::MediaPipe13 => (MIN_RECALL_MEDIAPIPE13, MAX_FALSE_JANU),
             Source::MoveNet17 => (MIN_RECALL_MOVENET, MAX_FALSE_JANU),
             Source::Synthetic => (MIN_RECALL_SYNTHETIC, MAX_FALSE_JANU),
