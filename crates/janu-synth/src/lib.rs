@@ -176,8 +176,8 @@
 //! [`scenarios`]: `clean_session` (both sides with Dandasana between, about 3
 //! minutes), `full_practice` (warm-ups, both sides, follow-ups, about 6 minutes),
 //! `with_mistake` / `with_mistake_on` (one side with one mistake, camera at the
-//! extended foot's front-diagonal, or the bent leg's for a bent-leg mistake), `neighbours` (each neighbour pose held 20 s),
-//! `side_view_hidden_bent_leg`, `mirrored_webcam`, `noisy`, `janu_from` (any
+//! extended foot's front-diagonal, or the bent leg's for a bent-leg mistake),
+//! `neighbours` (each neighbour pose held 20 s), `side_view_hidden_bent_leg`, `mirrored_webcam`, `noisy`, `janu_from` (any
 //! camera yaw), `single` (one pose), and `varied` (a different person, practice
 //! and camera per seed, for tests that must hold whatever the conditions).
 //! `by_name` gives them to the `generate` example:

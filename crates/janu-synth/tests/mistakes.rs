@@ -203,10 +203,7 @@ fn each_mistake_shows_by_its_planted_amount() {
                         "{why} raised the shoulders"
                     );
                 }
-                if !matches!(
-                    m,
-                    Mistake::BentFootMisplaced | Mistake::ForcedBentLegRotation
-                ) {
+                if !m.is_on_bent_leg() {
                     assert!(
                         t.bent_foot_gap_m.unwrap().abs() < 0.06,
                         "{why} moved the bent foot"
