@@ -991,14 +991,17 @@ impl LiveCoach {
     /// The cue to say now, if any: the most urgent pending one whose repeat
     /// gap has passed, at most one per [`MIN_CUE_GAP_S`].
     fn pick_cue(&mut self, t: f64) -> Option<Cue> {
-        // The fold's cue is about the movement under way: it stays due while
-        // the fold lasts, even when a quick setup left no gap to say it in.
-        let folding = self
-            .attempt
-            .as_ref()
-            .is_some_and(|a| a.phase == PhaseName::Fold);
+        // The fold's and the hold's cues are about the phase under way: each
+        // stays due while its phase lasts, even when a quick setup left no gap
+        // to say it in.
+        let phase = self.attempt.as_ref().map(|a| a.phase);
+        let still_due = |id: &str| match phase {
+            Some(PhaseName::Fold) => id == "fold-exhale",
+            Some(PhaseName::Hold) => id == "hold-breathe",
+            _ => false,
+        };
         self.pending
-            .retain(|(c, at)| t - at <= CUE_STALE_S || (folding && c.id == "fold-exhale"));
+            .retain(|(c, at)| t - at <= CUE_STALE_S || still_due(&c.id));
         if self.last_cue_t.is_some_and(|last| t - last < MIN_CUE_GAP_S) {
             return None;
         }

@@ -158,7 +158,8 @@ fn a_clean_practice_is_followed_side_by_side() {
             let from = seg.transition_start;
             let inhale = first_cue(&cues, "lengthen-inhale", from).expect("lengthen cue");
             let exhale = first_cue(&cues, "fold-exhale", from).expect("fold cue");
-            let hold = first_cue(&cues, "hold-breathe", from).expect("hold cue");
+            let hold = first_cue(&cues, "hold-breathe", from)
+                .unwrap_or_else(|| panic!("seed {seed} {side}: {cues:?}"));
             let switch = first_cue(&cues, "switch-sides", from).expect("switch cue");
             assert!(
                 inhale < exhale && exhale < hold && hold < switch,
