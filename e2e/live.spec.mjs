@@ -1,7 +1,10 @@
 // Live coaching in a real browser with a fake camera (a Y4M file made from a
 // real photo by crates/janu-server/tests/e2e_live.rs): the skeleton is drawn,
 // the pose and cues show and are spoken, Stop saves the session and the history
-// lists it. JANU_E2E_MODE=refused: the camera is refused and the page says so.
+// lists it. JANU_E2E_MODE=live runs the model on the server (?engine=server);
+// JANU_E2E_MODE=device runs it in the browser with the network cut during the
+// practice, then reopens the page offline; JANU_E2E_MODE=refused: the camera
+// is refused and the page says so.
 import { check, newPage, run, shot, signIn } from "./lib/harness.mjs";
 
 const HANDLE = process.env.JANU_E2E_HANDLE || "e2e-live";
@@ -10,6 +13,9 @@ const MODE = process.env.JANU_E2E_MODE || "live";
 const MODEL_TIMEOUT_MS = 5 * 60 * 1000;
 // Person-visible seconds the server needs before it saves a session.
 const PRACTICE_MS = 7000;
+
+// Frames-per-second window measured in device mode, milliseconds.
+const FPS_WINDOW_MS = 10000;
 
 await run(async (context) => {
   const page = await newPage(context);
@@ -42,9 +48,32 @@ await run(async (context) => {
     return;
   }
 
+  const device = MODE === "device";
+  if (!device) await page.goto("/live?engine=server");
+  const mode = await page.evaluate(() => window.janu.mode);
+  check(mode === (device ? "device" : "server"), `the model runs on the ${mode}`);
+  const says = await page.textContent('[data-testid="engine-mode"]');
+  check(says.includes(device ? "runs on this device" : "runs on the Janu server"),
+    `the page says where the model runs: ${says}`);
+  const sockets = [];
+  page.on("websocket", (ws) => sockets.push(ws.url()));
+
   await page.click("#start");
   await page.waitForFunction(() => window.janu && window.janu.stats.answered >= 10,
     null, { timeout: MODEL_TIMEOUT_MS });
+  // From here to the save, a device session needs no network at all.
+  const offline = [];
+  if (device) {
+    page.on("request", (r) => offline.push(`${r.method()} ${r.url()}`));
+    await context.setOffline(true);
+    const a0 = await page.evaluate(() => window.janu.stats.answered);
+    await page.waitForTimeout(FPS_WINDOW_MS);
+    const a1 = await page.evaluate(() => window.janu.stats.answered);
+    const fps = (a1 - a0) / (FPS_WINDOW_MS / 1000);
+    console.log(`device engine: ${fps.toFixed(1)} frames a second in the page, ` +
+      `${(await page.evaluate(() => window.janu.stats.modelMs)).toFixed(1)} ms the last frame`);
+    check(fps >= 5, `the engine keeps up on this device: ${fps.toFixed(1)} frames a second`);
+  }
   const started = Date.now();
   // The skeleton: pixels drawn on the overlay canvas.
   await page.waitForFunction(() => {
@@ -85,12 +114,31 @@ await run(async (context) => {
   if (left > 0) await page.waitForTimeout(left);
   const stats = await page.evaluate(() => ({ ...window.janu.stats }));
   check(stats.answered >= 20, `frames answered: ${JSON.stringify(stats)}`);
+  if (device) {
+    // What the coach showed: the side, the phase, the hold timer, breaths.
+    const side = await page.textContent("#side");
+    check(side === "left" || side === "right", `the extended leg is shown: ${side}`);
+    const phase = await page.textContent('[data-testid="phase"]');
+    check(phase !== "–", `the phase is shown: ${phase}`);
+    const hold = await page.textContent("#hold");
+    check(hold !== "0:00", `the hold is timed: ${hold}`);
+    const breaths = await page.textContent("#breaths");
+    check(/^\d+$/.test(breaths), `breaths are counted: ${breaths}`);
+    check(sockets.length === 0, `no WebSocket was opened: ${sockets}`);
+    check(offline.length === 0, `nothing was asked of the network during the practice: ${offline}`);
+    await context.setOffline(false);
+    page.on("request", (r) => offline.push(`${r.method()} ${new URL(r.url()).pathname}`));
+  }
   await page.click("#stop");
   await page.waitForSelector('[data-testid="summary"]:not([hidden])', { timeout: 120000 });
   const summary = await page.textContent('[data-testid="summary"]');
   check(summary.includes("Saved to your history"), `the summary says saved: ${summary}`);
   await shot(page, "02-summary");
 
+  if (device) {
+    check(offline.length === 1 && offline[0] === "POST /api/live/sessions",
+      `the save was the only request: ${offline}`);
+  }
   const href = await page.getAttribute('[data-testid="session-link"]', "href");
   check(/^\/sessions\/\d+$/.test(href), `the summary links the session: ${href}`);
   await page.goto("/history");
@@ -100,4 +148,20 @@ await run(async (context) => {
   await page.goto(href);
   check((await page.title()).length > 0, "the saved session opens");
   await shot(page, "04-session");
+
+  if (device) {
+    // Offline after the first visit: the page, the engine and the models come
+    // from the service worker's cache, and the coach runs.
+    await page.goto("/live");
+    await page.waitForFunction(() => navigator.serviceWorker && navigator.serviceWorker.controller,
+      null, { timeout: 30000 });
+    await context.setOffline(true);
+    await page.goto("/live");
+    check((await page.evaluate(() => window.janu.mode)) === "device", "offline, the page opens");
+    await page.click("#start");
+    await page.waitForFunction(() => window.janu.stats.answered >= 5, null, { timeout: 60000 });
+    check(true, "offline, the coach runs on the cached engine and models");
+    await shot(page, "05-offline");
+    await context.setOffline(false);
+  }
 });

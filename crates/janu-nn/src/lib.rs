@@ -143,7 +143,7 @@ impl Model {
     /// # Errors
     /// [`NnError::InputSize`] when `input` has the wrong number of values.
     pub fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), NnError> {
-        self.run_with(input, outputs, |_, _| {})
+        self.run_with(input, outputs, None::<fn(&plan::Step, Duration)>)
     }
 
     /// Run as [`Model::run`] and return the time of each step.
@@ -156,13 +156,14 @@ impl Model {
         outputs: &mut Vec<Vec<f32>>,
     ) -> Result<Vec<StepTime>, NnError> {
         let mut times = Vec::new();
-        self.run_with(input, outputs, |step, time| {
+        let timed = |step: &plan::Step, time| {
             times.push(StepTime {
                 op: step.name.clone(),
                 values: step.output.len,
                 time,
             });
-        })?;
+        };
+        self.run_with(input, outputs, Some(timed))?;
         Ok(times)
     }
 
@@ -170,7 +171,8 @@ impl Model {
         &mut self,
         input: &[f32],
         outputs: &mut Vec<Vec<f32>>,
-        mut timed: impl FnMut(&plan::Step, Duration) + Send,
+        // Timing only when asked: the browser build has no clock for `Instant`.
+        mut timed: Option<impl FnMut(&plan::Step, Duration) + Send>,
     ) -> Result<(), NnError> {
         let (view, _) = &self.plan.input;
         if input.len() != view.len {
@@ -184,9 +186,14 @@ impl Model {
         let (steps, buffers, scratch) = (&self.plan.steps, &mut self.buffers, &mut self.scratch);
         let mut all = || {
             for step in steps {
-                let start = Instant::now();
-                execute(step, buffers, scratch, threads);
-                timed(step, start.elapsed());
+                match timed.as_mut() {
+                    Some(timed) => {
+                        let start = Instant::now();
+                        execute(step, buffers, scratch, threads);
+                        timed(step, start.elapsed());
+                    }
+                    None => execute(step, buffers, scratch, threads),
+                }
             }
         };
         match &self.pool {

@@ -1,5 +1,8 @@
-// Janu live coaching: the webcam to /api/live and back. No libraries, works
-// offline. The protocol is in docs/live-protocol.md.
+// Janu live coaching. Where the browser can (WebAssembly SIMD, module workers,
+// OffscreenCanvas) and this server carries the engine, the pose model and the
+// coach run on this device in live-worker.js and only the session's landmark
+// file goes to the server, on Stop. Otherwise the webcam's frames go to
+// /api/live and the server answers (docs/live-protocol.md). No libraries.
 (function () {
   "use strict";
   var root = document.getElementById("live");
@@ -27,9 +30,23 @@
     baddha_konasana: "Bound angle", upavistha_konasana: "Wide-angle seated bend",
     ardha_matsyendrasana: "Seated twist", other: "Another position" };
 
+  // Frames a second the on-device engine is given at most: more than the
+  // coach needs, and a phone's battery is spared.
+  var DEVICE_MAX_FPS = 30;
+  // Width of the pictures given to the on-device engine, pixels: a webcam's
+  // 640 x 480 as it is; nothing is sent, so nothing needs shrinking.
+  var DEVICE_WIDTH = 640;
+  // A WebAssembly module using one SIMD128 instruction: it validates only in
+  // browsers that run SIMD (the probe of the wasm-feature-detect project).
+  var SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3,
+    2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
   var $ = function (id) { return document.getElementById(id); };
   var video = $("video"), overlay = $("overlay"), ctx = overlay.getContext("2d");
   var startBtn = $("start"), stopBtn = $("stop"), mute = $("mute"), mirrored = $("mirrored");
+  var facing = $("facing");
+  facing.value = localStorage.getItem("janu-facing") === "environment" ? "environment" : "user";
+  facing.addEventListener("change", function () { localStorage.setItem("janu-facing", facing.value); });
   var grab = document.createElement("canvas");
 
   var stream = null, ws = null, timer = null, nextId = 1;
@@ -39,12 +56,39 @@
   var stats = { sent: 0, answered: 0, skipped: 0, serverDropped: 0 };
   window.janu = { stats: stats, spoken: [] }; // for people debugging, and for the tests
 
+  // Where the model runs: on this device when it can, else on the server.
+  function chooseMode() {
+    var asked = new URLSearchParams(location.search).get("engine");
+    if (asked === "server") return { device: false, why: "chosen with ?engine=server" };
+    if (!root.dataset.engine) return { device: false, why: "this server has no in-browser engine" };
+    var simd = false;
+    try { simd = typeof WebAssembly === "object" && WebAssembly.validate(SIMD_PROBE); } catch (e) { simd = false; }
+    if (!simd) return { device: false, why: "this browser lacks WebAssembly SIMD" };
+    if (typeof Worker !== "function" || typeof OffscreenCanvas !== "function" ||
+        typeof createImageBitmap !== "function") {
+      return { device: false, why: "this browser lacks OffscreenCanvas" };
+    }
+    return { device: true };
+  }
+  var MODE = chooseMode();
+  window.janu.mode = MODE.device ? "device" : "server";
+  $("engine-mode").textContent = MODE.device
+    ? "The pose model runs on this device: your camera's pictures never leave it. Only the " +
+      "session's landmarks go to the server, when you press Stop."
+    : "The pose model runs on the Janu server (" + MODE.why + "): pictures go to it, are " +
+      "analysed as they arrive, and are not stored.";
+  if (MODE.device && "serviceWorker" in navigator) {
+    // Keeps the page, the engine and the models for offline use.
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* works without */ });
+  }
+
   mute.checked = localStorage.getItem("janu-mute") === "1";
   mute.addEventListener("change", function () {
     localStorage.setItem("janu-mute", mute.checked ? "1" : "0");
     if (mute.checked && window.speechSynthesis) speechSynthesis.cancel();
   });
   mirrored.addEventListener("change", function () {
+    if (worker) worker.postMessage({ type: "mirrored", value: mirrored.checked });
     if (ws && ws.readyState === 1) {
       ws.send(JSON.stringify({ type: "settings", mirrored: mirrored.checked }));
     }
@@ -88,7 +132,7 @@
     status("Asking for the camera…");
     try {
       stream = await navigator.mediaDevices.getUserMedia({
-        video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: "user" },
+        video: { width: { ideal: 640 }, height: { ideal: 480 }, facingMode: facing.value },
         audio: false,
       });
     } catch (e) {
@@ -100,8 +144,139 @@
     video.srcObject = stream;
     try { await video.play(); } catch (e) { /* autoplay of a muted video is allowed */ }
     $("camera-off").hidden = true;
-    status("Connecting…");
-    connect();
+    if (MODE.device) {
+      startDevice();
+    } else {
+      status("Connecting…");
+      connect();
+    }
+  }
+
+  // ---- On this device: live-worker.js runs the engine.
+  var worker = null, busy = false, pumpTimer = null, stopping = false, lastSent = 0, sentAt = 0;
+  var rate = [];                 // times of the last answered frames, for frames a second
+
+  function startDevice() {
+    stopping = false;
+    busy = false;
+    status("Loading the pose model…");
+    worker = new Worker("/assets/live-worker.js", { type: "module" });
+    worker.onmessage = function (ev) {
+      var m = ev.data;
+      if (m.type === "progress") {
+        status("Loading the pose model… " +
+          (m.total ? Math.min(100, Math.round(100 * m.loaded / m.total)) + "%" : ""));
+      } else if (m.type === "ready") {
+        startBtn.hidden = true;
+        stopBtn.hidden = false;
+        stopBtn.disabled = false;
+        status("Live on this device (" + (root.dataset.model || "full") + " model).");
+        pump();
+      } else if (m.type === "step") {
+        onStep(m);
+      } else if (m.type === "file") {
+        saveDevice(m.file);
+      } else if (m.type === "error") {
+        if (m.fatal) {
+          error("The pose model could not start on this device (" + m.message + "). Add " +
+            "?engine=server to the address to let the server run it.");
+          endDevice();
+        } else {
+          busy = false;
+          pump();
+        }
+      }
+    };
+    worker.onerror = function (e) {
+      error("The pose model stopped on this device" + (e && e.message ? ": " + e.message : "") + ".");
+      endDevice();
+    };
+    worker.postMessage({
+      type: "load", engine: root.dataset.engine, detector: root.dataset.detector,
+      landmark: root.dataset.landmark, model: root.dataset.model || "full",
+      mirrored: mirrored.checked, bytes: Number(root.dataset.modelBytes) || 0,
+    });
+  }
+
+  // Give the engine the next picture when it is free, at most DEVICE_MAX_FPS.
+  function pump() {
+    pumpTimer = null;
+    if (!worker || busy || stopping || !stream) return;
+    var now = performance.now();
+    var wait = 1000 / DEVICE_MAX_FPS - (now - lastSent);
+    if (!video.videoWidth || wait > 0) {
+      pumpTimer = setTimeout(pump, Math.max(wait, 10));
+      return;
+    }
+    var scale = Math.min(1, DEVICE_WIDTH / video.videoWidth);
+    var w = Math.round(video.videoWidth * scale), h = Math.round(video.videoHeight * scale);
+    busy = true;
+    lastSent = now;
+    createImageBitmap(video, { resizeWidth: w, resizeHeight: h, resizeQuality: "medium" }).then(function (bmp) {
+      if (!worker) { bmp.close(); return; }
+      sentAt = performance.now();
+      worker.postMessage({ type: "frame", id: nextId++, bitmap: bmp, t: now }, [bmp]);
+      stats.sent++;
+    }, function () {
+      busy = false;
+      pumpTimer = setTimeout(pump, 50);
+    });
+  }
+
+  function onStep(m) {
+    busy = false;
+    var now = performance.now();
+    latencies.push(now - sentAt);
+    if (latencies.length > 30) latencies.shift();
+    rate.push(now);
+    while (rate.length && now - rate[0] > 2000) rate.shift();
+    stats.answered++;
+    stats.modelMs = m.model_ms;
+    if (!stopping) {
+      draw(m.step.landmarks);
+      show(m.step);
+      if (stats.answered % 15 === 0) {
+        status("Live on this device: " + Math.round(rate.length / 2) + " frames a second, " +
+          Math.round(m.model_ms) + " ms each.");
+      }
+    }
+    pump();
+  }
+
+  function saveDevice(file) {
+    status("Analysing and saving your session…");
+    var csrf = document.querySelector('meta[name="csrf-token"]');
+    var headers = { "content-type": "application/x-ndjson" };
+    if (csrf) headers["x-csrf-token"] = csrf.content;
+    fetch("/api/live/sessions", { method: "POST", headers: headers, body: file, credentials: "same-origin" })
+      .then(function (res) {
+        return res.json().then(function (body) {
+          if (!res.ok) throw new Error(body && body.error ? body.error : "the server answered " + res.status);
+          return body;
+        });
+      })
+      .then(function (summary) {
+        endDevice();
+        onSummary(summary);
+      }, function (e) {
+        error("Your session could not be saved (" + e.message + "). Press Stop to try again.");
+        stopBtn.disabled = false;
+        status("Not saved yet.");
+        pending = file;
+      });
+  }
+  var pending = null;            // a landmark file whose save failed, to retry
+
+  function endDevice() {
+    if (pumpTimer) clearTimeout(pumpTimer);
+    pumpTimer = null;
+    if (worker) worker.terminate();
+    worker = null;
+    busy = false;
+    stopCamera();
+    stopBtn.hidden = true;
+    startBtn.hidden = false;
+    startBtn.disabled = false;
   }
 
   function connect() {
@@ -272,7 +447,7 @@
     } else {
       el.hidden = true;
     }
-    if (lat != null && ws) status("Live: answers in " + Math.round(lat) + " ms.");
+    if (lat != null && ws) status("Live on the server: answers in " + Math.round(lat) + " ms.");
   }
 
   function onError(m) {
@@ -299,6 +474,15 @@
   }
 
   function stop() {
+    if (MODE.device) {
+      stopping = true;
+      stopBtn.disabled = true;
+      error("");
+      if (pending) { var f = pending; pending = null; saveDevice(f); return; }
+      status("Analysing and saving your session…");
+      if (worker) worker.postMessage({ type: "finish" });
+      return;
+    }
     stopCapture();
     stopBtn.disabled = true;
     status("Analysing and saving your session…");

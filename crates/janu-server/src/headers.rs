@@ -1,7 +1,8 @@
 //! Security headers on every response.
 //!
 //! Janu's pages load their scripts from `/assets` and never inline one, so
-//! scripts are limited to the server itself; styles may be inline (the HTML
+//! scripts are limited to the server itself (and may compile WebAssembly:
+//! the live page's pose engine); styles may be inline (the HTML
 //! report carries its own), pictures may be `data:` URLs (key frames in a
 //! saved report). No page may be framed by another site (clickjacking), and
 //! no response is sniffed into another type than it says. The referrer goes
@@ -12,7 +13,7 @@ use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
 
 /// The Content-Security-Policy of every page.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; \
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
      style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; \
      connect-src 'self'; media-src 'self' blob:; object-src 'none'; \
      base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

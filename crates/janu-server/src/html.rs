@@ -67,7 +67,9 @@ pub fn page(title: &str, active: &str, user: Option<&Signed>, body: &str) -> Str
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · Janu</title>{csrf}\
          <link rel=\"stylesheet\" href=\"/assets/style.css\">\
-         <link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\"></head>\
+         <link rel=\"icon\" href=\"/assets/icon.svg\" type=\"image/svg+xml\">\
+         <link rel=\"manifest\" href=\"/manifest.webmanifest\">\
+         <meta name=\"theme-color\" content=\"#2b6cb0\"></head>\
          <body><header class=\"top\"><a class=\"brand\" href=\"/\">Janu</a>\
          <nav>{nav}</nav>{who}</header>\n<main>\n{body}\n</main>\
          <footer>Janu runs on this server only; nothing is sent elsewhere. \

@@ -13,6 +13,10 @@ mod live_support;
 mod support;
 
 use live_support::{PHOTO, write_y4m, zoom_frames};
+
+/// The photo of Janusirsasana the on-device run films: a side view the
+/// full model reads with one leg straight and one bent.
+const JANU_PHOTO: &str = "janu_sirsasana/yogapath_janu_sirsasana.jpg";
 use support::browser::{Browser, Server};
 
 /// The handle the browser signs in with.
@@ -51,6 +55,7 @@ async fn live_page_coaches_from_a_fake_camera_and_saves_the_session() {
                 ("JANU_E2E_CHROMIUM_ARGS", &flags),
                 ("JANU_E2E_HANDLE", HANDLE),
                 ("JANU_E2E_PASSWORD", &support::password_of(HANDLE)),
+                ("JANU_E2E_MODE", "live"),
             ],
         )
         .await;
@@ -65,6 +70,71 @@ async fn live_page_coaches_from_a_fake_camera_and_saves_the_session() {
     assert_eq!(list.total, 1);
     assert_eq!(list.items[0].source, janu_store::Source::Live);
     for shot in ["01-live", "02-summary", "03-history"] {
+        assert!(
+            browser.artifacts.join(format!("{shot}.png")).is_file(),
+            "{shot}.png"
+        );
+    }
+    server.stop().await;
+}
+
+/// The same practice with the model in the browser: the network is cut from
+/// the first answered frames to Stop, the save is the only request after it,
+/// and the page reopens and coaches offline.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_model_runs_in_the_browser_and_only_the_save_goes_to_the_server() {
+    let Some(photos) = janu_testkit::shared_data("photos") else {
+        return;
+    };
+    if janu_server::live::device::engine().is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true: janu-server must be built with the in-browser engine (tools/build-web)"
+        );
+        eprintln!(
+            "SKIPPED: this build has no in-browser engine (install rustc-web rust-web-src lld-22)"
+        );
+        return;
+    }
+    let Some(browser) = Browser::find("live-device") else {
+        return;
+    };
+    let handle = "e2e-device";
+    let server = Server::start(|_| {}).await;
+    support::add_user(&server.state, handle).await;
+    let camera = server.data_dir().join("camera.y4m");
+    write_y4m(
+        &camera,
+        &zoom_frames(&photos.join(JANU_PHOTO), CAMERA_FRAMES, 640, 480),
+        CAMERA_FPS,
+    );
+    let flags = format!(
+        "--use-fake-ui-for-media-stream --use-fake-device-for-media-stream \
+         --use-file-for-fake-video-capture={}",
+        camera.display()
+    );
+    browser
+        .run(
+            "live.spec.mjs",
+            &server.url,
+            &[
+                ("JANU_E2E_CHROMIUM_ARGS", &flags),
+                ("JANU_E2E_HANDLE", handle),
+                ("JANU_E2E_PASSWORD", &support::password_of(handle)),
+                ("JANU_E2E_MODE", "device"),
+            ],
+        )
+        .await;
+
+    let store = server.state.store();
+    let user = store.user_by_handle(handle).await.unwrap().unwrap();
+    let list = store
+        .sessions(user.id, janu_store::Page::first(10))
+        .await
+        .unwrap();
+    assert_eq!(list.total, 1, "one session saved");
+    assert_eq!(list.items[0].source, janu_store::Source::Live);
+    for shot in ["01-live", "02-summary", "03-history", "05-offline"] {
         assert!(
             browser.artifacts.join(format!("{shot}.png")).is_file(),
             "{shot}.png"

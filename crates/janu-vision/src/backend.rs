@@ -7,7 +7,9 @@
 //! and [`TractBackend`] (tract, the cross-check). Another runtime (ONNX
 //! Runtime, say) only needs these two traits.
 
+#[cfg(feature = "native")]
 use tract_linalg::multithread::{Executor, multithread_tract_scope};
+#[cfg(feature = "native")]
 use tract_tflite::prelude::*;
 
 use crate::VisionError;
@@ -38,6 +40,7 @@ pub trait InferenceSession: Send {
     fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), VisionError>;
 }
 
+#[cfg(feature = "native")]
 /// The pure-Rust backend: tract, with an optional pool of threads for its
 /// matrix products.
 #[derive(Debug, Clone)]
@@ -45,6 +48,7 @@ pub struct TractBackend {
     threads: usize,
 }
 
+#[cfg(feature = "native")]
 impl TractBackend {
     /// A backend whose sessions use `threads` threads (1 runs on the caller's).
     pub fn new(threads: usize) -> Self {
@@ -54,6 +58,7 @@ impl TractBackend {
     }
 }
 
+#[cfg(feature = "native")]
 impl Default for TractBackend {
     fn default() -> Self {
         Self::new(1)
@@ -64,6 +69,7 @@ fn inference(e: impl std::fmt::Display) -> VisionError {
     VisionError::Inference(e.to_string())
 }
 
+#[cfg(feature = "native")]
 impl InferenceBackend for TractBackend {
     fn name(&self) -> &'static str {
         "tract"
@@ -91,12 +97,14 @@ impl InferenceBackend for TractBackend {
     }
 }
 
+#[cfg(feature = "native")]
 struct TractSession {
     state: TypedSimpleState,
     executor: Option<Executor>,
     input_shape: [usize; 4],
 }
 
+#[cfg(feature = "native")]
 impl InferenceSession for TractSession {
     fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), VisionError> {
         let tensor = Tensor::from_shape(&self.input_shape, input).map_err(inference)?;
@@ -123,18 +131,25 @@ pub enum BackendKind {
     /// janu-nn (the default): several times faster than tract on these models.
     #[default]
     Nn,
-    /// tract: the general-purpose runtime, kept as the cross-check.
+    /// tract: the general-purpose runtime, kept as the cross-check (native
+    /// builds only).
+    #[cfg(feature = "native")]
     Tract,
 }
 
 impl BackendKind {
     /// Every backend, the default first.
+    #[cfg(feature = "native")]
     pub const ALL: [Self; 2] = [Self::Nn, Self::Tract];
+    /// Every backend, the default first.
+    #[cfg(not(feature = "native"))]
+    pub const ALL: [Self; 1] = [Self::Nn];
 
     /// Its name, as `--backend` and `JANU_BACKEND` take it.
     pub const fn name(self) -> &'static str {
         match self {
             Self::Nn => "nn",
+            #[cfg(feature = "native")]
             Self::Tract => "tract",
         }
     }
@@ -143,6 +158,7 @@ impl BackendKind {
     pub fn create(self, threads: usize) -> Box<dyn InferenceBackend> {
         match self {
             Self::Nn => Box::new(NnBackend::new(threads)),
+            #[cfg(feature = "native")]
             Self::Tract => Box::new(TractBackend::new(threads)),
         }
     }

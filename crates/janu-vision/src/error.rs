@@ -77,6 +77,7 @@ pub enum VisionError {
 
 impl VisionError {
     /// An I/O error about `path`.
+    #[cfg(feature = "native")]
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Self::Io {
             path: path.into(),

@@ -16,7 +16,9 @@ use crate::geometry::{
     DETECTOR_COORDS, Detection, NUM_ANCHORS, NormRect, Padding, decode_detections,
     detector_anchors, remove_letterbox, roi_from_alignment, weighted_nms,
 };
-use crate::models::{InstallStep, ModelKind, ModelSize, ModelStore};
+use crate::models::ModelSize;
+#[cfg(feature = "native")]
+use crate::models::{InstallStep, ModelKind, ModelStore};
 use crate::preprocess::{Border, crop_to_tensor, fit_rect};
 
 /// Side of the detector's square input, pixels.
@@ -303,6 +305,7 @@ impl PoseEstimator {
     /// # Errors
     /// Installation errors (see [`ModelStore::install`]) or
     /// [`VisionError::Inference`] when a model cannot be loaded.
+    #[cfg(feature = "native")]
     pub fn new(options: EstimatorOptions) -> Result<Self, VisionError> {
         Self::with_progress(options, &mut |_| {})
     }
@@ -311,6 +314,7 @@ impl PoseEstimator {
     ///
     /// # Errors
     /// As [`PoseEstimator::new`].
+    #[cfg(feature = "native")]
     pub fn with_progress(
         options: EstimatorOptions,
         progress: &mut dyn FnMut(InstallStep),
@@ -324,16 +328,33 @@ impl PoseEstimator {
     ///
     /// # Errors
     /// As [`PoseEstimator::new`].
+    #[cfg(feature = "native")]
     pub fn with_backend(
         options: EstimatorOptions,
         store: &ModelStore,
         backend: &dyn InferenceBackend,
         progress: &mut dyn FnMut(InstallStep),
     ) -> Result<Self, VisionError> {
-        let detector_bytes = store.load(ModelKind::Detector, progress)?;
-        let landmark_bytes = store.load(ModelKind::Landmark(options.model), progress)?;
-        let detector = backend.load(&detector_bytes, [1, DETECTOR_INPUT, DETECTOR_INPUT, 3])?;
-        let landmark = backend.load(&landmark_bytes, [1, LANDMARK_INPUT, LANDMARK_INPUT, 3])?;
+        let detector = store.load(ModelKind::Detector, progress)?;
+        let landmark = store.load(ModelKind::Landmark(options.model), progress)?;
+        Self::from_models(options, backend, &detector, &landmark)
+    }
+
+    /// An estimator with the prepared models given as bytes (the detector and
+    /// the landmark model of [`EstimatorOptions::model`]) run by `backend`:
+    /// how the browser build gets its models.
+    ///
+    /// # Errors
+    /// [`VisionError::Inference`] when a model cannot be loaded or takes
+    /// another input size.
+    pub fn from_models(
+        options: EstimatorOptions,
+        backend: &dyn InferenceBackend,
+        detector: &[u8],
+        landmark: &[u8],
+    ) -> Result<Self, VisionError> {
+        let detector = backend.load(detector, [1, DETECTOR_INPUT, DETECTOR_INPUT, 3])?;
+        let landmark = backend.load(landmark, [1, LANDMARK_INPUT, LANDMARK_INPUT, 3])?;
         Ok(Self {
             options,
             detector,

@@ -26,8 +26,12 @@ mod error;
 mod estimator;
 pub mod geometry;
 pub mod models;
+#[cfg(feature = "native")]
 pub mod prepare;
 pub mod preprocess;
+#[cfg(feature = "native")]
+mod store;
+#[cfg(feature = "native")]
 pub mod video;
 
 pub use error::VisionError;
@@ -35,4 +39,6 @@ pub use estimator::{
     DETECTOR_INPUT, Estimate, EstimatorOptions, LANDMARK_INPUT, Look, MAX_PEOPLE, PhotoView,
     PoseEstimator,
 };
-pub use models::{InstallStep, ModelKind, ModelSize, ModelSource, ModelStore};
+#[cfg(feature = "native")]
+pub use models::ModelStore;
+pub use models::{InstallStep, ModelKind, ModelSize, ModelSource};

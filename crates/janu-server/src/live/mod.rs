@@ -14,18 +14,20 @@
 //! [`crate::app`] merges [`router`], and [`crate::assets`] serves [`ASSETS`]
 //! under `/assets/`.
 
+pub mod device;
 pub mod protocol;
 pub mod worker;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use janu_body::{Landmark, SKELETON};
 use janu_store::User;
@@ -71,6 +73,11 @@ pub const ASSETS: &[Asset] = &[
         body: include_str!("../../assets/live.js"),
     },
     Asset {
+        name: "live-worker.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: include_str!("../../assets/live-worker.js"),
+    },
+    Asset {
         name: "live.css",
         content_type: "text/css; charset=utf-8",
         body: include_str!("../../assets/live.css"),
@@ -81,10 +88,20 @@ pub const ASSETS: &[Asset] = &[
 /// own pool of live pose estimators.
 pub fn router() -> Router<AppState> {
     let pool = Arc::new(EstimatorPool::default());
+    let models = Arc::new(device::DeviceModels::default());
     Router::new()
         .route("/live", get(live_page))
         .route("/api/live", get(live_socket))
+        .route(
+            "/api/live/sessions",
+            post(device::save_session).layer(DefaultBodyLimit::max(device::MAX_SAVE_BYTES + 1)),
+        )
+        .route("/web/{hash}/{file}", get(device::web_file))
+        .route("/models/{sha}/{file}", get(device::model_file))
+        .route("/sw.js", get(device::service_worker))
+        .route("/manifest.webmanifest", get(device::manifest))
         .layer(Extension(pool))
+        .layer(Extension(models))
 }
 
 /// `[[a, b, "l"|"r"|"c"], ...]`: the skeleton's bones by landmark index, with
@@ -110,7 +127,31 @@ fn skeleton_json() -> String {
     format!("[{}]", bones.join(","))
 }
 
-async fn live_page(MaybeUser(user): MaybeUser) -> Html<String> {
+/// The page's `data-` attributes that let it run the model on the device:
+/// the engine's and the models' URLs. Empty when this binary has no engine or
+/// the models cannot be had (the page then uses the server).
+async fn device_data(models: &Arc<device::DeviceModels>, size: janu_vision::ModelSize) -> String {
+    let Some(engine) = device::engine() else {
+        return String::new();
+    };
+    let Some((detector, landmark)) = models.for_page(size).await else {
+        return String::new();
+    };
+    format!(
+        " data-engine=\"/web/{hash}/janu_web.js\" data-detector=\"{}\" data-landmark=\"{}\" \
+         data-model-bytes=\"{}\" data-model=\"{size}\"",
+        escape(&detector.url),
+        escape(&landmark.url),
+        detector.bytes + landmark.bytes,
+        hash = engine.hash,
+    )
+}
+
+async fn live_page(
+    State(state): State<AppState>,
+    Extension(models): Extension<Arc<device::DeviceModels>>,
+    MaybeUser(user): MaybeUser,
+) -> Html<String> {
     let how = "<details class=\"card\"><summary>Setting up</summary><ul>\
         <li>Put the camera at the front-diagonal of the foot you will stretch out: about \
         45° between facing your soles and facing your side, at hip height, 2-3 m away. Both \
@@ -119,8 +160,11 @@ async fn live_page(MaybeUser(user): MaybeUser) -> Html<String> {
         <li>Janu names the pose and the extended leg, times your hold, counts your breaths \
         and speaks a cue now and then. Press Stop when you are done: the session is \
         analysed and saved to your history.</li>\
-        <li>Pictures go only to this Janu server, are analysed as they arrive, and are not \
-        stored; only the landmarks and the report are kept.</li></ul></details>";
+        <li>Where your browser can, the pose model runs on this device and the camera's \
+        pictures never leave it; otherwise they go only to this Janu server, are analysed as \
+        they arrive, and are not stored. Either way only the landmarks and the report are \
+        kept. After the first visit the page and the model work offline; save when you are \
+        back online.</li></ul></details>";
     let body = match &user {
         None => format!(
             "<h1>Live coaching</h1><p class=\"lead\">Practise in front of your webcam and \
@@ -133,7 +177,7 @@ async fn live_page(MaybeUser(user): MaybeUser) -> Html<String> {
              <p class=\"lead\">Practise in front of your webcam: Janu watches, times your hold, \
              counts your breaths and speaks a cue now and then.</p>\
              <div class=\"live\" id=\"live\" data-fps=\"{fps}\" data-width=\"{width}\" \
-             data-max-bytes=\"{max_bytes}\" data-skeleton=\"{skeleton}\" data-handle=\"{handle}\">\
+             data-max-bytes=\"{max_bytes}\" data-skeleton=\"{skeleton}\" data-handle=\"{handle}\"{device}>\
              <div class=\"stage mirror\" id=\"stage\">\
              <video id=\"video\" playsinline muted></video>\
              <canvas id=\"overlay\" data-testid=\"overlay\"></canvas>\
@@ -152,6 +196,8 @@ async fn live_page(MaybeUser(user): MaybeUser) -> Html<String> {
              <p class=\"notice small\" id=\"camera-hint\" hidden></p>\
              <div class=\"controls\"><button id=\"start\" type=\"button\">Start</button> \
              <button id=\"stop\" type=\"button\" hidden>Stop and save</button></div>\
+             <label class=\"check\">Camera <select id=\"facing\"><option value=\"user\">front \
+             (facing you)</option><option value=\"environment\">rear</option></select></label>\
              <label class=\"check\"><input type=\"checkbox\" id=\"mute\"> Mute the voice</label>\
              <label class=\"check\"><input type=\"checkbox\" id=\"mirrored\"> My camera mirrors \
              its picture (left and right swapped)</label>\
@@ -159,6 +205,7 @@ async fn live_page(MaybeUser(user): MaybeUser) -> Html<String> {
              left and right from the camera's own picture; tick the box above only if your \
              camera already flips it.</p>\
              <p class=\"small\" id=\"status\" data-testid=\"status\">Camera off.</p>\
+             <p class=\"small\" id=\"engine-mode\" data-testid=\"engine-mode\"></p>\
              <p class=\"small slow\" id=\"slow\" data-testid=\"slow\" hidden></p>\
              </aside></div>\
              <p id=\"live-error\" class=\"error\" role=\"alert\" data-testid=\"live-error\" hidden></p>\
@@ -171,6 +218,7 @@ async fn live_page(MaybeUser(user): MaybeUser) -> Html<String> {
             max_bytes = MAX_FRAME_BYTES,
             skeleton = escape(&skeleton_json()),
             handle = escape(&u.handle),
+            device = device_data(&models, state.settings().model).await,
         ),
     };
     Html(crate::page("Live coaching", "/live", user.as_ref(), &body))

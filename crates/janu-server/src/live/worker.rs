@@ -12,8 +12,9 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Instant;
 
+use janu_analysis::SessionReport;
 use janu_analysis::live::{LiveCoach, LiveOptions};
-use janu_body::{Frame, Landmark};
+use janu_body::Frame;
 use janu_store::{Source, Store, User};
 use janu_vision::{EstimatorOptions, ModelSize, PoseEstimator};
 use time::OffsetDateTime;
@@ -335,16 +336,7 @@ impl Worker {
         if frame.mirrored != session.coach.options().mirrored {
             session.coach.set_mirrored(frame.mirrored);
         }
-        let landmarks = estimate.pose.as_ref().map(|p| {
-            Landmark::ALL
-                .iter()
-                .map(|lm| {
-                    p.get(*lm).map_or([0.0, 0.0, 0.0], |k| {
-                        [round4(k.x), round4(k.y), round4(k.visibility_or_one())]
-                    })
-                })
-                .collect()
-        });
+        let landmarks = estimate.pose.as_ref().map(janu_web::picture_points);
         let update = session.coach.push(&Frame {
             t,
             width: w,
@@ -373,69 +365,88 @@ impl Worker {
     /// was seen long enough.
     fn finish(&mut self, session: &mut Session) -> Summary {
         session.dropped += u64::from(self.slot.discard());
-        let coach = &session.coach;
-        let mut summary = Summary {
-            saved: false,
-            session_id: None,
-            url: None,
-            reason: None,
-            duration_s: round2(coach.frames().last().map_or(0.0, |f| f.t)),
-            frames: session.frames,
-            dropped: session.dropped,
-            sides: coach.sides_done().to_vec(),
-            findings: Vec::new(),
-            camera_advice: None,
-        };
-        if coach.person_seconds() < MIN_SAVED_PERSON_S {
-            summary.reason = Some(format!(
-                "you were in view for {:.0} s; sessions under {MIN_SAVED_PERSON_S:.0} s are not saved",
-                coach.person_seconds()
-            ));
-            return summary;
-        }
-        let report = match coach.finish() {
-            Ok(r) => r,
-            Err(e) => {
-                summary.reason = Some(format!("the session could not be analysed: {e}"));
-                return summary;
-            }
-        };
-        summary.findings = report
-            .findings
-            .iter()
-            .take(SUMMARY_FINDINGS)
-            .map(|f| SummaryFinding {
-                id: f.id.clone(),
-                title: f.title.clone(),
-                side: f.side.map(|s| s.to_string()),
-                message: f.message.clone(),
-            })
-            .collect();
-        summary.camera_advice = report.camera.advice.clone();
-        let saved = crate::analysis::new_session(
-            self.user.id,
-            &report,
-            LIVE_MEDIA_NAME,
-            session.started_at,
-        )
-        .and_then(|mut new| {
-            new.source = Source::Live;
-            self.runtime
-                .block_on(self.store.save_session(&new))
-                .map_err(ServerError::from)
-        });
-        match saved {
-            Ok(id) => {
-                summary.saved = true;
-                summary.session_id = Some(id.0);
-                summary.url = Some(format!("/sessions/{}", id.0));
-            }
-            Err(e) => {
-                eprintln!("janu-server: live: saving a session: {e}");
-                summary.reason = Some(e.public_message());
-            }
+        let (mut summary, report) = summarize(&session.coach, session.frames, session.dropped);
+        if let Some(report) = report {
+            let saved = crate::analysis::new_session(
+                self.user.id,
+                &report,
+                LIVE_MEDIA_NAME,
+                session.started_at,
+            )
+            .and_then(|mut new| {
+                new.source = Source::Live;
+                self.runtime
+                    .block_on(self.store.save_session(&new))
+                    .map_err(ServerError::from)
+            });
+            record_save(&mut summary, saved.map(|id| id.0));
         }
         summary
+    }
+}
+
+/// The summary of a live session followed by `coach` (`frames` analysed,
+/// `dropped` not), and its report when it is worth saving: a person in view
+/// for [`MIN_SAVED_PERSON_S`] and an analysis that succeeds (else the
+/// summary says why not).
+pub(crate) fn summarize(
+    coach: &LiveCoach,
+    frames: u64,
+    dropped: u64,
+) -> (Summary, Option<SessionReport>) {
+    let mut summary = Summary {
+        saved: false,
+        session_id: None,
+        url: None,
+        reason: None,
+        duration_s: round2(coach.frames().last().map_or(0.0, |f| f.t)),
+        frames,
+        dropped,
+        sides: coach.sides_done().to_vec(),
+        findings: Vec::new(),
+        camera_advice: None,
+    };
+    if coach.person_seconds() < MIN_SAVED_PERSON_S {
+        summary.reason = Some(format!(
+            "you were in view for {:.0} s; sessions under {MIN_SAVED_PERSON_S:.0} s are not saved",
+            coach.person_seconds()
+        ));
+        return (summary, None);
+    }
+    let report = match coach.finish() {
+        Ok(r) => r,
+        Err(e) => {
+            summary.reason = Some(format!("the session could not be analysed: {e}"));
+            return (summary, None);
+        }
+    };
+    summary.findings = report
+        .findings
+        .iter()
+        .take(SUMMARY_FINDINGS)
+        .map(|f| SummaryFinding {
+            id: f.id.clone(),
+            title: f.title.clone(),
+            side: f.side.map(|s| s.to_string()),
+            message: f.message.clone(),
+        })
+        .collect();
+    summary.camera_advice = report.camera.advice.clone();
+    (summary, Some(report))
+}
+
+/// Put the outcome of saving into `summary`.
+pub(crate) fn record_save(summary: &mut Summary, saved: Result<i64, ServerError>) {
+    match saved {
+        Ok(id) => {
+            summary.saved = true;
+            summary.session_id = Some(id);
+            summary.url = Some(format!("/sessions/{id}"));
+        }
+        Err(e) => {
+            eprintln!("janu-server: live: saving a session: {e}");
+            summary.reason = Some(e.public_message());
+        }
     }
 }
 
@@ -487,10 +498,6 @@ const CLOCK_SLACK_S: f64 = 10.0;
 
 fn ms(d: std::time::Duration) -> f32 {
     (d.as_secs_f64() * 1000.0 * 100.0).round() as f32 / 100.0
-}
-
-fn round4(v: f32) -> f32 {
-    (v * 10_000.0).round() / 10_000.0
 }
 
 fn round2(v: f64) -> f64 {
