@@ -82,7 +82,7 @@ fn build(root: &Path, out: &Path) -> Result<(), String> {
         .map_err(|e| format!("running tools/build-web: {e}"))?;
     match status.code() {
         Some(0) => Ok(()),
-        Some(3) => Err("this machine lacks rustc-web, rust-web-src and lld".into()),
+        Some(3) => Err("this machine lacks rustc-web, rust-web-src and lld-22".into()),
         _ => Err(format!(
             "tools/build-web failed ({status}); run it by hand to see why"
         )),

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use multiversion::multiversion;
 
-use super::{Activation, Geometry};
+use super::{Activation, Geometry, madd};
 
 /// A depthwise convolution's fixed parameters (channel multiplier 1).
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +73,7 @@ fn block<const L: usize>(
             .try_into()
             .expect("weight block");
         for j in 0..L {
-            acc[j] = i[j].mul_add(w[j], acc[j]);
+            acc[j] = madd(i[j], w[j], acc[j]);
         }
     }
     let o: &mut [f32; L] = (&mut o[c0..c0 + L]).try_into().expect("output block");

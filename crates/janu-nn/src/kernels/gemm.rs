@@ -10,11 +10,11 @@
 //!
 //! The loops are plain Rust over fixed-size arrays; `multiversion` compiles
 //! them for AVX-512 and AVX2 with FMA and picks one at run time. The products
-//! use `mul_add`, so both builds give the same bits.
+//! are fused ([`madd`]), so both builds give the same bits.
 
 use multiversion::multiversion;
 
-use super::Activation;
+use super::{Activation, madd};
 
 /// Values of the input a block of rows should hold at most, so that the block
 /// stays in the L1/L2 caches while every panel of weights passes over it.
@@ -29,7 +29,7 @@ struct Panel {
     col: usize,
     /// Output columns it computes (the rest of its width is zero padding).
     cols: usize,
-    /// Its width: 16, 24, 32 or 48.
+    /// Its width: 16, 24, 32 or 48 (8 on WebAssembly).
     width: usize,
     /// Where its bias (`width` values) then its weights (`k * width`) start.
     offset: usize,
@@ -46,9 +46,23 @@ pub(crate) struct PackedGemm {
     data: Vec<f32>,
 }
 
+/// Width of every panel on WebAssembly: its SIMD vectors hold 4 values and
+/// the engines keep 16 of them in registers, so a tile of 6 rows by 8 columns
+/// (12 vectors of sums) stays in registers where the x86 tiles would spill
+/// ([`panel_rows_simd128`]).
+#[cfg(target_arch = "wasm32")]
+const WASM_PANEL: usize = 8;
+
+/// Panel widths covering `n` columns on WebAssembly: all [`WASM_PANEL`] wide.
+#[cfg(target_arch = "wasm32")]
+fn panel_widths(n: usize) -> Vec<usize> {
+    vec![WASM_PANEL; n.div_ceil(WASM_PANEL)]
+}
+
 /// Panel widths covering `n` columns: 48 wide while that fits (or 32 wide
 /// when `n` is a multiple of 32 but not of 48), then the narrowest panels that
 /// cover the rest.
+#[cfg(not(target_arch = "wasm32"))]
 fn panel_widths(n: usize) -> Vec<usize> {
     let mut widths = Vec::new();
     let main = if n % 48 != 0 && n % 32 == 0 { 32 } else { 48 };
@@ -182,13 +196,13 @@ macro_rules! tile {
             if $nr >= 32 {
                 for j in 0..$nr {
                     for r in 0..4 {
-                        $acc[r][j] = x[r].mul_add(w[j], $acc[r][j]);
+                        $acc[r][j] = madd(x[r], w[j], $acc[r][j]);
                     }
                 }
             } else {
                 for r in 0..4 {
                     for j in 0..$nr {
-                        $acc[r][j] = x[r].mul_add(w[j], $acc[r][j]);
+                        $acc[r][j] = madd(x[r], w[j], $acc[r][j]);
                     }
                 }
             }
@@ -203,13 +217,13 @@ macro_rules! tile {
             if $nr >= 32 {
                 for j in 0..$nr {
                     for r in 0..6 {
-                        $acc[r][j] = x[r].mul_add(w[j], $acc[r][j]);
+                        $acc[r][j] = madd(x[r], w[j], $acc[r][j]);
                     }
                 }
             } else {
                 for r in 0..6 {
                     for j in 0..$nr {
-                        $acc[r][j] = x[r].mul_add(w[j], $acc[r][j]);
+                        $acc[r][j] = madd(x[r], w[j], $acc[r][j]);
                     }
                 }
             }
@@ -287,6 +301,61 @@ fn panel_rows<const NR: usize, const MR: usize>(
     }
 }
 
+/// One 8-wide panel over one block of `m` rows, 6 rows at a time, written
+/// with WebAssembly's SIMD128 operations: the compiler does not find this
+/// register tiling by itself on this target (measured: twice as slow).
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+#[allow(clippy::too_many_arguments)] // a BLAS-style signature
+fn panel_rows_simd128(
+    g: &PackedGemm,
+    panel: &Panel,
+    m: usize,
+    a: &[f32],
+    lda: usize,
+    c: &mut [f32],
+    ldc: usize,
+    (lo, hi): (f32, f32),
+) {
+    use core::arch::wasm32::{
+        f32x4, f32x4_add, f32x4_extract_lane, f32x4_max, f32x4_min, f32x4_mul, f32x4_splat,
+    };
+    const MR: usize = 6;
+    let k = g.k;
+    let bias = &g.data[panel.offset..panel.offset + WASM_PANEL];
+    let b = &g.data[panel.offset + WASM_PANEL..panel.offset + WASM_PANEL + k * WASM_PANEL];
+    let load = |s: &[f32]| f32x4(s[0], s[1], s[2], s[3]);
+    let (vlo, vhi) = (f32x4_splat(lo), f32x4_splat(hi));
+    let mut i = 0;
+    while i < m {
+        let rows: [&[f32]; MR] = row_slices(a, lda, k, i, m);
+        let mut acc = [[load(&bias[..4]), load(&bias[4..])]; MR];
+        for (p, w) in b.chunks_exact(WASM_PANEL).enumerate() {
+            let (w0, w1) = (load(&w[..4]), load(&w[4..]));
+            for (sums, row) in acc.iter_mut().zip(&rows) {
+                let x = f32x4_splat(row[p]);
+                sums[0] = f32x4_add(sums[0], f32x4_mul(x, w0));
+                sums[1] = f32x4_add(sums[1], f32x4_mul(x, w1));
+            }
+        }
+        for (r, sums) in acc.iter().enumerate().take(MR.min(m - i)) {
+            let [v0, v1] = sums.map(|v| f32x4_min(f32x4_max(v, vlo), vhi));
+            let values = [
+                f32x4_extract_lane::<0>(v0),
+                f32x4_extract_lane::<1>(v0),
+                f32x4_extract_lane::<2>(v0),
+                f32x4_extract_lane::<3>(v0),
+                f32x4_extract_lane::<0>(v1),
+                f32x4_extract_lane::<1>(v1),
+                f32x4_extract_lane::<2>(v1),
+                f32x4_extract_lane::<3>(v1),
+            ];
+            let at = (i + r) * ldc + panel.col;
+            c[at..at + panel.cols].copy_from_slice(&values[..panel.cols]);
+        }
+        i += MR;
+    }
+}
+
 #[allow(clippy::too_many_arguments)] // a BLAS-style signature
 fn gemm_block(
     g: &PackedGemm,
@@ -301,6 +370,10 @@ fn gemm_block(
     for panel in &g.panels {
         let bounds = (lo, hi);
         match panel.width {
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            8 => panel_rows_simd128(g, panel, m, a, lda, c, ldc, bounds),
+            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+            8 => panel_rows::<8, 6>(g, panel, m, a, lda, c, ldc, bounds),
             16 => panel_rows::<16, 6>(g, panel, m, a, lda, c, ldc, bounds),
             24 => panel_rows::<24, 6>(g, panel, m, a, lda, c, ldc, bounds),
             32 => panel_rows::<32, 6>(g, panel, m, a, lda, c, ldc, bounds),
