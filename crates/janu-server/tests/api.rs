@@ -102,6 +102,8 @@ async fn openapi_document_lists_every_route() {
         ("/api/sessions", &["get"]),
         ("/api/sessions/{id}", &["get", "delete"]),
         ("/api/progress", &["get"]),
+        ("/api/live", &["get"]),
+        ("/api/live/sessions", &["post"]),
     ] {
         let item = paths
             .get(path)

@@ -481,7 +481,7 @@ fn bad_message(e: &serde_json::Error) -> String {
 /// The OpenAPI description of the live route, merged into the API document.
 #[derive(utoipa::OpenApi)]
 #[openapi(
-    paths(live_socket),
+    paths(live_socket, device::save_session),
     components(schemas(
         ClientMessage,
         ServerMessage,
@@ -490,6 +490,6 @@ fn bad_message(e: &serde_json::Error) -> String {
         Summary,
         SummaryFinding
     )),
-    tags((name = "live", description = "Live coaching over a WebSocket: see docs/live-protocol.md"))
+    tags((name = "live", description = "Live coaching over a WebSocket, or on the device with the save through POST /api/live/sessions: see docs/live-protocol.md"))
 )]
 pub struct LiveApiDoc;
