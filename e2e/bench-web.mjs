@@ -44,16 +44,19 @@ async function grab() {
   v.srcObject = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480 } });
   await v.play();
   const out = [];
+  // One grab per camera frame (the camera plays at 30 fps).
   while (out.length < FRAMES + WARM_UP) {
-    await new Promise((r) => v.requestVideoFrameCallback(r));
+    await new Promise((r) => setTimeout(r, 1000 / 30));
     out.push(await createImageBitmap(v));
   }
+  console.log("grabbed " + out.length + " frames");
   v.srcObject.getTracks().forEach((t) => t.stop());
   return out;
 }
 
 async function janu(frames, size) {
   await init();
+  console.log("janu " + size + " starting");
   const e = new Engine(await bytes("/models/pose_detection.tflite"),
     await bytes("/models/pose_landmark_" + size + ".tflite"), size, false);
   const c = new OffscreenCanvas(640, 480), ctx = c.getContext("2d", { willReadFrequently: true });
@@ -75,6 +78,7 @@ async function mediapipe(frames, size) {
   let latest = null;
   pose.onResults((r) => { latest = r.poseLandmarks || null; });
   await pose.initialize();
+  console.log("mediapipe " + size + " ready");
   const c = document.getElementById("c"), ctx = c.getContext("2d");
   const times = [], marks = [];
   for (let i = 0; i < frames.length; i++) {
@@ -136,7 +140,7 @@ const base = `http://127.0.0.1:${server.address().port}`;
 
 await run(async (context) => {
   const page = await context.newPage();
-  page.on("console", (m) => { if (m.type() === "error") console.error("page: " + m.text()); });
+  page.on("console", (m) => console.error("page: " + m.text()));
   page.on("pageerror", (e) => console.error("page error: " + e.message));
   await page.goto(base + "/bench.html");
   await page.waitForFunction(() => window.benchReady === true, null, { timeout: 60000 });

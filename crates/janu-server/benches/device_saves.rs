@@ -2,8 +2,8 @@
 //! the server still carries is the save at the end of each session (the
 //! landmark file, replayed through the live coach, analysed and written in
 //! one transaction). Each of 50 users saves a whole two-sided practice
-//! (generated, about three minutes at the page's 30 frames a second) over
-//! real HTTP to a real server with a SQLite file:
+//! (generated, about three minutes, at the 15 frames a second the page saves)
+//! over real HTTP to a real server with a SQLite file:
 //!
 //! - spread: the 50 sessions end at random moments over one minute, as a
 //!   class ending does;
@@ -26,8 +26,8 @@ use tokio::net::TcpStream;
 const SESSIONS: usize = 50;
 /// The window over which the spread sessions end, seconds.
 const SPREAD_S: f64 = 60.0;
-/// The page's frame rate on a device: the files are this dense.
-const DEVICE_FPS: f64 = 30.0;
+/// Frames a second in the files the page saves.
+const DEVICE_FPS: f64 = janu_web::engine::SAVED_FPS;
 
 fn practice(seed: u64) -> Vec<u8> {
     let synth = janu_synth::generate(&janu_synth::scenarios::clean_session(seed)).unwrap();

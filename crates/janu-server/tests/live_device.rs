@@ -12,8 +12,8 @@ use janu_server::live::device;
 use janu_synth::{generate, scenarios};
 use support::TestApp;
 
-/// The live page's frame rate on a device: the saved files are this dense.
-const DEVICE_FPS: f64 = 30.0;
+/// Frames a second in the files the live page saves.
+const DEVICE_FPS: f64 = janu_web::engine::SAVED_FPS;
 
 /// A clean two-sided practice as the browser's engine would save it.
 fn practice_file(seed: u64) -> Vec<u8> {

@@ -11,6 +11,13 @@ use janu_vision::backend::NnBackend;
 use janu_vision::{EstimatorOptions, ModelSize, PoseEstimator, VisionError};
 use serde::Serialize;
 
+/// Frames a second kept in the saved landmark file: what the server keeps of
+/// a session it follows itself (its live page sends 15) and what upload
+/// analysis samples. The coach on the device still sees every frame; a
+/// session saved at 30 frames a second was twice as large and its save twice
+/// as slow for the same report (BENCHMARKS.md, device saves).
+pub const SAVED_FPS: f64 = 15.0;
+
 /// Landmark coordinates and visibility are sent rounded to this many steps per
 /// unit: a ten-thousandth of the picture is far below a pixel.
 const POINT_STEPS: f32 = 10_000.0;
@@ -117,12 +124,30 @@ impl LiveEngine {
         self.coach.person_seconds()
     }
 
-    /// The session's landmark frames as a landmark file (JSON Lines, see
-    /// [`janu_body::file`]): what the history keeps.
+    /// The session's landmark frames, at most [`SAVED_FPS`] a second, as a
+    /// landmark file (JSON Lines, see [`janu_body::file`]): what the history
+    /// keeps.
     pub fn landmark_file(&self) -> Vec<u8> {
+        let gap = 1.0 / SAVED_FPS;
+        let mut due = f64::NEG_INFINITY;
+        let kept: Vec<Frame> = self
+            .coach
+            .frames()
+            .iter()
+            .filter(|f| {
+                if f.t + 1e-6 < due {
+                    return false;
+                }
+                // On a steady camera the next frame is due one gap on; after
+                // a stall, one gap after this frame.
+                due = if f.t - due > gap { f.t + gap } else { due + gap };
+                true
+            })
+            .cloned()
+            .collect();
         let mut out = Vec::new();
         // Writing to a vector cannot fail.
-        let _ = write_jsonl(&mut out, self.coach.frames());
+        let _ = write_jsonl(&mut out, &kept);
         out
     }
 }
