@@ -19,7 +19,6 @@
 //! engine (a build without rustc-web).
 
 #[path = "../tests/support/live.rs"]
-#[allow(dead_code)]
 mod live_support;
 #[path = "../tests/support/mod.rs"]
 mod support;

@@ -140,7 +140,11 @@ impl LiveEngine {
                 }
                 // On a steady camera the next frame is due one gap on; after
                 // a stall, one gap after this frame.
-                due = if f.t - due > gap { f.t + gap } else { due + gap };
+                due = if f.t - due > gap {
+                    f.t + gap
+                } else {
+                    due + gap
+                };
                 true
             })
             .cloned()

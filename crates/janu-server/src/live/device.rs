@@ -87,18 +87,27 @@ pub struct ModelFile {
     pub bytes: u64,
 }
 
+/// An installed model as this server hands it out.
+#[derive(Debug)]
+struct Served {
+    kind: ModelKind,
+    file: ModelFile,
+    path: std::path::PathBuf,
+    sha256: String,
+}
+
 /// The models a page needs for `size`: the detector and that landmark model,
 /// installed on first use. `None` (and a log line) when they cannot be had.
 #[derive(Debug, Default)]
 pub struct DeviceModels {
-    urls: OnceLock<Option<Vec<(ModelKind, ModelFile, std::path::PathBuf, String)>>>,
+    served: OnceLock<Option<Vec<Served>>>,
 }
 
 impl DeviceModels {
     /// The installed models with their URLs, installing them the first time
     /// (blocking: call from a blocking thread).
-    fn installed(&self) -> Option<&[(ModelKind, ModelFile, std::path::PathBuf, String)]> {
-        self.urls
+    fn installed(&self) -> Option<&[Served]> {
+        self.served
             .get_or_init(|| {
                 let found = ModelStore::from_env().and_then(|store| {
                     store.ensure(&mut |_| {})?;
@@ -107,12 +116,14 @@ impl DeviceModels {
                 match found {
                     Ok(list) => Some(
                         list.into_iter()
-                            .map(|m| {
-                                let file = ModelFile {
+                            .map(|m| Served {
+                                kind: m.kind,
+                                file: ModelFile {
                                     url: format!("/models/{}/{}", m.sha256, m.kind.file_name()),
                                     bytes: m.bytes,
-                                };
-                                (m.kind, file, m.path, m.sha256)
+                                },
+                                path: m.path,
+                                sha256: m.sha256,
                             })
                             .collect(),
                     ),
@@ -130,11 +141,8 @@ impl DeviceModels {
         let me = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
             let all = me.installed()?;
-            let pick = |kind: ModelKind| {
-                all.iter()
-                    .find(|(k, ..)| *k == kind)
-                    .map(|(_, f, ..)| f.clone())
-            };
+            let pick =
+                |kind: ModelKind| all.iter().find(|m| m.kind == kind).map(|m| m.file.clone());
             Some((pick(ModelKind::Detector)?, pick(ModelKind::Landmark(size))?))
         })
         .await
@@ -146,11 +154,11 @@ impl DeviceModels {
     async fn read(self: &Arc<Self>, sha: String, name: String) -> Option<Vec<u8>> {
         let me = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
-            let (_, _, path, _) = me
+            let model = me
                 .installed()?
                 .iter()
-                .find(|(k, _, _, s)| *s == sha && k.file_name() == name)?;
-            let bytes = std::fs::read(path).ok()?;
+                .find(|m| m.sha256 == sha && m.kind.file_name() == name)?;
+            let bytes = std::fs::read(&model.path).ok()?;
             // The file on disk must still be the one its URL names.
             (sha256_hex(&bytes) == sha).then_some(bytes)
         })
