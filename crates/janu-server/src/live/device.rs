@@ -11,7 +11,7 @@
 //! - `POST /api/live/sessions`: the session's landmark frames (a landmark
 //!   file), replayed through the same live coach, analysed and saved.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -97,43 +97,48 @@ struct Served {
 }
 
 /// The models a page needs for `size`: the detector and that landmark model,
-/// installed on first use. `None` (and a log line) when they cannot be had.
+/// installed on first use. `None` (and a log line) when they cannot be had;
+/// a later page asks again (the network may be back).
 #[derive(Debug, Default)]
 pub struct DeviceModels {
-    served: OnceLock<Option<Vec<Served>>>,
+    served: Mutex<Option<Arc<Vec<Served>>>>,
 }
 
 impl DeviceModels {
     /// The installed models with their URLs, installing them the first time
-    /// (blocking: call from a blocking thread).
-    fn installed(&self) -> Option<&[Served]> {
-        self.served
-            .get_or_init(|| {
-                let found = ModelStore::from_env().and_then(|store| {
-                    store.ensure(&mut |_| {})?;
-                    store.list()
-                });
-                match found {
-                    Ok(list) => Some(
-                        list.into_iter()
-                            .map(|m| Served {
-                                kind: m.kind,
-                                file: ModelFile {
-                                    url: format!("/models/{}/{}", m.sha256, m.kind.file_name()),
-                                    bytes: m.bytes,
-                                },
-                                path: m.path,
-                                sha256: m.sha256,
-                            })
-                            .collect(),
-                    ),
-                    Err(e) => {
-                        eprintln!("janu-server: the models for in-browser live coaching: {e}");
-                        None
-                    }
-                }
-            })
-            .as_deref()
+    /// (blocking: call from a blocking thread; one installs, others wait).
+    fn installed(&self) -> Option<Arc<Vec<Served>>> {
+        let mut slot = self.served.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(served) = slot.as_ref() {
+            return Some(Arc::clone(served));
+        }
+        let found = ModelStore::from_env().and_then(|store| {
+            store.ensure(&mut |_| {})?;
+            store.list()
+        });
+        match found {
+            Ok(list) => {
+                let served: Arc<Vec<Served>> = Arc::new(
+                    list.into_iter()
+                        .map(|m| Served {
+                            kind: m.kind,
+                            file: ModelFile {
+                                url: format!("/models/{}/{}", m.sha256, m.kind.file_name()),
+                                bytes: m.bytes,
+                            },
+                            path: m.path,
+                            sha256: m.sha256,
+                        })
+                        .collect(),
+                );
+                *slot = Some(Arc::clone(&served));
+                Some(served)
+            }
+            Err(e) => {
+                eprintln!("janu-server: the models for in-browser live coaching: {e}");
+                None
+            }
+        }
     }
 
     /// The detector's and the `size` landmark model's files.
@@ -154,8 +159,8 @@ impl DeviceModels {
     async fn read(self: &Arc<Self>, sha: String, name: String) -> Option<Vec<u8>> {
         let me = Arc::clone(self);
         tokio::task::spawn_blocking(move || {
-            let model = me
-                .installed()?
+            let all = me.installed()?;
+            let model = all
                 .iter()
                 .find(|m| m.sha256 == sha && m.kind.file_name() == name)?;
             let bytes = std::fs::read(&model.path).ok()?;
