@@ -159,6 +159,7 @@
   function startDevice() {
     stopping = false;
     busy = false;
+    pending = null;
     status("Loading the pose model…");
     worker = new Worker("/assets/live-worker.js", { type: "module" });
     worker.onmessage = function (ev) {
