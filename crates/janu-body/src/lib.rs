@@ -17,6 +17,7 @@
 //! assert!(pose.get(Landmark::LeftKnee).is_some());
 //! ```
 
+pub mod clock;
 pub mod coco;
 pub mod file;
 pub mod filter;

@@ -8,6 +8,7 @@
 
 use image::imageops::FilterType;
 use janu_analysis::{FrameMetrics, SessionKind, SessionReport};
+use janu_body::clock::clock_with;
 use janu_body::{Frame, Pose, Side};
 use janu_media::{RgbImage, SkeletonStyle};
 use janu_report::media::{KeyFrame, KeyFrameKind};
@@ -53,11 +54,6 @@ pub fn skeleton_style() -> SkeletonStyle {
         right: [r.0, r.1, r.2],
         ..SkeletonStyle::default()
     }
-}
-
-fn clock(t: f64) -> String {
-    let d = (t.max(0.0) * 10.0).round() as u64;
-    format!("{}:{:02}.{}", d / 600, (d / 10) % 60, d % 10)
 }
 
 /// A per-frame metric by its report name.
@@ -128,7 +124,7 @@ pub fn pick(report: &SessionReport) -> Vec<Pick> {
                         "(no fold was held)"
                     },
                     d.fold_deg,
-                    clock(d.t)
+                    clock_with(d.t, true)
                 ),
             ),
             None => {
@@ -142,7 +138,7 @@ pub fn pick(report: &SessionReport) -> Vec<Pick> {
                     format!(
                         "{} leg extended, at {} (the fold angle was not visible)",
                         capital(s.side.as_str()),
-                        clock(frames[i].t)
+                        clock_with(frames[i].t, true)
                     ),
                 )
             }
@@ -194,7 +190,7 @@ pub fn pick(report: &SessionReport) -> Vec<Pick> {
             caption: format!(
                 "{}{side}: the clearest moment, at {}",
                 f.title,
-                clock(frames[index].t)
+                clock_with(frames[index].t, true)
             ),
         });
     }

@@ -1,6 +1,7 @@
 //! The practice as a timed cue script: what to say when, and when to breathe in
 //! and out. Pure; the terminal player and the WebVTT export both read it.
 
+use janu_body::clock::clock_ms as clock;
 use serde::{Deserialize, Serialize};
 
 use crate::error::PoseError;
@@ -236,11 +237,6 @@ fn vtt_time(ms: u64) -> String {
         ms / 1000 % 60,
         ms % 1000
     )
-}
-
-/// `MM:SS` for people.
-pub(crate) fn clock(ms: u64) -> String {
-    format!("{:02}:{:02}", ms / 60_000, ms / 1000 % 60)
 }
 
 impl CueScript {

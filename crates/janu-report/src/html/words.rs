@@ -19,22 +19,7 @@ pub fn escape(s: &str) -> String {
     o
 }
 
-/// A time as `m:ss` (`1:05`), or `m:ss.s` when `tenths`.
-pub fn clock_with(t: f64, tenths: bool) -> String {
-    let t = if t.is_finite() { t.max(0.0) } else { 0.0 };
-    if tenths {
-        let d = (t * 10.0).round() as u64;
-        format!("{}:{:02}.{}", d / 600, (d / 10) % 60, d % 10)
-    } else {
-        let s = t.round() as u64;
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
-
-/// A time as `m:ss`.
-pub fn clock(t: f64) -> String {
-    clock_with(t, false)
-}
+pub use janu_body::clock::{clock, clock_with};
 
 /// A time range as `m:ss–m:ss`.
 pub fn span(a: f64, b: f64) -> String {

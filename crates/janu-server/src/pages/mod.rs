@@ -10,6 +10,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use janu_body::clock::clock;
 use janu_pose::{ConditionId, Decision, Plan, Screening, Topic, knowledge};
 use janu_store::Page;
 
@@ -274,10 +275,6 @@ async fn screen_page(MaybeUser(user): MaybeUser, RawQuery(q): RawQuery) -> Respo
 // ---------------------------------------------------------------------------
 // Plans.
 
-fn mmss(s: u32) -> String {
-    format!("{}:{:02}", s / 60, s % 60)
-}
-
 fn plan_html(p: &Plan) -> String {
     let k = knowledge();
     let variation = k
@@ -292,7 +289,7 @@ fn plan_html(p: &Plan) -> String {
         "<section class=\"card result\" id=\"result\"><h2>Your {} session: {} planned</h2>\
          <p>Screening: {} {}</p><p><strong>Variation:</strong> {}{}</p>",
         p.level.as_str(),
-        mmss(p.total_seconds),
+        clock(f64::from(p.total_seconds)),
         decision_badge(p.screening.decision),
         escape(&p.screening.summary),
         escape(&variation),
@@ -318,7 +315,11 @@ fn plan_html(p: &Plan) -> String {
             None => "",
         };
         let hold = if s.hold_seconds > 0 {
-            format!(" · hold {} ({} breaths)", mmss(s.hold_seconds), s.breaths)
+            format!(
+                " · hold {} ({} breaths)",
+                clock(f64::from(s.hold_seconds)),
+                s.breaths
+            )
         } else {
             String::new()
         };
@@ -328,7 +329,7 @@ fn plan_html(p: &Plan) -> String {
             .map(|c| {
                 format!(
                     "<li><span class=\"t\">{}</span> {}</li>",
-                    mmss(c.at),
+                    clock(f64::from(c.at)),
                     escape(&c.text)
                 )
             })
@@ -338,10 +339,10 @@ fn plan_html(p: &Plan) -> String {
              <span class=\"section\">{label}</span> <strong>{name}</strong>{side}\
              <div class=\"small\">{dur}{hold}</div>{cues}</div></li>",
             sec = escape(&format!("{:?}", s.section).to_lowercase()),
-            start = mmss(at),
+            start = clock(f64::from(at)),
             label = s.section.label(),
             name = escape(&s.name),
-            dur = mmss(s.seconds),
+            dur = clock(f64::from(s.seconds)),
             cues = if cues.is_empty() {
                 String::new()
             } else {

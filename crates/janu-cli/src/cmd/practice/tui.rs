@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crossterm::{cursor, queue, style, terminal};
+use janu_body::clock::clock_ms as clock;
 use janu_pose::{BreathPhase, CueScript};
 
 use super::voice::Voice;
@@ -209,10 +210,6 @@ fn speak_new_cue(script: &CueScript, now: u64, spoken: &mut Option<(u64, usize)>
     if let Some(c) = cue {
         v.say(&c.text);
     }
-}
-
-fn clock(ms: u64) -> String {
-    format!("{:02}:{:02}", ms / 60_000, ms / 1000 % 60)
 }
 
 /// Word-wrap to `width` columns.
