@@ -152,14 +152,7 @@ async fn the_engine_the_worker_and_the_app_files_are_served() {
     let bad = app.get("/models/00/pose_detection.tflite", None).await;
     assert_eq!(bad.status, StatusCode::NOT_FOUND);
 
-    let Some(engine) = device::engine() else {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "CI=true: janu-server must be built with the in-browser engine (tools/build-web)"
-        );
-        eprintln!(
-            "SKIPPED: this build has no in-browser engine (install rustc-web rust-web-src lld)"
-        );
+    let Some(engine) = support::web_engine() else {
         return;
     };
     let wasm = app

@@ -6,6 +6,8 @@
 //! the same pixels. Skips without node, the shared photos or the engine, except
 //! under CI=true.
 
+mod support;
+
 use janu_vision::{ModelKind, ModelSize, ModelStore};
 use janu_web::LiveEngine;
 
@@ -53,8 +55,7 @@ fn the_browser_build_gives_the_native_landmarks() {
     let Some(photos) = janu_testkit::shared_data("photos") else {
         return;
     };
-    let Some(engine) = janu_server::live::device::engine() else {
-        skip_or_fail("this build has no in-browser engine (rustc-web)");
+    let Some(engine) = support::web_engine() else {
         return;
     };
     if std::process::Command::new("node")

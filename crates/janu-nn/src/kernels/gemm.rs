@@ -372,7 +372,8 @@ fn gemm_block(
         match panel.width {
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             8 => panel_rows_simd128(g, panel, m, a, lda, c, ldc, bounds),
-            #[cfg(not(all(target_arch = "wasm32", target_feature = "simd128")))]
+            // WebAssembly without SIMD (x86 never makes 8-wide panels).
+            #[cfg(all(target_arch = "wasm32", not(target_feature = "simd128")))]
             8 => panel_rows::<8, 6>(g, panel, m, a, lda, c, ldc, bounds),
             16 => panel_rows::<16, 6>(g, panel, m, a, lda, c, ldc, bounds),
             24 => panel_rows::<24, 6>(g, panel, m, a, lda, c, ldc, bounds),

@@ -25,6 +25,25 @@ pub struct TestApp {
     tokens: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
+/// The in-browser engine built into this server, or `None` after a visible
+/// skip message on a machine that cannot build it (no rustc-web).
+///
+/// # Panics
+/// Under CI=true when it is missing: CI installs what builds it.
+pub fn web_engine() -> Option<&'static janu_server::live::device::WebEngine> {
+    let engine = janu_server::live::device::engine();
+    if engine.is_none() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true: janu-server must be built with the in-browser engine (tools/build-web)"
+        );
+        eprintln!(
+            "SKIPPED: this build has no in-browser engine (install rustc-web rust-web-src lld-22)"
+        );
+    }
+    engine
+}
+
 /// The password [`TestApp::sign_in`] and [`add_user`] give `handle`.
 pub fn password_of(handle: &str) -> String {
     format!("pass-{handle}-word")
