@@ -315,6 +315,9 @@ pub struct TherapeuticUse {
     pub excludes: Vec<String>,
     /// A cue the plan adds for this goal.
     pub plan_note: String,
+    /// Where `favours`, `excludes` and `plan_note` come from: `J` when they are Janu's
+    /// own plan rules (the references link no other pose to a therapeutic use).
+    pub plan_sources: Vec<Source>,
 }
 
 /// A fascial line the pose works on.
@@ -457,11 +460,12 @@ pub struct Correction {
     pub sources: Vec<Source>,
 }
 
-/// What one reference says about a condition, and how severe that is.
+/// What one reference says about a condition, and how severe that is; or, tagged
+/// `J`, Janu's own rule built on the reference views beside it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct View {
-    /// The reference.
+    /// The reference (`J`: Janu's own rule, next to the reference view it builds on).
     pub source: Source,
     /// How cautious this view is.
     pub decision: Decision,
@@ -537,6 +541,9 @@ pub struct RelatedPose {
     pub seconds: Seconds,
     /// A practice cue in Janu's words.
     pub cue: String,
+    /// Where the cue comes from: `J` when it is Janu's own (the references only name
+    /// most of these poses; `sources` says which reference names the pose).
+    pub cue_sources: Vec<Source>,
 }
 
 impl RelatedPose {
@@ -643,7 +650,8 @@ pub struct DisagreementView {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Disagreement {
-    /// Unique id: `breath-retention`, `hold-length`, `ruling-out`, `spine-shape`.
+    /// Unique id: `breath-retention`, `hold-length`, `ruling-out`, `spine-shape`,
+    /// `breath-in-fold`, `bind`, `head-to-knee`.
     pub id: String,
     /// The question.
     pub topic: String,

@@ -744,11 +744,8 @@ impl Plan {
     /// [`PoseError::InvalidPlan`] when the text is not such JSON or the plan does not
     /// hold together (see [`Plan::check`]).
     pub fn from_json(text: &str) -> Result<Self, PoseError> {
-        let plan: Plan = serde_json::from_str(text).map_err(|e| {
-            PoseError::InvalidPlan(format!(
-                "not a Janu plan (JSON from `janu plan --json`): {e}"
-            ))
-        })?;
+        let plan: Plan = serde_json::from_str(text)
+            .map_err(|e| PoseError::InvalidPlan(format!("not a Janu plan in JSON: {e}")))?;
         plan.check()?;
         Ok(plan)
     }

@@ -174,7 +174,7 @@ pub fn topic_text(k: &Knowledge, topic: Topic) -> String {
             }
         }
         Topic::Therapy => {
-            heading(&mut o, "Therapeutic uses (plan goals: janu plan --goal ID)");
+            heading(&mut o, "Therapeutic uses (each id is a plan goal)");
             for t in &k.therapy {
                 o.push_str(&wrap(
                     "  - ",

@@ -75,7 +75,8 @@ impl ScreeningInput {
 pub struct Reason {
     /// The condition.
     pub condition: ConditionId,
-    /// The reference that says so.
+    /// The reference that says so, or `J` for Janu's own rule built on the
+    /// reference views given for the same condition.
     pub source: Source,
     /// How cautious that reference is for this condition.
     pub decision: Decision,
@@ -165,9 +166,13 @@ pub fn screen(input: &ScreeningInput) -> Screening {
                 text: v.text.clone(),
             });
         }
-        let least = views.iter().map(|v| v.decision).min().unwrap_or(d);
-        if least != d {
-            let said: Vec<String> = views
+        // Only the references can disagree; a `J` view is Janu's own rule built on
+        // them and is listed among the reasons as such.
+        let refs: Vec<&View> = views.iter().filter(|v| v.source != Source::J).collect();
+        let most = refs.iter().map(|v| v.decision).max().unwrap_or(d);
+        let least = refs.iter().map(|v| v.decision).min().unwrap_or(most);
+        if least != most {
+            let said: Vec<String> = refs
                 .iter()
                 .map(|v| format!("{} says {}", v.source, v.decision))
                 .collect();
@@ -175,9 +180,14 @@ pub fn screen(input: &ScreeningInput) -> Screening {
                 condition: id,
                 decision: d,
                 note: format!(
-                    "The references disagree on {}: {}. Janu follows the more cautious view: {d}.",
+                    "The references disagree on {}: {}. Janu follows the more cautious view: {most}.{}",
                     c.name.to_lowercase(),
-                    said.join(", ")
+                    said.join(", "),
+                    if d > most {
+                        format!(" Janu's own rule goes further: {d}.")
+                    } else {
+                        String::new()
+                    }
                 ),
             });
         }

@@ -48,6 +48,13 @@ impl Checker {
         }
     }
 
+    /// A part of an item that may be Janu's own (`J`) must still say where it comes from.
+    fn any_source(&mut self, what: &str, sources: &[Source]) {
+        if sources.is_empty() {
+            self.fail(format!("{what}: no source given"));
+        }
+    }
+
     fn unique<'a>(&mut self, list: &str, ids: impl IntoIterator<Item = &'a str>) {
         let mut seen = BTreeSet::new();
         for id in ids {
@@ -141,6 +148,7 @@ impl Checker {
             self.text(&what, &t.text);
             self.text(&what, &t.plan_note);
             self.sources(&what, &t.sources);
+            self.any_source(&format!("{what} plan"), &t.plan_sources);
             for f in &t.favours {
                 self.link(&what, "pose", f, pose(f));
             }
@@ -251,6 +259,7 @@ impl Checker {
             self.text(&what, &p.english);
             self.text(&what, &p.cue);
             self.sources(&what, &p.sources);
+            self.any_source(&format!("{what} cue"), &p.cue_sources);
             let s = p.seconds;
             if !(s.min > 0 && s.min <= s.base && s.base <= s.max) {
                 self.fail(format!("{what}: seconds out of order"));
@@ -317,15 +326,21 @@ impl Checker {
             if c.views.is_empty() {
                 self.fail(format!("{what}: no view"));
             }
-            let all_views = c
-                .views
-                .iter()
-                .chain(c.trimesters.iter().flat_map(|t| &t.views));
-            for v in all_views {
-                self.text(&what, &v.text);
-                // `none` is Janu's own statement that nothing applies.
-                if v.decision != Decision::Proceed {
-                    self.sources(&what, &[v.source]);
+            let groups = std::iter::once((what.clone(), &c.views)).chain(
+                c.trimesters
+                    .iter()
+                    .map(|t| (format!("{what} trimester {}", t.trimester), &t.views)),
+            );
+            for (group, views) in groups {
+                for v in views {
+                    self.text(&group, &v.text);
+                }
+                // `none` is Janu's own statement that nothing applies; any other
+                // decision rests on a reference, and a `J` rule sits next to the
+                // reference view it builds on.
+                if views.iter().any(|v| v.decision != Decision::Proceed) {
+                    let refs: Vec<Source> = views.iter().map(|v| v.source).collect();
+                    self.sources(&group, &refs);
                 }
             }
             for p in &c.props {

@@ -583,3 +583,20 @@ fn written_in_own_words() {
         .collect();
     assert!(copied.is_empty(), "copied from a reference: {copied:#?}");
 }
+
+#[test]
+fn no_command_line_flags_in_the_data() {
+    // The web pages show this text too; flags are the command line's words.
+    let data = serde_json::to_string(knowledge()).unwrap();
+    let flags: Vec<String> = data
+        .match_indices("--")
+        .filter(|(i, _)| {
+            data[i + 2..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic())
+        })
+        .map(|(i, _)| data[i..].chars().take(16).collect())
+        .collect();
+    assert!(flags.is_empty(), "{flags:?}");
+}
