@@ -12,7 +12,7 @@
 
 use janu_analysis::{AnalysisOptions, PoseName, SessionReport, analyze, analyze_with};
 use janu_body::Side;
-use janu_synth::{Mistake, PoseName as SynthPose, Synthetic, generate, scenarios};
+use janu_synth::{Mistake, Synthetic, generate, scenarios};
 
 /// Hold time tolerance, seconds (issue 4).
 const HOLD_TOL_S: f64 = 0.5;
@@ -20,10 +20,6 @@ const HOLD_TOL_S: f64 = 0.5;
 const RATE_TOL: f64 = 1.0;
 /// Seeds each scenario runs with.
 const SEEDS: [u64; 3] = [1, 2, 3];
-
-fn pose_of(p: SynthPose) -> PoseName {
-    p.as_str().parse().unwrap()
-}
 
 /// Analysis segments of Janusirsasana must each overlap a true Janusirsasana
 /// segment of the same side, and each true one must be found.
@@ -34,7 +30,7 @@ fn check_sides(name: &str, syn: &Synthetic, r: &SessionReport) {
         .filter(|s| s.pose.name == PoseName::Janusirsasana)
     {
         let truth = syn.truth.segments.iter().find(|t| {
-            t.pose == SynthPose::Janusirsasana && s.start_s < t.end && s.end_s > t.transition_start
+            t.pose == PoseName::Janusirsasana && s.start_s < t.end && s.end_s > t.transition_start
         });
         let truth = truth
             .unwrap_or_else(|| panic!("{name}: Janusirsasana found where there is none: {s:?}"));
@@ -48,7 +44,7 @@ fn check_sides(name: &str, syn: &Synthetic, r: &SessionReport) {
         .truth
         .segments
         .iter()
-        .filter(|t| t.pose == SynthPose::Janusirsasana)
+        .filter(|t| t.pose == PoseName::Janusirsasana)
     {
         assert!(
             r.sides
@@ -144,7 +140,7 @@ fn a_front_camera_names_no_wrong_side_and_asks_to_move() {
             .truth
             .segments
             .iter()
-            .find(|t| t.pose == SynthPose::Janusirsasana && s.start_s < t.end && s.end_s > t.start)
+            .find(|t| t.pose == PoseName::Janusirsasana && s.start_s < t.end && s.end_s > t.start)
             .expect("no Janusirsasana invented");
         assert_eq!(s.pose.extended_leg, t.extended_leg);
     }
@@ -240,7 +236,7 @@ fn neighbour_poses_are_recognised_and_never_called_janusirsasana() {
         );
         // Each held neighbour pose is named right for most of its hold.
         for t in &syn.truth.segments {
-            let want = pose_of(t.pose);
+            let want = t.pose;
             let in_pose = |f: &&janu_analysis::FrameReport| f.t >= t.start && f.t < t.end;
             let frames: Vec<_> = r.frames.iter().filter(in_pose).collect();
             let named = segs
@@ -292,7 +288,7 @@ fn a_whole_session_squeezed_into_absurd_times_is_analysed_without_a_crash() {
         .frames
         .iter()
         .zip(&syn.truth.frames)
-        .filter(|(_, t)| t.in_pose && t.pose == SynthPose::Janusirsasana)
+        .filter(|(_, t)| t.in_pose && t.pose == PoseName::Janusirsasana)
         .map(|(f, _)| f.clone())
         .take(300)
         .collect();

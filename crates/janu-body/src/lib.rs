@@ -24,8 +24,10 @@ pub mod filter;
 pub mod geometry;
 pub mod landmark;
 pub mod pose;
+pub mod pose_name;
 
 pub use file::{LandmarkFileError, Schema};
 pub use geometry::Vec3;
 pub use landmark::{LANDMARK_COUNT, Landmark, SKELETON, Side};
 pub use pose::{Frame, Keypoint, Pose};
+pub use pose_name::PoseName;

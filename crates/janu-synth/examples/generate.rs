@@ -83,27 +83,21 @@ fn parse() -> Result<Args, String> {
     Ok(a)
 }
 
-/// Write `bytes` to `path` through a temporary file in the same folder, so that
-/// a failure never leaves a half-written file behind.
+/// Write to `path` through [`janu_media::AtomicFile`] (a temporary file in
+/// the same folder, renamed into place when whole), so that a failure never
+/// leaves a half-written file behind.
 fn write_atomic(
     path: &Path,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    write: impl FnOnce(&mut std::io::BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
 ) -> Result<(), String> {
-    let tmp = path.with_extension("partial");
-    let result = (|| {
-        let file = std::fs::File::create(&tmp)?;
-        let mut w = std::io::BufWriter::new(file);
-        write(&mut w)?;
-        w.flush()?;
-        w.into_inner()
-            .map_err(std::io::IntoInnerError::into_error)?
-            .sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write {}: {e}", path.display())
-    })
+    let failed = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+    let mut out = janu_media::AtomicFile::create(path).map_err(|e| e.to_string())?;
+    {
+        let mut w = std::io::BufWriter::new(out.file());
+        write(&mut w).map_err(failed)?;
+        w.flush().map_err(failed)?;
+    }
+    out.commit().map_err(|e| e.to_string())
 }
 
 fn run() -> Result<(), String> {

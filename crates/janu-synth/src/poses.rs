@@ -352,7 +352,8 @@ pub(crate) fn neighbour(d: &Dims, seg: &Segment) -> Posture {
     let h = d.h;
     match seg.pose {
         PoseName::Janusirsasana => janusirsasana(d, seg, JanuStage::Folded, &[]),
-        PoseName::Dandasana => dandasana(d),
+        // Scenario validation refuses these; sitting tall if one slips through.
+        PoseName::Dandasana | PoseName::Other | PoseName::Nobody => dandasana(d),
         PoseName::Paschimottanasana => {
             let mut p = base(folded(f.fold_depth));
             p.shoulder_protraction = [12.0; 2];

@@ -9,73 +9,7 @@ use crate::SynthError;
 use crate::body::{Body, Reach};
 use crate::camera::Camera;
 
-/// The poses the generator can make, named as the analysis names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PoseName {
-    /// Head-to-knee forward bend: one leg extended, the other bent with its sole
-    /// against the extended leg's inner thigh; fold over the extended leg.
-    Janusirsasana,
-    /// Revolved head-to-knee: legs as in Janusirsasana with the extended leg out to
-    /// the side; the trunk side-bends over it and turns the chest up.
-    ParivrttaJanusirsasana,
-    /// Seated forward bend over both extended legs.
-    Paschimottanasana,
-    /// Staff pose: sitting tall, both legs extended, hands beside the hips.
-    Dandasana,
-    /// Bound angle: soles together near the groin, knees open to the sides.
-    BaddhaKonasana,
-    /// Wide-angle seated forward bend: legs wide apart, fold forward between them.
-    UpavisthaKonasana,
-    /// Half lord of the fishes: a seated twist towards the knee that stands up.
-    ArdhaMatsyendrasana,
-}
-
-impl PoseName {
-    /// Every pose, in a fixed order.
-    pub const ALL: [PoseName; 7] = [
-        PoseName::Janusirsasana,
-        PoseName::ParivrttaJanusirsasana,
-        PoseName::Paschimottanasana,
-        PoseName::Dandasana,
-        PoseName::BaddhaKonasana,
-        PoseName::UpavisthaKonasana,
-        PoseName::ArdhaMatsyendrasana,
-    ];
-
-    /// The snake-case name (`janusirsasana`, `baddha_konasana`, ...).
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Self::Janusirsasana => "janusirsasana",
-            Self::ParivrttaJanusirsasana => "parivrtta_janusirsasana",
-            Self::Paschimottanasana => "paschimottanasana",
-            Self::Dandasana => "dandasana",
-            Self::BaddhaKonasana => "baddha_konasana",
-            Self::UpavisthaKonasana => "upavistha_konasana",
-            Self::ArdhaMatsyendrasana => "ardha_matsyendrasana",
-        }
-    }
-
-    /// Whether the pose has a side: the extended leg (the two head-to-knee poses)
-    /// or the side the trunk turns to (Ardha Matsyendrasana).
-    pub const fn is_sided(self) -> bool {
-        matches!(
-            self,
-            Self::Janusirsasana | Self::ParivrttaJanusirsasana | Self::ArdhaMatsyendrasana
-        )
-    }
-
-    /// Whether the pose has an extended leg named by its side.
-    pub const fn has_extended_leg(self) -> bool {
-        matches!(self, Self::Janusirsasana | Self::ParivrttaJanusirsasana)
-    }
-}
-
-impl std::fmt::Display for PoseName {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use janu_body::PoseName;
 
 /// The phases of one side of Janusirsasana, in order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -714,6 +648,12 @@ impl Scenario {
         validate_breath(&self.breath, "scenario")?;
         for (i, s) in self.segments.iter().enumerate() {
             let at = format!("segment {i} ({})", s.pose);
+            if !s.pose.is_pose() {
+                return bad(format!(
+                    "{at}: `{}` names no pose; a body is drawn only in a named pose",
+                    s.pose
+                ));
+            }
             if let Some(b) = &s.breath {
                 validate_breath(b, &at)?;
             }

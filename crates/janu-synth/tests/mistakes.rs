@@ -282,7 +282,7 @@ fn neighbour_poses_look_like_themselves() {
                     t.shoulder_yaw_deg
                 );
             }
-            PoseName::Janusirsasana => unreachable!(),
+            other => panic!("{other} is not among the neighbours"),
         }
     }
 }
@@ -326,4 +326,14 @@ fn phases_and_holds_add_up() {
         s.truth.janu_holds(Side::Right).next().unwrap().duration_s,
         55.0
     );
+}
+
+#[test]
+fn a_scenario_in_no_named_pose_is_refused() {
+    for name in [PoseName::Other, PoseName::Nobody] {
+        let mut s = scenarios::neighbours(1);
+        s.segments[0].pose = name;
+        let e = generate(&s).expect_err("no body for a non-pose");
+        assert!(e.to_string().contains("names no pose"), "{e}");
+    }
 }
