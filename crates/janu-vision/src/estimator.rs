@@ -65,6 +65,31 @@ const WORLD_FILTER: OneEuroParams = LANDMARK_FILTER;
 /// new value.
 const VISIBILITY_ALPHA: f32 = 0.1;
 
+/// On video the tracker starts afresh (detector, empty filters) at the first
+/// frame of every stretch of this many seconds, counted from 0 s.
+///
+/// Otherwise tracking never forgets: the crop follows its own smoothed
+/// auxiliary points, whose filter holds a still point for about 16 s
+/// ([`AUX_FILTER`]'s cutoff of 0.01 Hz), and nothing pulls two crops that
+/// start a hair apart back together. A video read in pieces could then never
+/// match one pass; with anchors, a piece that starts on one is the same as one
+/// pass frame for frame, and a tracker that drifted onto the wrong region is
+/// back on the person within this time. The cost is one detector run (a few
+/// milliseconds) per stretch and one unsmoothed frame.
+pub const TRACK_ANCHOR_S: f64 = 10.0;
+/// Frame times a hair before an anchor (rounding in a frame-rate grid) count
+/// as on it: well under a frame at 240 fps.
+const ANCHOR_SLACK_S: f64 = 1e-4;
+
+/// Which stretch of [`TRACK_ANCHOR_S`] a video frame at `t` seconds falls in:
+/// the tracker starts afresh when this changes. Times before 0 and times that
+/// are not numbers fall in stretch 0.
+#[must_use]
+pub fn track_anchor(t: f64) -> u64 {
+    // `as` saturates: NaN and negative times give 0, absurd ones the last.
+    ((t + ANCHOR_SLACK_S) / TRACK_ANCHOR_S).floor() as u64
+}
+
 /// How the estimator works.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EstimatorOptions {
@@ -228,6 +253,8 @@ impl PointFilter {
 /// The video tracking state.
 #[derive(Debug, Clone)]
 struct Tracker {
+    /// The stretch of [`TRACK_ANCHOR_S`] this state was built in.
+    anchor: Option<u64>,
     next_roi: Option<NormRect>,
     people: usize,
     landmarks: PointFilter,
@@ -238,6 +265,7 @@ struct Tracker {
 impl Tracker {
     fn new() -> Self {
         Self {
+            anchor: None,
             next_roi: None,
             people: 0,
             landmarks: PointFilter::new(LANDMARK_COUNT, LANDMARK_FILTER, true),
@@ -495,14 +523,39 @@ impl PoseEstimator {
         })
     }
 
-    /// Estimate the pose in the next video frame, taken at `t` seconds (MediaPipe's
-    /// video mode): the region of interest follows the previous frame's landmarks,
-    /// the detector runs only when there are none, and landmarks are smoothed
-    /// (unless [`EstimatorOptions::smooth`] is off). Times should increase.
+    /// Estimate the pose in the next frame of a recorded video, taken at `t`
+    /// seconds from its start (MediaPipe's video mode): the region of interest
+    /// follows the previous frame's landmarks, the detector runs only when
+    /// there are none, and landmarks are smoothed (unless
+    /// [`EstimatorOptions::smooth`] is off). Times should increase. The state
+    /// starts afresh at every [`TRACK_ANCHOR_S`], so what a frame gives depends
+    /// only on the frames since the last anchor and a video read in pieces
+    /// equals one pass.
     ///
     /// # Errors
     /// As [`PoseEstimator::estimate_image`].
     pub fn track(&mut self, image: &RgbImage, t: f64) -> Result<Estimate, VisionError> {
+        let anchor = track_anchor(t);
+        if self.tracker.anchor != Some(anchor) {
+            self.tracker = Tracker::new();
+            self.tracker.anchor = Some(anchor);
+        }
+        self.track_frame(image, t)
+    }
+
+    /// [`PoseEstimator::track`] for a live camera: the state is never restarted
+    /// on the clock (only by [`PoseEstimator::reset`]), so a held pose stays
+    /// smoothly tracked however long it is held. Nothing live is ever cut in
+    /// pieces, and a restart would jolt the coach's hold timer and breath
+    /// trace.
+    ///
+    /// # Errors
+    /// As [`PoseEstimator::estimate_image`].
+    pub fn track_live(&mut self, image: &RgbImage, t: f64) -> Result<Estimate, VisionError> {
+        self.track_frame(image, t)
+    }
+
+    fn track_frame(&mut self, image: &RgbImage, t: f64) -> Result<Estimate, VisionError> {
         check_image(image)?;
         let (roi, detector_ran) = match self.tracker.next_roi {
             Some(roi) => (roi, false),

@@ -37,7 +37,7 @@ pub mod video;
 pub use error::VisionError;
 pub use estimator::{
     DETECTOR_INPUT, Estimate, EstimatorOptions, LANDMARK_INPUT, Look, MAX_PEOPLE, PhotoView,
-    PoseEstimator,
+    PoseEstimator, TRACK_ANCHOR_S, track_anchor,
 };
 #[cfg(feature = "native")]
 pub use models::ModelStore;

@@ -77,3 +77,36 @@ fn a_frame_source_error_names_the_problem() {
     let empty = RgbImage::new(0, 0);
     assert!(estimator.estimate_image(&empty).is_err());
 }
+
+#[test]
+fn a_recorded_video_restarts_on_its_anchors_and_a_live_camera_never_does() {
+    let Some(picture) = photo() else { return };
+    let mut estimator = PoseEstimator::new(EstimatorOptions {
+        model: ModelSize::Lite,
+        ..Default::default()
+    })
+    .unwrap();
+    // Frames a second apart across the first anchor.
+    let times = [8.0, 9.0, janu_vision::TRACK_ANCHOR_S, 11.0];
+    let recorded: Vec<bool> = times
+        .iter()
+        .map(|&t| estimator.track(&picture, t).unwrap().detector_ran)
+        .collect();
+    assert_eq!(
+        recorded,
+        [true, false, true, false],
+        "a recorded video starts afresh at the anchor"
+    );
+
+    estimator.reset();
+    let live: Vec<bool> = times
+        .iter()
+        .map(|&t| estimator.track_live(&picture, t).unwrap().detector_ran)
+        .collect();
+    // A restart would jolt the coach's hold timer and breath trace.
+    assert_eq!(
+        live,
+        [true, false, false, false],
+        "a live camera is followed without restarts"
+    );
+}

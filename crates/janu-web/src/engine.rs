@@ -94,7 +94,7 @@ impl LiveEngine {
     pub fn push(&mut self, image: &RgbImage, captured_ms: f64) -> Result<Step, VisionError> {
         let first = *self.first_ms.get_or_insert(captured_ms);
         let t = (captured_ms - first) / 1000.0;
-        let estimate = self.estimator.track(image, t)?;
+        let estimate = self.estimator.track_live(image, t)?;
         if estimate.pose.is_none() {
             // Nobody: the next frame starts from the detector with fresh filters.
             self.estimator.reset();

@@ -326,7 +326,7 @@ impl Worker {
         let t = session.time_of(frame);
         let estimator = self.lease.estimator().map_err(|e| e.public_message())?;
         let estimate = estimator
-            .track(&image, t)
+            .track_live(&image, t)
             .map_err(|e| format!("frame {}: pose model: {e}", frame.id))?;
         if estimate.pose.is_none() {
             // Nobody: start the next frame from the detector with fresh filters.
