@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
     let options = VideoOptions {
         target_fps: None,
         ffmpeg: FfmpegUse::Never,
+        ..VideoOptions::default()
     };
     if let Ok(video) = janu_media::open_video(file.path(), &options) {
         for frame in video.take(FRAMES) {

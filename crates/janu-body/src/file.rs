@@ -270,8 +270,19 @@ fn round6(v: f32) -> f64 {
 /// One frame as a single JSON line (no trailing newline), in `blazepose33` schema.
 /// Numbers are rounded to 6 decimals so that the same frame gives the same bytes.
 pub fn frame_to_json_line(frame: &Frame) -> String {
+    json_line(frame, round6, |t| (t * 1e6).round() / 1e6)
+}
+
+/// As [`frame_to_json_line`] but unrounded: [`parse_line`] gives back the very
+/// same frame, bit for bit (work handed between machines must join into what
+/// one machine would have computed).
+pub fn frame_to_exact_json_line(frame: &Frame) -> String {
+    json_line(frame, f64::from, |t| t)
+}
+
+fn json_line(frame: &Frame, num: fn(f32) -> f64, time: fn(f64) -> f64) -> String {
     let line = Line {
-        t: (frame.t * 1e6).round() / 1e6,
+        t: time(frame.t),
         width: frame.width,
         height: frame.height,
         schema: Schema::Blazepose33,
@@ -281,23 +292,34 @@ pub fn frame_to_json_line(frame: &Frame) -> String {
                 .map(|k| {
                     k.map(|k| {
                         vec![
-                            Some(round6(k.x)),
-                            Some(round6(k.y)),
-                            k.z.map(round6),
-                            k.visibility.map(round6),
+                            Some(num(k.x)),
+                            Some(num(k.y)),
+                            k.z.map(num),
+                            k.visibility.map(num),
                         ]
                     })
                 })
                 .collect()
         }),
-        world: frame.pose.as_ref().and_then(|p| p.world).map(|w| {
-            w.iter()
-                .map(|v| [round6(v.x), round6(v.y), round6(v.z)])
-                .collect()
-        }),
-        presence: frame.pose.as_ref().and_then(|p| p.presence).map(round6),
+        world: frame
+            .pose
+            .as_ref()
+            .and_then(|p| p.world)
+            .map(|w| w.iter().map(|v| [num(v.x), num(v.y), num(v.z)]).collect()),
+        presence: frame.pose.as_ref().and_then(|p| p.presence).map(num),
     };
     serde_json::to_string(&line).expect("a landmark frame always serialises")
+}
+
+/// Write frames as exact JSON Lines ([`frame_to_exact_json_line`]).
+///
+/// # Errors
+/// Any error of the writer.
+pub fn write_exact_jsonl<W: Write>(mut writer: W, frames: &[Frame]) -> std::io::Result<()> {
+    for f in frames {
+        writeln!(writer, "{}", frame_to_exact_json_line(f))?;
+    }
+    Ok(())
 }
 
 /// Write frames as JSON Lines.
@@ -330,6 +352,36 @@ mod tests {
         let again = parse_line(&frame_to_json_line(&frame)).unwrap();
         assert_eq!(frame, again);
         assert_eq!(frame.pose.unwrap().known_count(), 33);
+    }
+
+    #[test]
+    fn exact_lines_give_back_the_same_bits() {
+        let mut pose = Pose::empty();
+        for (i, k) in pose.landmarks.iter_mut().enumerate() {
+            let v = 1.0 / (i as f32 + 3.0);
+            *k = Some(Keypoint {
+                x: v,
+                y: 1.0 - v / 7.0,
+                z: (i % 2 == 0).then_some(-v * 1e-3),
+                visibility: Some(v.sqrt()),
+            });
+        }
+        pose.landmarks[5] = None;
+        pose.world = Some([Vec3::new(0.1, -0.333_333_34, 1e-7); LANDMARK_COUNT]);
+        pose.presence = Some(0.987_654_3);
+        let frame = Frame {
+            t: 10.0 / 3.0,
+            width: 1280,
+            height: 720,
+            pose: Some(pose),
+        };
+        let back = parse_line(&frame_to_exact_json_line(&frame)).unwrap();
+        assert_eq!(back, frame);
+        assert_ne!(
+            parse_line(&frame_to_json_line(&frame)).unwrap(),
+            frame,
+            "the rounded line does round"
+        );
     }
 
     #[test]

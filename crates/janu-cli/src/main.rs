@@ -17,7 +17,8 @@ mod progress;
 /// you, `janu plan` and `janu practice` to practise it. `janu analyze` reads your
 /// form from a photo or a video; `janu serve` opens the web app (live coaching
 /// from the webcam, uploads, history) at http://127.0.0.1:8080; `janu users`
-/// makes the accounts people sign in with.
+/// makes the accounts people sign in with; `janu worker` analyses uploads on
+/// more machines and `janu jobs` shows their queue.
 #[derive(Debug, Parser)]
 #[command(name = "janu", version, about, long_about, max_term_width = 100)]
 struct Cli {
@@ -36,6 +37,8 @@ enum Command {
     Analyze(cmd::analyze::Args),
     Serve(cmd::serve::Args),
     Users(cmd::users::Args),
+    Worker(cmd::worker::Args),
+    Jobs(cmd::jobs::Args),
 }
 
 fn run(cli: Cli) -> anyhow::Result<()> {
@@ -49,6 +52,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Analyze(args) => cmd::analyze::run(args),
         Command::Serve(args) => cmd::serve::run(args),
         Command::Users(args) => cmd::users::run(args),
+        Command::Worker(args) => cmd::worker::run(args),
+        Command::Jobs(args) => cmd::jobs::run(args),
     }
 }
 

@@ -52,6 +52,7 @@ fn ours(path: &Path) -> usize {
     let options = VideoOptions {
         target_fps: None,
         ffmpeg: FfmpegUse::Never,
+        ..Default::default()
     };
     let v = open_video(path, &options).expect("ours");
     std::hint::black_box(v.info().frame_count.unwrap_or(0) as usize)

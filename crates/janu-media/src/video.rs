@@ -54,6 +54,12 @@ pub struct VideoOptions {
     pub target_fps: Option<f64>,
     /// Whether ffmpeg may be used.
     pub ffmpeg: FfmpegUse,
+    /// Only the frames from this time on, in seconds (0: from the start). An
+    /// MP4 decoded in-process starts at the key frame before it, so reading
+    /// the end of a long video does not decode its beginning.
+    pub start_s: f64,
+    /// Only the frames before this time, in seconds (`None`: to the end).
+    pub end_s: Option<f64>,
 }
 
 /// What is known about a video before its frames are decoded.
@@ -107,6 +113,20 @@ impl Sampler {
         }
     }
 
+    /// A sampler for a reading that starts at `start_s`: it keeps the frames
+    /// a reading from the start would keep after `start_s` (its grid is
+    /// anchored at time 0), so pieces of one video read apart join up.
+    pub(crate) fn starting_at(target_fps: Option<f64>, start_s: f64) -> Self {
+        let mut s = Self::new(target_fps);
+        if let Some(period) = s.period {
+            if start_s > 0.0 {
+                let steps = ((start_s - SUBSAMPLE_SLACK_S) / period).ceil().max(0.0);
+                s.next = Some(steps * period);
+            }
+        }
+        s
+    }
+
     /// Whether the frame at `t` is wanted.
     pub(crate) fn keep(&mut self, t: f64) -> bool {
         let Some(period) = self.period else {
@@ -146,6 +166,11 @@ pub struct VideoSource {
     info: VideoInfo,
     backend: Backend,
     sampler: Sampler,
+    /// [`VideoOptions::start_s`] and [`VideoOptions::end_s`].
+    start_s: f64,
+    end_s: Option<f64>,
+    /// Past `end_s`: nothing more to hand out.
+    ended: bool,
 }
 
 impl std::fmt::Debug for VideoSource {
@@ -241,9 +266,23 @@ impl Drop for FrameReceiver {
 impl Iterator for VideoSource {
     type Item = Result<VideoFrame, MediaError>;
     fn next(&mut self) -> Option<Self::Item> {
-        match &mut self.backend {
-            Backend::H264(b) => b.next_frame(&mut self.sampler),
-            Backend::Ffmpeg(b) => b.next_frame(&mut self.sampler),
+        if self.ended {
+            return None;
+        }
+        loop {
+            let item = match &mut self.backend {
+                Backend::H264(b) => b.next_frame(&mut self.sampler),
+                Backend::Ffmpeg(b) => b.next_frame(&mut self.sampler),
+            }?;
+            match &item {
+                // Decoded only to reach the start (from the key frame before it).
+                Ok(f) if f.t < self.start_s - SUBSAMPLE_SLACK_S => {}
+                Ok(f) if self.end_s.is_some_and(|e| f.t >= e - SUBSAMPLE_SLACK_S) => {
+                    self.ended = true;
+                    return None;
+                }
+                _ => return Some(item),
+            }
         }
     }
 }
@@ -278,7 +317,13 @@ impl Iterator for VideoSource {
 pub fn open_video(path: &Path, options: &VideoOptions) -> Result<VideoSource, MediaError> {
     let head = read_head(path)?;
     let sniffed = sniff(&head);
-    let sampler = Sampler::new(options.target_fps);
+    let start_s = if options.start_s.is_finite() {
+        options.start_s.max(0.0)
+    } else {
+        0.0
+    };
+    let end_s = options.end_s.filter(|e| e.is_finite());
+    let sampler = Sampler::starting_at(options.target_fps, start_s);
     let via_ffmpeg = |codec: String| -> Result<VideoSource, MediaError> {
         let tools = match options.ffmpeg {
             FfmpegUse::Auto => ffmpeg::find_tools(),
@@ -296,6 +341,9 @@ pub fn open_video(path: &Path, options: &VideoOptions) -> Result<VideoSource, Me
             info,
             backend: Backend::Ffmpeg(Box::new(backend)),
             sampler: sampler.clone(),
+            start_s,
+            end_s,
+            ended: false,
         })
     };
     match sniffed {
@@ -320,12 +368,16 @@ pub fn open_video(path: &Path, options: &VideoOptions) -> Result<VideoSource, Me
             if !track.entry.is_h264() {
                 return via_ffmpeg(track.entry.codec_name());
             }
-            let (info, backend) = H264Backend::open(path, file, track)?;
+            let (info, mut backend) = H264Backend::open(path, file, track)?;
+            backend.seek_before(start_s);
             Ok(VideoSource {
                 path: path.to_path_buf(),
                 info,
                 backend: Backend::H264(Box::new(backend)),
                 sampler,
+                start_s,
+                end_s,
+                ended: false,
             })
         }
         Sniffed::Matroska => {
@@ -505,6 +557,27 @@ impl H264Backend {
                     )));
                 }
             }
+        }
+    }
+
+    /// Start decoding at the last key frame at or before `start_s` (nothing
+    /// to do at 0): the frames between it and `start_s` are decoded only to
+    /// feed the ones after.
+    fn seek_before(&mut self, start_s: f64) {
+        if start_s <= 0.0 {
+            return;
+        }
+        let key = self
+            .track
+            .samples
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.sync && self.track.seconds(s.pts) <= start_s + SUBSAMPLE_SLACK_S)
+            .map(|(i, _)| i)
+            .next_back();
+        if let Some(i) = key {
+            self.next_sample = i;
+            self.shown = i as u64;
         }
     }
 

@@ -193,6 +193,43 @@ fn target_fps_subsamples_by_timestamp() {
 }
 
 #[test]
+fn pieces_read_apart_join_into_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("clip.mp4");
+    // Several key frames (one every KEYFRAME_INTERVAL_S), so later pieces
+    // start decoding at one instead of at the start.
+    let n = (FPS * 5.0) as u32;
+    write_clip(&path, n, &Mp4WriterOptions::default());
+    for target_fps in [None, Some(FPS / 3.0)] {
+        let whole = read_all(
+            &path,
+            &VideoOptions {
+                target_fps,
+                ..Default::default()
+            },
+        );
+        let cuts = [0.0, 1.3, 2.0, 3.71, f64::INFINITY];
+        let mut joined = Vec::new();
+        for w in cuts.windows(2) {
+            joined.extend(read_all(
+                &path,
+                &VideoOptions {
+                    target_fps,
+                    start_s: w[0],
+                    end_s: w[1].is_finite().then_some(w[1]),
+                    ..Default::default()
+                },
+            ));
+        }
+        let times = |v: &[VideoFrame]| v.iter().map(|f| f.t).collect::<Vec<_>>();
+        assert_eq!(times(&joined), times(&whole), "{target_fps:?}");
+        for (a, b) in joined.iter().zip(&whole) {
+            assert!(a.image == b.image, "frame at {} s decodes the same", a.t);
+        }
+    }
+}
+
+#[test]
 fn decoding_on_its_own_thread_gives_the_same_frames() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("clip.mp4");

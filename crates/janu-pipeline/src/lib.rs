@@ -35,6 +35,7 @@ mod error;
 mod estimator;
 pub mod key_frames;
 mod photo;
+pub mod segments;
 
 use std::path::{Path, PathBuf};
 
@@ -52,6 +53,12 @@ pub use photo::{PHOTO_VIEWS, photo_looks};
 /// Frames decoded ahead of the pose model: keeps the decoder thread and the
 /// model busy on two cores and bounds memory (a 1080p frame is 6 MB).
 pub const DECODE_AHEAD: usize = 4;
+
+/// Cores of this machine: how many pieces a long video is tracked in at once
+/// by default (see [`PipelineOptions::segments`]).
+pub fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+}
 
 /// What the input was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -88,6 +95,10 @@ pub struct PipelineOptions {
     /// Look at a photo only MediaPipe's way (one detector crop), not the
     /// several ways of [`PHOTO_VIEWS`].
     pub mediapipe_only: bool,
+    /// For a video: track up to this many pieces of it at once, one core and
+    /// one single-threaded estimator each (see [`segments`]); 0 or 1 reads it
+    /// in one pass with the caller's estimator.
+    pub segments: usize,
 }
 
 /// Where the work is.
@@ -149,6 +160,9 @@ impl Analysis {
 enum Source {
     Photo(RgbImage),
     Video(VideoSource),
+    /// A video whose landmarks were tracked elsewhere (in pieces, by several
+    /// workers): analysed as the video, key frames read from it.
+    Tracked(Vec<Frame>),
     Landmarks(Vec<Frame>),
 }
 
@@ -243,14 +257,44 @@ impl Input {
     pub fn kind(&self) -> InputKind {
         match self.source {
             Source::Photo(_) => InputKind::Photo,
-            Source::Video(_) => InputKind::Video,
+            Source::Video(_) | Source::Tracked(_) => InputKind::Video,
             Source::Landmarks(_) => InputKind::Landmarks,
         }
     }
 
     /// Whether [`Input::run`] needs the pose model.
     pub fn needs_model(&self) -> bool {
-        !matches!(self.source, Source::Landmarks(_))
+        matches!(self.source, Source::Photo(_) | Source::Video(_))
+    }
+
+    /// A video's length in seconds as its container tells it (`None` for
+    /// other inputs, or when the container does not say).
+    pub fn video_duration_s(&self) -> Option<f64> {
+        match &self.source {
+            Source::Video(v) => Some(v.info().duration_s).filter(|d| d.is_finite() && *d > 0.0),
+            _ => None,
+        }
+    }
+
+    /// A video whose landmarks were tracked already, piece by piece with
+    /// [`segments::track_segment`] on any machines and joined in order:
+    /// [`Input::run`] analyses `frames` instead of tracking the video again
+    /// (and still reads its key frames from it). Pieces cut by
+    /// [`segments::plan_every`] give the frames one pass would.
+    ///
+    /// # Errors
+    /// [`PipelineError::Internal`] when the input is not a video.
+    pub fn with_tracked_frames(self, frames: Vec<Frame>) -> Result<Self, PipelineError> {
+        if !matches!(self.source, Source::Video(_)) {
+            return Err(PipelineError::Internal {
+                file: self.name,
+                message: "landmarks tracked elsewhere belong to a video".into(),
+            });
+        }
+        Ok(Self {
+            source: Source::Tracked(frames),
+            ..self
+        })
     }
 
     /// The name errors use.
@@ -317,8 +361,17 @@ impl Input {
             }
             Source::Video(video) => {
                 kind = InputKind::Video;
-                let frames =
-                    video_landmarks(video, options.fps, &path, &name, estimator, progress)?;
+                let frames = video_landmarks(video, &options, &path, &name, estimator, progress)?;
+                if frames.is_empty() {
+                    return Err(PipelineError::NoFrames {
+                        file: name,
+                        what: "the video",
+                    });
+                }
+                frames
+            }
+            Source::Tracked(frames) => {
+                kind = InputKind::Video;
                 if frames.is_empty() {
                     return Err(PipelineError::NoFrames {
                         file: name,
@@ -443,12 +496,13 @@ fn read_landmarks(path: &Path, name: &str) -> Result<Vec<Frame>, PipelineError> 
 
 fn video_landmarks(
     video: VideoSource,
-    target_fps: Option<f64>,
+    options: &PipelineOptions,
     path: &Path,
     name: &str,
     estimator: &mut dyn EstimatorSource,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Vec<Frame>, PipelineError> {
+    let target_fps = options.fps;
     let info = video.info().clone();
     let est = load(estimator, progress).map_err(|e| PipelineError::Model {
         file: name.to_string(),
@@ -460,6 +514,33 @@ fn video_landmarks(
         done: 0,
         total,
     });
+    let pieces = segments::plan(info.duration_s, options.segments);
+    if pieces.len() > 1 {
+        drop(video);
+        let one_thread = janu_vision::EstimatorOptions {
+            threads: 1,
+            ..est.options().clone()
+        };
+        let read = VideoOptions {
+            target_fps,
+            ..Default::default()
+        };
+        let path_text = path.to_string_lossy().into_owned();
+        return segments::landmarks_in_parallel(path, &read, &one_thread, &pieces, &mut |done| {
+            progress(Progress {
+                stage: Stage::Landmarks,
+                done,
+                total: total.map(|t| t.max(done)),
+            });
+        })
+        .map_err(|e| match e {
+            segments::SegmentError::Media(m) => media_error(&m, path, name),
+            other => PipelineError::Model {
+                file: name.to_string(),
+                message: other.to_string().replace(&path_text, name),
+            },
+        });
+    }
     let frames = video.spawn(DECODE_AHEAD).map(|f| f.map(|f| (f.t, f.image)));
     let mut done = 0u64;
     let path_text = path.to_string_lossy().into_owned();

@@ -292,3 +292,53 @@ fn a_name_replaces_the_temporary_path_in_messages() {
     assert!(!e.to_string().contains(".upload-x7f3"), "{e}");
     assert_eq!(e.file(), "my video.mp4");
 }
+
+/// A video analysed in pieces on every core gives what one pass gives: the
+/// pieces are cut where the tracker starts afresh anyway, so every frame's
+/// landmarks and the whole report are the same, to the last digit.
+#[test]
+fn a_video_in_pieces_reads_as_one_pass() {
+    let Some(root) = janu_testkit::shared_data("photos") else {
+        return;
+    };
+    let photos = janu_testkit::images_in(&root.join("janu_sirsasana"));
+    assert!(photos.len() >= 3, "{}", photos.len());
+    let dir = tempfile::tempdir().unwrap();
+    let video = dir.path().join("class.mp4");
+    let spec = PanZoomSpec {
+        width: 480,
+        height: 360,
+        fps: 15.0,
+        seconds_per_photo: 8.0,
+        ..PanZoomSpec::hd720()
+    };
+    // 24 s: two pieces cut at the 10 s anchor, in the middle of the second
+    // photo, while the tracker is following a person.
+    pan_zoom_video(&photos[..3], &video, &spec).unwrap();
+    let run = |segments: usize| {
+        let options = PipelineOptions {
+            segments,
+            no_key_frames: true,
+            ..Default::default()
+        };
+        analyze_file(&video, &options, &mut lite(), &mut |_| {}).unwrap()
+    };
+    let (one, split) = (run(1), run(2));
+    let times = |a: &janu_pipeline::Analysis| a.frames.iter().map(|f| f.t).collect::<Vec<_>>();
+    assert_eq!(times(&split), times(&one));
+    // The cut falls while a person is tracked: found on both sides of 10 s.
+    let found = |from: f64, to: f64| {
+        one.frames
+            .iter()
+            .filter(|f| f.t >= from && f.t < to && f.pose.is_some())
+            .count()
+    };
+    assert!(found(8.0, 10.0) > 20 && found(10.0, 12.0) > 20);
+    for (a, b) in one.frames.iter().zip(&split.frames) {
+        assert_eq!(a, b, "frame at {} s", a.t);
+    }
+    assert_eq!(
+        serde_json::to_value(&split.report).unwrap(),
+        serde_json::to_value(&one.report).unwrap()
+    );
+}

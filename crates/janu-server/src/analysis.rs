@@ -33,10 +33,12 @@ pub const UPLOAD_ANALYSIS_FPS: f64 = 15.0;
 pub type Prepared = janu_pipeline::Input;
 
 /// How uploads are read: videos at [`UPLOAD_ANALYSIS_FPS`], never mirrored
-/// (an uploaded file is a camera's own picture).
+/// (an uploaded file is a camera's own picture), a long one in pieces on
+/// every core of the worker's machine.
 pub fn upload_options() -> PipelineOptions {
     PipelineOptions {
         fps: Some(UPLOAD_ANALYSIS_FPS),
+        segments: janu_pipeline::cores(),
         ..Default::default()
     }
 }

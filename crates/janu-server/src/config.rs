@@ -7,8 +7,9 @@
 //! | listen address | `addr` / `--addr` | `JANU_ADDR` | `127.0.0.1:8080` |
 //! | database | `database` / `--database` | `JANU_DATABASE` | SQLite file `history.db` in the data folder |
 //! | data folder | `data_dir` / `--data-dir` | `JANU_DATA_DIR` | the user's data folder + `janu` |
-//! | analysis workers | `workers` | `JANU_WORKERS` | [`DEFAULT_WORKERS`] |
+//! | analysis workers in this process (0: only queue, `janu worker` runs them) | `workers` | `JANU_WORKERS` | [`DEFAULT_WORKERS`] |
 //! | queued uploads | `queue` | `JANU_QUEUE` | [`DEFAULT_QUEUE`] |
+//! | job lease, seconds: a silent worker's job goes to another after this | `job_lease_s` | `JANU_JOB_LEASE_S` | [`DEFAULT_JOB_LEASE_S`] |
 //! | upload limit, MB | `max_upload_mb` | `JANU_MAX_UPLOAD_MB` | [`MAX_UPLOAD_BYTES`] / 1 MB |
 //! | landmark model | `model` | `JANU_MODEL` | `full` |
 //! | host names answered besides IP addresses and `localhost` | `allowed_hosts` | `JANU_ALLOWED_HOSTS` (comma-separated) | none |
@@ -39,6 +40,13 @@ pub const DEFAULT_QUEUE: usize = 8;
 /// Largest upload accepted: a few minutes of phone video at 1080p fit, and a
 /// request can never fill the disk.
 pub const MAX_UPLOAD_BYTES: u64 = 512 * 1024 * 1024;
+/// Default job lease: a lost machine's jobs start again on another within a
+/// minute, and a worker busy on a long video is never taken for dead (its
+/// heartbeat runs beside the analysis).
+pub const DEFAULT_JOB_LEASE_S: u64 = 60;
+/// Shortest job lease accepted: heartbeats go every quarter lease, and a
+/// database round trip must fit well inside one.
+pub const MIN_JOB_LEASE_S: u64 = 2;
 /// Most workers allowed: one per core of a large machine is plenty.
 pub const MAX_WORKERS: usize = 64;
 /// Name of the configuration file in the user's config folder.
@@ -63,6 +71,8 @@ pub struct SettingsLayer {
     pub workers: Option<usize>,
     /// Uploads that may wait for a worker.
     pub queue: Option<usize>,
+    /// Seconds a worker may stay silent before its job goes to another.
+    pub job_lease_s: Option<u64>,
     /// Upload limit in megabytes.
     pub max_upload_mb: Option<u64>,
     /// Landmark model: lite, full or heavy.
@@ -96,6 +106,9 @@ impl SettingsLayer {
                 .transpose()?,
             queue: get("JANU_QUEUE")
                 .map(|v| parse_num("JANU_QUEUE", &v))
+                .transpose()?,
+            job_lease_s: get("JANU_JOB_LEASE_S")
+                .map(|v| parse_num("JANU_JOB_LEASE_S", &v))
                 .transpose()?,
             max_upload_mb: get("JANU_MAX_UPLOAD_MB")
                 .map(|v| parse_num("JANU_MAX_UPLOAD_MB", &v))
@@ -145,6 +158,7 @@ impl SettingsLayer {
             data_dir: over.data_dir.or(self.data_dir),
             workers: over.workers.or(self.workers),
             queue: over.queue.or(self.queue),
+            job_lease_s: over.job_lease_s.or(self.job_lease_s),
             max_upload_mb: over.max_upload_mb.or(self.max_upload_mb),
             model: over.model.or(self.model),
             allowed_hosts: over.allowed_hosts.or(self.allowed_hosts),
@@ -171,10 +185,13 @@ pub struct Settings {
     pub database: String,
     /// Folder for the default database and for uploads being analysed.
     pub data_dir: PathBuf,
-    /// Analysis worker threads (1 to [`MAX_WORKERS`]).
+    /// Analysis workers in this process (0 to [`MAX_WORKERS`]; 0: the server
+    /// only queues, `janu worker` processes analyse).
     pub workers: usize,
     /// Uploads that may wait for a worker (at least 1).
     pub queue: usize,
+    /// How long a worker may stay silent before its job goes to another.
+    pub job_lease: std::time::Duration,
     /// Upload limit in bytes.
     pub max_upload_bytes: u64,
     /// The landmark model the workers load.
@@ -196,6 +213,7 @@ impl std::fmt::Debug for Settings {
             .field("data_dir", &self.data_dir)
             .field("workers", &self.workers)
             .field("queue", &self.queue)
+            .field("job_lease", &self.job_lease)
             .field("max_upload_bytes", &self.max_upload_bytes)
             .field("model", &self.model)
             .field("allowed_hosts", &self.allowed_hosts)
@@ -209,7 +227,8 @@ impl Settings {
     /// The settings from defaults and one merged layer.
     ///
     /// # Errors
-    /// [`ServerError::Config`] for a malformed address or model, zero workers,
+    /// [`ServerError::Config`] for a malformed address or model, too many
+    /// workers, a lease under [`MIN_JOB_LEASE_S`],
     /// and when no data folder is known and none was given.
     pub fn from_layer(layer: SettingsLayer) -> Result<Self, ServerError> {
         let addr_text = layer.addr.as_deref().unwrap_or(DEFAULT_ADDR);
@@ -234,9 +253,15 @@ impl Settings {
                 .into_owned()
         });
         let workers = layer.workers.unwrap_or(DEFAULT_WORKERS);
-        if !(1..=MAX_WORKERS).contains(&workers) {
+        if workers > MAX_WORKERS {
             return Err(ServerError::Config(format!(
-                "workers = {workers}: give 1 to {MAX_WORKERS}"
+                "workers = {workers}: give 0 (only queue) to {MAX_WORKERS}"
+            )));
+        }
+        let lease_s = layer.job_lease_s.unwrap_or(DEFAULT_JOB_LEASE_S);
+        if lease_s < MIN_JOB_LEASE_S {
+            return Err(ServerError::Config(format!(
+                "job_lease_s = {lease_s}: give at least {MIN_JOB_LEASE_S}"
             )));
         }
         let queue = layer.queue.unwrap_or(DEFAULT_QUEUE);
@@ -279,6 +304,7 @@ impl Settings {
             data_dir,
             workers,
             queue,
+            job_lease: std::time::Duration::from_secs(lease_s),
             max_upload_bytes,
             model,
             allowed_hosts,
@@ -330,6 +356,7 @@ impl Settings {
             data_dir: data_dir.to_path_buf(),
             workers: DEFAULT_WORKERS,
             queue: DEFAULT_QUEUE,
+            job_lease: std::time::Duration::from_secs(DEFAULT_JOB_LEASE_S),
             max_upload_bytes: MAX_UPLOAD_BYTES,
             model: ModelSize::Full,
             allowed_hosts: Vec::new(),

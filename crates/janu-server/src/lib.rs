@@ -43,8 +43,10 @@ pub mod jobs;
 pub mod live;
 mod pages;
 pub mod report_view;
+pub mod shared_video;
 pub mod tls;
 pub mod user;
+pub mod worker;
 
 pub use assets::Asset;
 pub use config::{MAX_UPLOAD_BYTES, Settings, SettingsLayer};
@@ -66,6 +68,8 @@ struct Inner {
     settings: Settings,
     store: Store,
     analyzer: jobs::Analyzer,
+    /// The workers of this process (none with `workers = 0`); taken at stop.
+    workers: std::sync::Mutex<Option<worker::WorkerPool>>,
     uploads: PathBuf,
     /// Uploads being received or prepared at once (see [`AppState::receiving`]).
     receiving: Arc<tokio::sync::Semaphore>,
@@ -116,14 +120,27 @@ impl AppState {
                 eprintln!("janu-server: removed key frames of {n} session(s) that no longer exist");
             }
         });
-        let analyzer = jobs::Analyzer::start(
-            settings.workers,
-            settings.queue,
-            settings.model,
+        let queue = janu_store::JobQueue::new(
             &store,
-            &media,
-            &tokio::runtime::Handle::current(),
-        )?;
+            janu_store::QueueSettings {
+                lease: settings.job_lease,
+            },
+        );
+        let analyzer = jobs::Analyzer::new(&store, queue.clone(), settings.queue);
+        let workers = if settings.workers > 0 {
+            Some(worker::WorkerPool::start(
+                &worker::WorkerSettings {
+                    workers: settings.workers,
+                    model: settings.model,
+                    uploads: uploads.clone(),
+                    piece_s: shared_video::SHARED_PIECE_S,
+                },
+                &store,
+                &queue,
+            )?)
+        } else {
+            None
+        };
         // As many uploads may arrive at once as can wait for and run on the
         // workers; more would only fill the disk with files that get refused.
         let receiving = Arc::new(tokio::sync::Semaphore::new(
@@ -134,6 +151,7 @@ impl AppState {
                 settings,
                 store,
                 analyzer,
+                workers: std::sync::Mutex::new(workers),
                 uploads,
                 receiving,
                 hasher: accounts::Hasher::default(),
@@ -142,17 +160,25 @@ impl AppState {
         })
     }
 
-    /// Run again the uploads accepted before a stop, a crash or a kill (see
-    /// [`jobs::Analyzer::resume`]); [`AppState::new`] does this.
+    /// Queue again the uploads that no worker holds (accepted before a stop,
+    /// a crash or a kill), and remove upload files no job waits for;
+    /// [`AppState::new`] does this. Returns how many were queued again.
     ///
     /// # Errors
     /// Store errors.
     pub async fn resume_jobs(&self) -> Result<usize, ServerError> {
-        let n = self.analyzer().resume(self.uploads_dir()).await?;
+        let queue = janu_store::JobQueue::new(
+            self.store(),
+            janu_store::QueueSettings {
+                lease: self.settings().job_lease,
+            },
+        );
+        let n = queue.requeue_stranded(self.store()).await?;
         if n > 0 {
-            eprintln!(
-                "janu-server: {n} upload(s) accepted before the last stop are analysed again"
-            );
+            eprintln!("janu-server: {n} upload(s) accepted before the last stop are queued again");
+        }
+        if self.analyzer().place() == jobs::UploadPlace::Folder {
+            jobs::sweep_upload_files(self.store(), self.uploads_dir()).await?;
         }
         Ok(n)
     }
@@ -227,7 +253,7 @@ pub fn app(state: AppState) -> Router {
 
 /// Serve [`app`] on `listener` until `shutdown` resolves, then stop accepting,
 /// let requests in flight finish, give running analyses up to
-/// [`jobs::SHUTDOWN_GRACE`], and close the store. Uploads still waiting stay
+/// [`worker::SHUTDOWN_GRACE`], and close the store. Uploads still waiting stay
 /// queued in the database and run at the next start; a session being saved is
 /// saved whole or not at all.
 ///
@@ -254,7 +280,15 @@ where
     // Waiting uploads stay queued in the database; running ones get a while
     // to finish, and run again at the next start if they do not.
     state.analyzer().close();
-    state.analyzer().drain(jobs::SHUTDOWN_GRACE).await;
+    let pool = state
+        .inner
+        .workers
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(pool) = pool {
+        pool.stop(worker::SHUTDOWN_GRACE).await;
+    }
     state.store().close().await;
     Ok(())
 }

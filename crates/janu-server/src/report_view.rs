@@ -5,18 +5,19 @@
 //!
 //! # How past sessions keep their key frames
 //! The key frames and breathing traces ([`ReportMedia`]) of a session are one
-//! JSON file, `report-media/<session id>.json` under the data folder (pictures
-//! as base64 JPEG, about 50 kB each, at most eight). The database keeps only the
-//! report, so history queries stay small and the API's session JSON is unchanged.
+//! JSON value (pictures as base64 JPEG, about 50 kB each, at most eight), saved
+//! in the database (`session_media`) in the session's own transaction, so every
+//! replica and worker sees them and deleting the session deletes them; history
+//! queries never read that table.
 //!
-//! A worker writes the file under a temporary name (`.pending-*`) *before* the
-//! session's transaction, and renames it to the session's id once the
-//! transaction has committed ([`MediaStore::stage`], [`Staged::commit`]). A failed
-//! save drops the temporary file; a crash between the two steps leaves a
-//! `.pending-*` file that the next start removes, and a session whose page shows
-//! the report without pictures (never a picture of another session). Deleting
-//! a session deletes its file. A missing or unreadable file is not an error: the
-//! page says the pictures were not kept.
+//! Sessions saved by earlier versions keep theirs in a file,
+//! `report-media/<session id>.json` under the data folder, read by
+//! [`MediaStore`] as below.
+//!
+//! (Earlier versions wrote that file before the session's transaction and
+//! renamed it after; a `.pending-*` file left by a crash between the two is
+//! removed at start. Deleting a session deletes its file. A missing or
+//! unreadable file is not an error: the page says the pictures were not kept.)
 //!
 //! The file also names whose session it belongs to and when it started
 //! ([`MediaOwner`]), and is shown only with a session that matches: a database
@@ -227,14 +228,28 @@ pub fn stored_report_html(
     }
 }
 
-/// The report of a saved session, with the key frames kept for it.
-pub fn session_html(media: &MediaStore, session: &janu_store::Session, title: &str) -> String {
-    let owner = MediaOwner::of(&session.data);
-    stored_report_html(
-        &session.data.report,
-        media.load(session.id, owner).as_ref(),
-        title,
-    )
+/// The key frames kept for `session`: saved with it in the database, or for
+/// a session saved before they moved there, its file in `files`. `None` when
+/// none were kept or they cannot be read.
+pub async fn session_media(
+    store: &janu_store::Store,
+    files: &MediaStore,
+    session: &janu_store::Session,
+) -> Option<ReportMedia> {
+    match store.session_media(session.id).await {
+        Ok(Some(json)) => serde_json::from_slice(&json).ok(),
+        Ok(None) => files.load(session.id, MediaOwner::of(&session.data)),
+        Err(_) => None,
+    }
+}
+
+/// The report of a saved session, with its key frames.
+pub fn session_html(
+    media: Option<&ReportMedia>,
+    session: &janu_store::Session,
+    title: &str,
+) -> String {
+    stored_report_html(&session.data.report, media, title)
 }
 
 #[cfg(test)]

@@ -558,14 +558,26 @@ async fn export_holds_everything_and_deletion_leaves_nothing() {
         app.send(delete("wrong-password")).await.status,
         StatusCode::FORBIDDEN
     );
-    let media = janu_server::report_view::MediaStore::at(&app.state.settings().data_dir);
-    let files = || std::fs::read_dir(media.dir()).unwrap().count();
-    assert_eq!(files(), 1);
+    let key_frames = app
+        .state
+        .store()
+        .session_media(SessionId(id))
+        .await
+        .unwrap();
+    assert!(key_frames.is_some(), "key frames saved with the session");
     assert_eq!(
         app.send(delete(&password_of("ana"))).await.status,
         StatusCode::NO_CONTENT
     );
-    assert_eq!(files(), 0, "key frames deleted");
+    assert_eq!(
+        app.state
+            .store()
+            .session_media(SessionId(id))
+            .await
+            .unwrap(),
+        None,
+        "key frames deleted"
+    );
     assert!(
         app.state
             .store()

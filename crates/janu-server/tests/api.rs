@@ -18,7 +18,26 @@ async fn health_answers_ok() {
     let app = TestApp::new().await;
     let r = app.get("/api/health", None).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(r.json(), serde_json::json!({"status": "ok"}));
+    assert_eq!(
+        r.json(),
+        serde_json::json!({
+            "status": "ok",
+            "local_workers": 1,
+            "queue": {"queued": 0, "running": 0, "done": 0, "failed": 0, "oldest_queued_s": 0.0},
+        })
+    );
+    let m = app.get("/metrics", None).await;
+    assert_eq!(m.status, StatusCode::OK);
+    assert!(
+        m.text.contains("janu_upload_jobs{state=\"queued\"} 0"),
+        "{}",
+        m.text
+    );
+    assert!(
+        m.text.contains("# TYPE janu_queue_oldest_seconds gauge"),
+        "{}",
+        m.text
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -625,13 +644,11 @@ async fn upload_story(app: &TestApp, handle: &str) {
         assert!(page.text.contains(&format!("data-testid=\"{id}\"")), "{id}");
     }
     assert!(page.text.contains("data-testid=\"key-frame\""));
-    let media = janu_server::report_view::MediaStore::at(&app.state.settings().data_dir);
     let kept = janu_store::SessionId(session_id);
-    let saved = app.state.store().session(kept).await.unwrap().unwrap();
-    let owner = janu_server::report_view::MediaOwner::of(&saved.data);
+    let media = || app.state.store().session_media(kept);
     assert!(
-        media.load(kept, owner).is_some(),
-        "key frames kept for the session"
+        media().await.unwrap().is_some(),
+        "key frames kept with the session"
     );
 
     let del = app
@@ -644,7 +661,7 @@ async fn upload_story(app: &TestApp, handle: &str) {
         .await;
     assert_eq!(del.status, StatusCode::NO_CONTENT);
     assert!(
-        media.load(kept, owner).is_none(),
+        media().await.unwrap().is_none(),
         "key frames deleted with the session"
     );
     assert_eq!(

@@ -70,6 +70,10 @@ pub enum StoreError {
     )]
     Migrate(#[from] sqlx::migrate::MigrateError),
 
+    /// A file the store reads or writes (an upload's bytes) failed.
+    #[error("reading or writing an upload's bytes: {0}")]
+    Io(#[source] std::io::Error),
+
     /// A value handed to the store is out of range or malformed. Nothing was written.
     #[error("invalid {field}: {reason}")]
     Invalid {

@@ -75,6 +75,7 @@ mod backend;
 mod error;
 mod model;
 mod progress;
+mod queue;
 mod store;
 
 pub use error::StoreError;
@@ -86,8 +87,14 @@ pub use model::{
     SessionList, SessionSummary, Severity, Side, SideSummary, Source, TIME_SLACK_S, User, UserId,
 };
 pub use progress::{MistakeWeek, Progress, SideWeek, WeekProgress};
-pub use store::{
-    ApiToken, Backend, JobId, Login, PASSWORD_HASH_MAX_LEN, POSTGRES_CONNECT_TIMEOUT,
-    POSTGRES_MAX_CONNECTIONS, SQLITE_BUSY_TIMEOUT, SQLITE_MAX_CONNECTIONS, Store, TOKEN_HASH_LEN,
-    TOKEN_NAME_MAX_CHARS, UploadJob, UploadState, redact_location,
+pub use queue::{
+    AnalyseUpload, JobQueue, QUEUE_MAX_DELIVERIES, QUEUE_NAMESPACE, QUEUE_POLL, QueueSettings,
+    QueueStorage, SQLITE_MIN_LEASE, helper_task_id, task_id,
 };
+pub use store::{
+    ApiToken, Backend, JobId, Login, MAX_JOB_ATTEMPTS, PASSWORD_HASH_MAX_LEN,
+    POSTGRES_CONNECT_TIMEOUT, POSTGRES_MAX_CONNECTIONS, QueueStats, SQLITE_BUSY_TIMEOUT,
+    SQLITE_MAX_CONNECTIONS, Store, TOKEN_HASH_LEN, TOKEN_NAME_MAX_CHARS, UPLOAD_CHUNK_BYTES,
+    UploadJob, UploadState, redact_location,
+};
+pub use store::{MAX_UPLOAD_PIECES, UploadPiece};

@@ -21,9 +21,22 @@ use crate::{
 };
 
 /// The SQLite schema, embedded at build time.
-static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+fn sqlite_migrator() -> Migrator {
+    shared_history(sqlx::migrate!("./migrations/sqlite"))
+}
+
 /// The Postgres schema, embedded at build time.
-static POSTGRES_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+fn postgres_migrator() -> Migrator {
+    shared_history(sqlx::migrate!("./migrations/postgres"))
+}
+
+/// The job queue's tables (apalis) are migrated into the same database and
+/// the same migration history as Janu's own: each migrator must pass over
+/// the other's entries instead of calling them unknown.
+fn shared_history(mut m: Migrator) -> Migrator {
+    m.set_ignore_missing(true);
+    m
+}
 
 /// How long a SQLite writer waits for another writer's lock before failing: far
 /// longer than any one save takes, short enough that a stuck server says so.
@@ -334,7 +347,8 @@ impl Store {
             .fetch_one(&pool)
             .await
             .map_err(open_err)?;
-        SQLITE_MIGRATOR.run(&pool).await?;
+        sqlite_migrator().run(&pool).await?;
+        crate::queue::migrate_sqlite(&pool).await?;
         Ok(Store::Sqlite(pool))
     }
 
@@ -362,7 +376,8 @@ impl Store {
                 path: PathBuf::from(":memory:"),
                 source,
             })?;
-        SQLITE_MIGRATOR.run(&pool).await?;
+        sqlite_migrator().run(&pool).await?;
+        crate::queue::migrate_sqlite(&pool).await?;
         Ok(Store::Sqlite(pool))
     }
 
@@ -404,7 +419,8 @@ impl Store {
             .connect_with(options)
             .await
             .map_err(unreachable)?;
-        POSTGRES_MIGRATOR.run(&pool).await?;
+        postgres_migrator().run(&pool).await?;
+        crate::queue::migrate_postgres(&pool).await?;
         Ok(Store::Postgres(pool))
     }
 
@@ -539,7 +555,7 @@ impl Store {
     /// [`StoreError::Database`] when the database fails (the transaction is
     /// rolled back).
     pub async fn save_session(&self, new: &NewSession) -> Result<SessionId, StoreError> {
-        self.save_session_finishing(new, None).await
+        self.save_session_finishing(new, None, None).await
     }
 
     /// As [`Store::save_session`], and in the same transaction marks the
@@ -554,14 +570,30 @@ impl Store {
         &self,
         new: &NewSession,
         job: JobId,
+        media_json: Option<&[u8]>,
     ) -> Result<SessionId, StoreError> {
-        self.save_session_finishing(new, Some(job)).await
+        self.save_session_finishing(new, Some(job), media_json)
+            .await
+    }
+
+    /// The key frames and breathing traces (JSON) saved with session `id`.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn session_media(&self, id: SessionId) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(with_backend!(self, |pool| {
+            sqlx::query_scalar("SELECT media_json FROM session_media WHERE session_id = $1")
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await?
+        }))
     }
 
     async fn save_session_finishing(
         &self,
         new: &NewSession,
         job: Option<JobId>,
+        media_json: Option<&[u8]>,
     ) -> Result<SessionId, StoreError> {
         let s = new.validated()?;
         let segments = serde_json::to_string(&s.segments)
@@ -642,6 +674,21 @@ impl Store {
                         tx.rollback().await?;
                         return Ok(None);
                     }
+                    for table in ["upload_chunks", "upload_pieces"] {
+                        sqlx::query(&format!("DELETE FROM {table} WHERE job_id = $1"))
+                            .bind(job.0)
+                            .execute(&mut *tx)
+                            .await?;
+                    }
+                }
+                if let Some(media) = media_json {
+                    sqlx::query(
+                        "INSERT INTO session_media (session_id, media_json) VALUES ($1, $2)",
+                    )
+                    .bind(id)
+                    .bind(media)
+                    .execute(&mut *tx)
+                    .await?;
                 }
                 tx.commit().await?;
                 Ok(Some(id))
@@ -957,6 +1004,8 @@ mod tests {
 
 mod accounts;
 mod jobs;
+mod pieces;
 
 pub use accounts::{ApiToken, Login, PASSWORD_HASH_MAX_LEN, TOKEN_HASH_LEN, TOKEN_NAME_MAX_CHARS};
-pub use jobs::{JobId, UploadJob, UploadState};
+pub use jobs::{JobId, MAX_JOB_ATTEMPTS, QueueStats, UPLOAD_CHUNK_BYTES, UploadJob, UploadState};
+pub use pieces::{MAX_UPLOAD_PIECES, UploadPiece};

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use common::TestDb;
 use janu_store::{
-    Finding, MistakeWeek, NewSession, NewUser, Page, PoseSegment, Session, SessionId,
-    SessionSummary, Severity, Side, SideSummary, SideWeek, Source, Store, StoreError,
-    TOKEN_HASH_LEN, UploadState, User, UserId,
+    Finding, JobQueue, MistakeWeek, NewSession, NewUser, Page, PoseSegment, QueueSettings, Session,
+    SessionId, SessionSummary, Severity, Side, SideSummary, SideWeek, Source, Store, StoreError,
+    TOKEN_HASH_LEN, UPLOAD_CHUNK_BYTES, UploadState, User, UserId, helper_task_id, task_id,
 };
 use serde_json::json;
 use time::macros::{date, datetime, offset};
@@ -48,6 +48,8 @@ on_both_backends!(
     invalid_input_is_rejected_before_anything_is_written,
     accounts_sign_in_hold_tokens_and_share,
     upload_jobs_finish_with_their_session_exactly_once,
+    the_queue_holds_one_task_per_job_and_finds_stranded_ones,
+    a_long_video_is_cut_once_and_its_pieces_are_leased,
 );
 
 // ------------------------------------------------------------------ helpers
@@ -885,16 +887,78 @@ async fn accounts_sign_in_hold_tokens_and_share(db: &TestDb) {
 async fn upload_jobs_finish_with_their_session_exactly_once(db: &TestDb) {
     let store = open(db).await;
     let ana = user(&store, "ana").await;
+    // An upload of two and a half chunks, kept in the database.
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("practice.mp4");
+    let bytes: Vec<u8> = (0..UPLOAD_CHUNK_BYTES * 5 / 2)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect();
+    std::fs::write(&src, &bytes).unwrap();
     let a = store
-        .create_upload_job(ana.id, "practice.mp4", "video", "job-a.upload")
+        .create_upload_job(ana.id, "practice.mp4", "video", "job-a.upload", Some(&src))
         .await
         .unwrap();
     let b = store
-        .create_upload_job(ana.id, "photo.jpg", "photo", "job-b.upload")
+        .create_upload_job(ana.id, "photo.jpg", "photo", "job-b.upload", None)
         .await
         .unwrap();
     assert_eq!(a.state, UploadState::Queued);
-    assert!(store.start_upload_job(a.id).await.unwrap());
+    assert_eq!(count(&store, "upload_chunks").await, 3);
+    let copy = dir.path().join("copy.mp4");
+    assert_eq!(
+        store.copy_upload_bytes(a.id, &copy).await.unwrap(),
+        Some(bytes.len() as u64)
+    );
+    assert!(
+        std::fs::read(&copy).unwrap() == bytes,
+        "the bytes come back as sent"
+    );
+    assert_eq!(store.copy_upload_bytes(b.id, &copy).await.unwrap(), None);
+
+    // A worker takes it; another may not while the first holds its lease,
+    // and may once the first has gone silent (a second attempt).
+    let lease = std::time::Duration::from_secs(60);
+    let short = std::time::Duration::from_millis(10);
+    let taken = store
+        .take_upload_job(a.id, "host-1", lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((taken.state, taken.attempts), (UploadState::Running, 1));
+    assert!(
+        store
+            .take_upload_job(a.id, "host-2", lease)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.touch_upload_job(a.id, "host-1").await.unwrap());
+    assert!(!store.touch_upload_job(a.id, "host-2").await.unwrap());
+    let stranded = store.stranded_upload_jobs(lease).await.unwrap();
+    assert!(stranded.iter().all(|j| j.id != a.id), "held by host-1");
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let stranded = store.stranded_upload_jobs(short).await.unwrap();
+    assert!(stranded.iter().any(|j| j.id == a.id), "host-1 went silent");
+    let taken = store
+        .take_upload_job(a.id, "host-2", short)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (taken.attempts, taken.worker.as_deref()),
+        (2, Some("host-2"))
+    );
+    store
+        .set_upload_progress(a.id, "finding the body", 30, Some(120), 0.2)
+        .await
+        .unwrap();
+    let job = store.upload_job(a.id).await.unwrap().unwrap();
+    assert_eq!(
+        (job.stage.as_deref(), job.frames_done, job.frames_total),
+        (Some("finding the body"), 30, Some(120))
+    );
+    let stats = store.queue_stats().await.unwrap();
+    assert_eq!((stats.queued, stats.running), (1, 1));
     // Both are unfinished: a restart runs them again, oldest first.
     let open_jobs: Vec<_> = store
         .unfinished_upload_jobs()
@@ -905,14 +969,33 @@ async fn upload_jobs_finish_with_their_session_exactly_once(db: &TestDb) {
         .collect();
     assert_eq!(open_jobs, vec![a.id, b.id]);
 
-    // The session and the job's end commit together, once.
+    // The session, its key frames and the job's end commit together, once;
+    // the upload's bytes go in the same transaction.
     let new = session(ana.id, datetime!(2025-03-04 07:30 UTC), vec![]);
-    let saved = store.save_session_for_job(&new, a.id).await.unwrap();
+    let saved = store
+        .save_session_for_job(&new, a.id, Some(b"{\"key_frames\":[]}"))
+        .await
+        .unwrap();
     let job = store.upload_job(a.id).await.unwrap().unwrap();
     assert_eq!((job.state, job.session), (UploadState::Done, Some(saved)));
-    let again = store.save_session_for_job(&new, a.id).await.unwrap_err();
+    assert_eq!(count(&store, "upload_chunks").await, 0);
+    assert_eq!(
+        store.session_media(saved).await.unwrap().as_deref(),
+        Some(&b"{\"key_frames\":[]}"[..])
+    );
+    let again = store
+        .save_session_for_job(&new, a.id, None)
+        .await
+        .unwrap_err();
     assert!(matches!(again, StoreError::JobGone(_)), "{again}");
     assert_eq!(count(&store, "sessions").await, 1, "saved once");
+    assert!(
+        store
+            .take_upload_job(a.id, "host-3", short)
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     assert!(store.fail_upload_job(b.id, "not a video").await.unwrap());
     assert!(
@@ -923,13 +1006,167 @@ async fn upload_jobs_finish_with_their_session_exactly_once(db: &TestDb) {
     assert_eq!(job.state, UploadState::Failed);
     assert_eq!(job.error.as_deref(), Some("not a video"));
     assert!(store.unfinished_upload_jobs().await.unwrap().is_empty());
+    let recent: Vec<_> = store
+        .recent_upload_jobs(10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|j| j.id)
+        .collect();
+    assert_eq!(recent, vec![b.id, a.id]);
 
     let err = store
-        .create_upload_job(ana.id, "", "photo", "job-c.upload")
+        .create_upload_job(ana.id, "", "photo", "job-c.upload", None)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid { .. }), "{err}");
+    // A queued upload's bytes and a session's key frames go with their user.
+    store
+        .create_upload_job(ana.id, "again.mp4", "video", "job-d.upload", Some(&src))
+        .await
+        .unwrap();
     store.delete_user(ana.id).await.unwrap();
-    assert_eq!(count(&store, "upload_jobs").await, 0);
+    for table in ["upload_jobs", "upload_chunks", "session_media"] {
+        assert_eq!(count(&store, table).await, 0, "{table}");
+    }
+    store.close().await;
+}
+
+async fn the_queue_holds_one_task_per_job_and_finds_stranded_ones(db: &TestDb) {
+    let store = open(db).await;
+    let ana = user(&store, "ana").await;
+    let queue = JobQueue::new(&store, QueueSettings::default());
+    let a = store
+        .create_upload_job(ana.id, "a.mp4", "video", "job-a.upload", None)
+        .await
+        .unwrap();
+    let b = store
+        .create_upload_job(ana.id, "b.mp4", "video", "job-b.upload", None)
+        .await
+        .unwrap();
+    queue.enqueue(a.id).await.unwrap();
+    queue.enqueue(a.id).await.unwrap();
+    assert_eq!(queue.waiting().await.unwrap(), 1, "queueing twice is once");
+    // b's row was written but its task never was (the server stopped).
+    assert_eq!(queue.requeue_stranded(&store).await.unwrap(), 1);
+    assert_eq!(queue.waiting().await.unwrap(), 2);
+    assert_eq!(queue.requeue_stranded(&store).await.unwrap(), 0);
+    // A worker that stops without finishing hands its job straight back.
+    let lease = queue.lease();
+    store
+        .take_upload_job(a.id, "w", lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(store.release_upload_job(a.id, "w").await.unwrap());
+    assert_eq!(
+        store.upload_job(a.id).await.unwrap().unwrap().state,
+        UploadState::Queued
+    );
+    assert_ne!(task_id(a.id), task_id(b.id));
+    store.close().await;
+}
+
+async fn a_long_video_is_cut_once_and_its_pieces_are_leased(db: &TestDb) {
+    let store = open(db).await;
+    let ana = user(&store, "ana").await;
+    let a = store
+        .create_upload_job(ana.id, "class.mp4", "video", "job-a.upload", None)
+        .await
+        .unwrap();
+    let plan = [(0.0, Some(60.0)), (60.0, Some(120.0)), (120.0, None)];
+    let pieces = store.plan_upload_pieces(a.id, &plan).await.unwrap();
+    assert_eq!(pieces.len(), 3);
+    assert_eq!((pieces[2].start_s, pieces[2].end_s), (120.0, None));
+    // A second plan (a worker that took the job over) keeps the first.
+    let again = store
+        .plan_upload_pieces(a.id, &[(0.0, Some(10.0)), (10.0, None)])
+        .await
+        .unwrap();
+    assert_eq!(again, pieces);
+    for bad in [
+        &[][..],
+        &[(0.0, Some(10.0)), (20.0, None)][..],
+        &[(5.0, Some(1.0))][..],
+    ] {
+        assert!(matches!(
+            store.plan_upload_pieces(a.id, bad).await,
+            Err(StoreError::Invalid { .. })
+        ));
+    }
+
+    // Two workers take different pieces; a silent one loses its piece.
+    let lease = std::time::Duration::from_secs(60);
+    let short = std::time::Duration::from_millis(10);
+    let one = store
+        .take_upload_piece(a.id, "w1", lease)
+        .await
+        .unwrap()
+        .unwrap();
+    let two = store
+        .take_upload_piece(a.id, "w2", lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((one.seq, two.seq), (0, 1));
+    assert!(store.touch_upload_piece(a.id, 0, "w1").await.unwrap());
+    assert!(!store.touch_upload_piece(a.id, 0, "w2").await.unwrap());
+    assert!(
+        store
+            .finish_upload_piece(a.id, 1, b"frames of 1")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store.finish_upload_piece(a.id, 1, b"again").await.unwrap(),
+        "once"
+    );
+    let three = store
+        .take_upload_piece(a.id, "w2", lease)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(three.seq, 2);
+    assert!(
+        store
+            .take_upload_piece(a.id, "w3", lease)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let taken = store
+        .take_upload_piece(a.id, "w3", short)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((taken.seq, taken.worker.as_deref()), (0, Some("w3")));
+    assert_eq!(
+        store.upload_piece_frames(a.id, 1).await.unwrap().as_deref(),
+        Some(&b"frames of 1"[..])
+    );
+    assert_eq!(store.upload_piece_frames(a.id, 0).await.unwrap(), None);
+    let done: Vec<bool> = store
+        .upload_pieces(a.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|p| p.done)
+        .collect();
+    assert_eq!(done, [false, true, false]);
+
+    // Helpers have their own tasks; a failed job takes its pieces with it.
+    assert_ne!(helper_task_id(a.id, 1), task_id(a.id));
+    assert_eq!(helper_task_id(a.id, 0), task_id(a.id));
+    assert!(store.fail_upload_job(a.id, "no").await.unwrap());
+    assert!(store.upload_pieces(a.id).await.unwrap().is_empty());
+    assert!(
+        store
+            .plan_upload_pieces(a.id, &plan)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a finished job is not cut again"
+    );
     store.close().await;
 }

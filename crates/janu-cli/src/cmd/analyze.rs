@@ -143,6 +143,8 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         // Only the HTML page shows key frames; the other formats skip the work.
         no_key_frames: format != Format::Html,
         mediapipe_only: args.mediapipe_only,
+        // A long video is tracked in pieces, one core each.
+        segments: janu_pipeline::cores(),
     };
     let input = Input::open(&args.input, &options)?;
     let mut estimator = LazyEstimator::with_install_progress(

@@ -67,6 +67,12 @@ pub struct Args {
     /// general runtime, kept as a cross-check).
     #[arg(long, default_value = "nn", env = "JANU_BACKEND", value_parser = parse_backend)]
     backend: BackendKind,
+    /// For videos: cut it into up to N pieces tracked at once, one core each
+    /// (default: as many as this machine has cores; 1 reads it in one pass).
+    /// Pieces are at least 10 s long; each starts tracking 1 s early so its
+    /// first frames match a single pass. Not with --overlay.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    segments: Option<u16>,
 }
 
 /// Output formats of `janu landmarks`.
@@ -206,6 +212,12 @@ fn video(args: &Args) -> anyhow::Result<Vec<Frame>> {
             .frame_count
             .unwrap_or((info.duration_s * info.fps).ceil() as u64),
     };
+    let parts = args.segments.map_or_else(janu_pipeline::cores, usize::from);
+    let pieces = janu_pipeline::segments::plan(info.duration_s, parts);
+    if pieces.len() > 1 && args.overlay.is_none() {
+        drop(source);
+        return video_in_pieces(args, &options, &pieces, expected);
+    }
     let mut estimator = estimator(args, VIDEO_THREADS)?;
     let mut writer = match &args.overlay {
         Some(path) => Some(Mp4Writer::create(
@@ -255,6 +267,41 @@ fn video(args: &Args) -> anyhow::Result<Vec<Frame>> {
             "{}: up to {seen_people} people found: analysing the most prominent one",
             args.input.display()
         );
+    }
+    Ok(frames)
+}
+
+/// The video in `pieces` at once, one core each.
+fn video_in_pieces(
+    args: &Args,
+    options: &VideoOptions,
+    pieces: &[janu_pipeline::segments::Segment],
+    expected: u64,
+) -> anyhow::Result<Vec<Frame>> {
+    // Install or check the model once, here, with its progress shown; the
+    // pieces then load it from the cache.
+    drop(estimator(args, 1)?);
+    let est_options = EstimatorOptions {
+        model: args.model,
+        threads: 1,
+        backend: args.backend,
+        ..Default::default()
+    };
+    let pb = bar(expected.max(1), "landmarks");
+    let frames = janu_pipeline::segments::landmarks_in_parallel(
+        &args.input,
+        options,
+        &est_options,
+        pieces,
+        &mut |done| pb.set_position(done),
+    )
+    .with_context(|| format!("estimating the pose in {}", args.input.display()))?;
+    pb.finish_and_clear();
+    if frames.is_empty() {
+        bail!("{}: the video holds no frames", args.input.display());
+    }
+    if frames.iter().all(|f| f.pose.is_none()) {
+        eprintln!("{}: no person found in any frame", args.input.display());
     }
     Ok(frames)
 }

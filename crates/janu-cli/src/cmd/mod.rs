@@ -1,6 +1,7 @@
 //! One module per subcommand: its validated arguments and its `run`.
 
 pub mod analyze;
+pub mod jobs;
 pub mod landmarks;
 pub mod models;
 pub mod plan;
@@ -9,6 +10,7 @@ pub mod practice;
 pub mod screen;
 pub mod serve;
 pub mod users;
+pub mod worker;
 
 /// A janu-pose error in the command line's words: where the library names a
 /// value, say which flag gives it.

@@ -12,7 +12,7 @@ use janu_server::{Settings, SettingsLayer};
 /// only. Settings come from defaults, then a TOML file (--config, $JANU_CONFIG or
 /// server.toml in your config folder's janu/), then JANU_* environment variables
 /// (JANU_ADDR, JANU_DATABASE, JANU_DATA_DIR, JANU_WORKERS, JANU_QUEUE,
-/// JANU_MAX_UPLOAD_MB, JANU_MODEL, JANU_ALLOWED_HOSTS, JANU_OPEN_SIGNUP,
+/// JANU_JOB_LEASE_S, JANU_MAX_UPLOAD_MB, JANU_MODEL, JANU_ALLOWED_HOSTS, JANU_OPEN_SIGNUP,
 /// JANU_TLS_CERT, JANU_TLS_KEY), then these flags. Stop it with Ctrl-C.
 ///
 /// People sign in with a handle and a password. Make their accounts with
@@ -21,6 +21,10 @@ use janu_server::{Settings, SettingsLayer};
 /// history, and the teachers they share it with. The server answers to IP
 /// addresses and localhost; give other names it is reached by (e.g.
 /// studio.local) in allowed_hosts.
+///
+/// To grow past one machine: point several `janu serve` replicas (workers = 0)
+/// and any number of `janu worker` processes at one Postgres database; see
+/// docs/deploy.md.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks one).
@@ -41,7 +45,7 @@ pub struct Args {
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
     /// A TOML file with the settings (keys: addr, database, data_dir, workers,
-    /// queue, max_upload_mb, model, allowed_hosts = ["studio.local"], open_signup,
+    /// queue, job_lease_s, max_upload_mb, model, allowed_hosts = ["studio.local"], open_signup,
     /// tls_cert, tls_key).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -81,7 +85,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
 }
 
 /// Resolves on Ctrl-C (and on SIGTERM on Unix, as service managers send).
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
@@ -100,5 +104,5 @@ async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
-    eprintln!("janu: stopping (finishing requests in flight)");
+    eprintln!("janu: stopping (finishing the work in flight)");
 }

@@ -601,11 +601,7 @@ async fn gather(
         tx.send((format!("sessions/{}.json", id.0), to_json(&session)?))
             .await
             .map_err(|_| gone())?;
-        let owner = crate::report_view::MediaOwner {
-            user: me.id.0,
-            started_at_s: session.data.started_at.unix_timestamp(),
-        };
-        if let Some(m) = media.load(id, owner) {
+        if let Some(m) = crate::report_view::session_media(store, &media, &session).await {
             tx.send((format!("key-frames/{}.json", id.0), to_json(&m)?))
                 .await
                 .map_err(|_| gone())?;

@@ -54,6 +54,7 @@ pub const MAX_MEDIA_NAME_CHARS: usize = janu_store::MEDIA_NAME_MAX_CHARS;
 pub fn router(_state: &AppState) -> Router<AppState> {
     Router::new()
         .route("/api/health", get(health))
+        .route("/metrics", get(metrics))
         .route("/api/openapi.json", get(openapi))
         .route("/api/login", post(accounts::login))
         .route("/api/logout", post(accounts::logout))
@@ -209,11 +210,42 @@ impl ToSchema for UploadBody {}
 // ---------------------------------------------------------------------------
 // Types of this API.
 
-/// `{"status": "ok"}`.
+/// `{"status": "ok", "queue": {...}}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Health {
     /// Always `ok` when the server answers and its database does.
     pub status: String,
+    /// The upload queue, shared by every replica and worker.
+    pub queue: QueueHealth,
+    /// Analysis workers in this process (0: it only queues).
+    pub local_workers: usize,
+}
+
+/// The upload queue's depth and age.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct QueueHealth {
+    /// Uploads waiting for a worker.
+    pub queued: i64,
+    /// Uploads a worker is on.
+    pub running: i64,
+    /// Uploads analysed and saved.
+    pub done: i64,
+    /// Uploads that ended without a session.
+    pub failed: i64,
+    /// Seconds the oldest waiting upload has waited (0 when none waits).
+    pub oldest_queued_s: f64,
+}
+
+impl From<janu_store::QueueStats> for QueueHealth {
+    fn from(s: janu_store::QueueStats) -> Self {
+        Self {
+            queued: s.queued,
+            running: s.running,
+            done: s.done,
+            failed: s.failed,
+            oldest_queued_s: s.oldest_queued_s,
+        }
+    }
 }
 
 /// An error: `{"error": "what went wrong"}`.
@@ -379,7 +411,50 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<Health>, Serve
     state.store().ping().await?;
     Ok(Json(Health {
         status: "ok".into(),
+        queue: state.analyzer().stats().await?.into(),
+        local_workers: state.settings().workers,
     }))
+}
+
+/// The queue in the Prometheus text format (version 0.0.4), for a scraper.
+#[utoipa::path(get, path = "/metrics", tag = "server",
+    responses((status = 200, description = "Prometheus text", body = String, content_type = "text/plain")))]
+pub async fn metrics(State(state): State<AppState>) -> Result<Response, ServerError> {
+    let s = state.analyzer().stats().await?;
+    let text = prometheus_text(&s, state.settings().workers);
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        text,
+    )
+        .into_response())
+}
+
+/// The queue's counts as Prometheus metrics.
+pub fn prometheus_text(s: &janu_store::QueueStats, local_workers: usize) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    out.push_str("# HELP janu_upload_jobs Upload jobs in the database by state.\n");
+    out.push_str("# TYPE janu_upload_jobs gauge\n");
+    for (state, n) in [
+        ("queued", s.queued),
+        ("running", s.running),
+        ("done", s.done),
+        ("failed", s.failed),
+    ] {
+        let _ = writeln!(out, "janu_upload_jobs{{state=\"{state}\"}} {n}");
+    }
+    out.push_str(
+        "# HELP janu_queue_oldest_seconds Age of the oldest upload waiting for a worker.\n",
+    );
+    out.push_str("# TYPE janu_queue_oldest_seconds gauge\n");
+    let _ = writeln!(out, "janu_queue_oldest_seconds {:.3}", s.oldest_queued_s);
+    out.push_str("# HELP janu_local_workers Analysis workers in this process.\n");
+    out.push_str("# TYPE janu_local_workers gauge\n");
+    let _ = writeln!(out, "janu_local_workers {local_workers}");
+    out
 }
 
 /// This document.
@@ -735,13 +810,13 @@ pub async fn progress(
     info(title = "Janu", description = "Practise Janusirsasana: knowledge, screening, plans, \
         upload analysis and practice history. Programs sign in with `POST /api/login` \
         (or make a personal token on the account page) and send `Authorization: Bearer TOKEN`."),
-    paths(health, openapi, me, accounts::login, accounts::logout, accounts::signup,
+    paths(health, metrics, openapi, me, accounts::login, accounts::logout, accounts::signup,
           accounts::delete_me, accounts::change_password, accounts::export, accounts::tokens,
           accounts::create_token, accounts::revoke_token, accounts::shares, accounts::share,
           accounts::unshare, accounts::students, accounts::student_sessions,
           accounts::student_progress, pose, pose_topic, conditions, post_screen,
           post_plan, upload, job, sessions, session, delete_session, progress),
-    components(schemas(Health, ErrorBody, UserView, accounts::Credentials, accounts::SignUp,
+    components(schemas(Health, QueueHealth, ErrorBody, UserView, accounts::Credentials, accounts::SignUp,
         accounts::LoginAnswer, accounts::PasswordChange, accounts::Confirm, accounts::NewToken,
         accounts::CreatedToken, accounts::TokenView, accounts::SharesView, accounts::TrendWeek,
         accounts::StudentView, ConditionView, ScreenRequest,

@@ -565,10 +565,11 @@ async fn session_page(
             .as_deref()
             .unwrap_or(s.data.source.as_str())
     );
-    let media = crate::report_view::MediaStore::at(&state.settings().data_dir);
+    let files = crate::report_view::MediaStore::at(&state.settings().data_dir);
+    let media = crate::report_view::session_media(state.store(), &files, &s).await;
     let body = format!(
         "<p>{back}</p>{}",
-        crate::report_view::session_html(&media, &s, &title)
+        crate::report_view::session_html(media.as_ref(), &s, &title)
     );
     Ok(Html(page("Session", "/history", Some(&u), &body)))
 }
