@@ -9,8 +9,8 @@
 //! Operators: `CONV_2D`, `DEPTHWISE_CONV_2D` (multiplier 1), `MAX_POOL_2D`,
 //! `AVERAGE_POOL_2D`, `ADD` and `MUL` of equal shapes, `CONCATENATION`, `PAD`,
 //! `RESHAPE`, `TRANSPOSE`, `RESIZE_BILINEAR`, `LOGISTIC`, `RELU`, `RELU6`, with
-//! fused activations. Convolutions are matrix products (`matrixmultiply`);
-//! depthwise convolutions and element-wise loops are vectorised over channels
+//! fused activations. Convolutions are matrix products against weights packed
+//! once into panels (the crate's own kernel, `kernels::gemm`); depthwise convolutions and element-wise loops are vectorised over channels
 //! with run-time selection of AVX-512 or AVX2 code.
 //!
 //! ```no_run
