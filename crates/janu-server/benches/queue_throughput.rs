@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use janu_media::{PanZoomSpec, pan_zoom_video};
 use janu_pipeline::{LazyEstimator, PipelineOptions, analyze_file};
 use janu_server::worker::{MODEL_THREADS, WorkerPool, WorkerSettings};
-use janu_store::{JobQueue, NewUser, QueueSettings, Store, UserId};
+use janu_store::{JobQueue, MediaBackend, NewUser, QueueSettings, Store, UserId};
 use janu_vision::{EstimatorOptions, ModelSize};
 
 /// Uploads per run.
@@ -70,6 +70,7 @@ async fn run_queue(workers: usize, clip: &Path, dir: &Path) -> Duration {
             model: ModelSize::Full,
             uploads: uploads.clone(),
             piece_s: janu_server::shared_video::SHARED_PIECE_S,
+            media: MediaBackend::Database,
         },
         &store,
         &queue,
@@ -80,7 +81,14 @@ async fn run_queue(workers: usize, clip: &Path, dir: &Path) -> Duration {
         let name = format!("job-{i}.upload");
         std::fs::copy(clip, uploads.join(&name)).unwrap();
         let job = store
-            .create_upload_job(UserId(user.id.0), "class.mp4", "video", &name, None)
+            .create_upload_job(
+                UserId(user.id.0),
+                "class.mp4",
+                "video",
+                &name,
+                None,
+                &MediaBackend::Database,
+            )
             .await
             .unwrap();
         queue.enqueue(job.id).await.unwrap();

@@ -296,7 +296,10 @@ pub async fn add_user(
         .await?;
     if let Err(e) = store.set_password_hash(user.id, Some(&hash)).await {
         // A user without a password could never sign in: take it back.
-        let _ = store.delete_user(user.id).await;
+        // Nothing of a new user is in a bucket yet.
+        let _ = store
+            .delete_user(user.id, &janu_store::MediaBackend::Database)
+            .await;
         return Err(e.into());
     }
     Ok(user)
@@ -342,20 +345,21 @@ pub async fn session_ids(store: &Store, user: &User) -> Result<Vec<SessionId>, S
 }
 
 /// Deletes `user` and everything they own: the database rows in one statement
-/// (sessions, sign-ins, tokens, shares go with the user), then the key-frame
-/// files under `data_dir`. Files left by a crash in between belong to no
-/// session, are never shown (each carries its owner) and are removed at the
-/// next start.
+/// (sessions, sign-ins, tokens, shares go with the user), then their objects
+/// in `media`'s bucket and the key-frame files under `data_dir`. Objects and
+/// files left by a crash in between belong to no session, are never shown
+/// (each carries its owner) and are removed at the next start.
 ///
 /// # Errors
 /// Store errors (then nothing was deleted).
 pub async fn remove_user(
     store: &Store,
+    media_store: &janu_store::MediaBackend,
     data_dir: &std::path::Path,
     user: &User,
 ) -> Result<(), ServerError> {
     let ids = session_ids(store, user).await?;
-    store.delete_user(user.id).await?;
+    store.delete_user(user.id, media_store).await?;
     let media = crate::report_view::MediaStore::at(data_dir);
     for id in ids {
         media.remove(id);

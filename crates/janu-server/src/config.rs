@@ -15,6 +15,13 @@
 //! | host names answered besides IP addresses and `localhost` | `allowed_hosts` | `JANU_ALLOWED_HOSTS` (comma-separated) | none |
 //! | anyone may create an account at `/signup` | `open_signup` | `JANU_OPEN_SIGNUP` (`true`/`false`) | `false`: accounts come from `janu users add` |
 //! | TLS certificate chain and key (PEM), to serve HTTPS | `tls_cert`, `tls_key` / `--tls-cert`, `--tls-key` | `JANU_TLS_CERT`, `JANU_TLS_KEY` | none: plain HTTP |
+//! | media store: uploads and key frames in an S3-compatible bucket | `media_store` / `--media-store` (`s3://BUCKET/PREFIX`) | `JANU_MEDIA_STORE` | none: in the database (uploads in the data folder with SQLite) |
+//!
+//! The bucket's credentials, region and endpoint are never settings of Janu:
+//! the object store client reads the standard `AWS_ACCESS_KEY_ID`,
+//! `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`,
+//! `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT`) and `AWS_ALLOW_HTTP` itself, so no
+//! secret is ever part of [`Settings`] or printed with it.
 //!
 //! The file is `--config FILE`, else `$JANU_CONFIG`, else `server.toml` in the
 //! user's config folder + `janu` when it exists. A `postgres://` URL with a
@@ -87,6 +94,9 @@ pub struct SettingsLayer {
     pub tls_cert: Option<PathBuf>,
     /// PEM file with the TLS private key.
     pub tls_key: Option<PathBuf>,
+    /// Where uploads and key frames go: `s3://BUCKET/PREFIX`, or none (the
+    /// database).
+    pub media_store: Option<String>,
 }
 
 impl SettingsLayer {
@@ -125,6 +135,7 @@ impl SettingsLayer {
                 .transpose()?,
             tls_cert: get("JANU_TLS_CERT").map(PathBuf::from),
             tls_key: get("JANU_TLS_KEY").map(PathBuf::from),
+            media_store: get("JANU_MEDIA_STORE"),
             allowed_hosts: get("JANU_ALLOWED_HOSTS").map(|v| {
                 v.split(',')
                     .map(|h| h.trim().to_owned())
@@ -165,6 +176,7 @@ impl SettingsLayer {
             open_signup: over.open_signup.or(self.open_signup),
             tls_cert: over.tls_cert.or(self.tls_cert),
             tls_key: over.tls_key.or(self.tls_key),
+            media_store: over.media_store.or(self.media_store),
         }
     }
 }
@@ -203,6 +215,10 @@ pub struct Settings {
     pub open_signup: bool,
     /// Certificate chain and key files (PEM) when serving HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
+    /// The S3-compatible bucket uploads and key frames go to
+    /// (`s3://BUCKET/PREFIX`, see [`janu_store::Bucket::open`]); none: the
+    /// database (and with SQLite the uploads folder).
+    pub media_store: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -219,6 +235,7 @@ impl std::fmt::Debug for Settings {
             .field("allowed_hosts", &self.allowed_hosts)
             .field("open_signup", &self.open_signup)
             .field("tls", &self.tls)
+            .field("media_store", &self.media_store_display())
             .finish()
     }
 }
@@ -298,6 +315,15 @@ impl Settings {
                 ));
             }
         };
+        let media_store = layer
+            .media_store
+            .map(|m| m.trim().to_owned())
+            .filter(|m| !m.is_empty());
+        if let Some(m) = &media_store {
+            // Checked here, so a typo stops the start instead of the first upload.
+            janu_store::Bucket::check_location(m)
+                .map_err(|e| ServerError::Config(e.to_string()))?;
+        }
         Ok(Self {
             addr,
             database,
@@ -310,6 +336,7 @@ impl Settings {
             allowed_hosts,
             open_signup: layer.open_signup.unwrap_or(false),
             tls,
+            media_store,
         })
     }
 
@@ -347,6 +374,15 @@ impl Settings {
         janu_store::redact_location(&self.database)
     }
 
+    /// Where media are kept, fit to print: `s3://BUCKET/PREFIX` (with any
+    /// password replaced by `***`; credentials belong in `AWS_*` variables),
+    /// else `the database`.
+    pub fn media_store_display(&self) -> String {
+        self.media_store
+            .as_deref()
+            .map_or_else(|| "the database".to_owned(), janu_store::redact_location)
+    }
+
     /// Settings for tests and embedding: an in-memory SQLite database, uploads in
     /// `data_dir`, address `127.0.0.1:0`, other values at their defaults.
     pub fn for_tests(data_dir: &Path) -> Self {
@@ -362,6 +398,7 @@ impl Settings {
             allowed_hosts: Vec::new(),
             open_signup: false,
             tls: None,
+            media_store: None,
         }
     }
 }
@@ -449,5 +486,44 @@ mod tests {
         let debug = format!("{s:?}");
         assert!(!debug.contains("s3cret"), "{debug}");
         assert!(debug.contains("***"), "{debug}");
+    }
+
+    #[test]
+    fn the_media_store_is_a_bucket_url_from_any_layer() {
+        let var = env(&[
+            ("JANU_MEDIA_STORE", "s3://janu-media/studio"),
+            ("AWS_SECRET_ACCESS_KEY", "hunter2"),
+        ]);
+        let layer = SettingsLayer {
+            data_dir: Some("/tmp".into()),
+            ..Default::default()
+        };
+        let s = Settings::load(None, &var, layer.clone()).unwrap();
+        assert_eq!(s.media_store.as_deref(), Some("s3://janu-media/studio"));
+        assert_eq!(s.media_store_display(), "s3://janu-media/studio");
+        assert!(!format!("{s:?}").contains("hunter2"));
+        let flag = SettingsLayer {
+            media_store: Some("s3://other".into()),
+            ..layer.clone()
+        };
+        let s = Settings::load(None, &var, flag).unwrap();
+        assert_eq!(
+            s.media_store.as_deref(),
+            Some("s3://other"),
+            "flag beats env"
+        );
+        let s = Settings::load(None, &env(&[]), layer.clone()).unwrap();
+        assert_eq!(s.media_store, None);
+        assert_eq!(s.media_store_display(), "the database");
+        for bad in ["/srv/media", "s3://", "s3://key:hunter2@bucket"] {
+            let e = Settings::from_layer(SettingsLayer {
+                media_store: Some(bad.into()),
+                ..layer.clone()
+            })
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains("s3://BUCKET"), "{e}");
+            assert!(!e.contains("hunter2"), "{e}");
+        }
     }
 }

@@ -2,8 +2,10 @@
 //!
 //! Every accepted upload is a row in the database (`upload_jobs`) before the
 //! client hears 202, with its bytes where every worker can read them: in the
-//! database when it is Postgres (`upload_chunks`, streamed in 1 MiB rows), in
-//! the uploads folder with SQLite (one machine). The job is then handed to the
+//! media bucket when one is configured (`--media-store s3://...`, streamed in
+//! parts, the row keeping only the key), else in the database when it is
+//! Postgres (`upload_chunks`, streamed in 1 MiB rows), else in the uploads
+//! folder with SQLite (one machine). The job is then handed to the
 //! apalis queue on the same database ([`janu_store::JobQueue`]); a worker in
 //! this process ([`crate::worker`], `workers` > 0) or in a `janu worker` on any
 //! machine takes it, runs it through janu-pipeline and saves the session with
@@ -17,7 +19,9 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use janu_pipeline::{Progress, Stage};
-use janu_store::{Backend, JobId, JobQueue, QueueStats, Store, UploadJob, UploadState, UserId};
+use janu_store::{
+    Backend, JobId, JobQueue, MediaBackend, QueueStats, Store, UploadJob, UploadState, UserId,
+};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -99,7 +103,7 @@ impl Job {
 }
 
 /// An accepted upload's file in the uploads folder, deleted when dropped
-/// unless [`JobFile::keep`] hands it to a job.
+/// unless `JobFile::keep` hands it to a job.
 #[derive(Debug)]
 pub struct JobFile {
     path: Option<PathBuf>,
@@ -151,14 +155,17 @@ pub enum UploadPlace {
     Database,
     /// In the uploads folder (SQLite: one machine).
     Folder,
+    /// In the media bucket (every machine reads it).
+    Bucket,
 }
 
 impl UploadPlace {
-    /// Where uploads go with `store`.
-    pub fn for_store(store: &Store) -> Self {
-        match store.backend() {
-            Backend::Postgres => Self::Database,
-            Backend::Sqlite => Self::Folder,
+    /// Where uploads go with `store` and `media`.
+    pub fn for_store(store: &Store, media: &MediaBackend) -> Self {
+        match (media, store.backend()) {
+            (MediaBackend::Bucket(_), _) => Self::Bucket,
+            (MediaBackend::Database, Backend::Postgres) => Self::Database,
+            (MediaBackend::Database, Backend::Sqlite) => Self::Folder,
         }
     }
 }
@@ -166,6 +173,7 @@ impl UploadPlace {
 /// The front of the queue: accepts uploads, answers for their jobs.
 pub struct Analyzer {
     store: Store,
+    media: MediaBackend,
     queue: JobQueue,
     place: UploadPlace,
     /// Set when the server stops: no new upload is accepted.
@@ -184,11 +192,13 @@ impl std::fmt::Debug for Analyzer {
 
 impl Analyzer {
     /// The front of `queue` on `store`, with room for `capacity` waiting
-    /// uploads (across every replica: the count is the database's).
-    pub fn new(store: &Store, queue: JobQueue, capacity: usize) -> Self {
+    /// uploads (across every replica: the count is the database's), keeping
+    /// their bytes in `media`'s bucket when it has one.
+    pub fn new(store: &Store, media: &MediaBackend, queue: JobQueue, capacity: usize) -> Self {
         Self {
             store: store.clone(),
-            place: UploadPlace::for_store(store),
+            media: media.clone(),
+            place: UploadPlace::for_store(store, media),
             queue,
             stopping: AtomicBool::new(false),
             capacity,
@@ -226,10 +236,17 @@ impl Analyzer {
         // machine); what was opened here only proved the file readable.
         drop(prepared);
         let row = match self.place {
-            UploadPlace::Database => {
+            UploadPlace::Database | UploadPlace::Bucket => {
                 let row = self
                     .store
-                    .create_upload_job(user, &name, kind, &file.name(), Some(file.path()))
+                    .create_upload_job(
+                        user,
+                        &name,
+                        kind,
+                        &file.name(),
+                        Some(file.path()),
+                        &self.media,
+                    )
                     .await?;
                 drop(file);
                 row
@@ -237,7 +254,7 @@ impl Analyzer {
             UploadPlace::Folder => {
                 let row = self
                     .store
-                    .create_upload_job(user, &name, kind, &file.name(), None)
+                    .create_upload_job(user, &name, kind, &file.name(), None, &self.media)
                     .await?;
                 file.keep();
                 row

@@ -67,6 +67,8 @@ pub struct AppState {
 struct Inner {
     settings: Settings,
     store: Store,
+    /// Where uploads and key frames are kept.
+    media: janu_store::MediaBackend,
     analyzer: jobs::Analyzer,
     /// The workers of this process (none with `workers = 0`); taken at stop.
     workers: std::sync::Mutex<Option<worker::WorkerPool>>,
@@ -113,11 +115,23 @@ impl AppState {
             );
         }
         let media = report_view::MediaStore::open(&settings.data_dir)?;
-        let (sweep_media, sweep_store) = (media.clone(), store.clone());
+        let objects = janu_store::MediaBackend::open(settings.media_store.as_deref())?;
+        let (sweep_media, sweep_store, sweep_objects) =
+            (media.clone(), store.clone(), objects.clone());
         tokio::runtime::Handle::current().spawn(async move {
             let n = sweep_media.sweep_orphans(&sweep_store).await;
             if n > 0 {
                 eprintln!("janu-server: removed key frames of {n} session(s) that no longer exist");
+            }
+            if let Some(bucket) = sweep_objects.bucket() {
+                match bucket.sweep_orphans(&sweep_store).await {
+                    Ok(0) => {}
+                    Ok(n) => eprintln!(
+                        "janu-server: removed {n} object(s) no upload or session names from {}",
+                        bucket.location()
+                    ),
+                    Err(e) => eprintln!("janu-server: sweeping {}: {e}", bucket.location()),
+                }
             }
         });
         let queue = janu_store::JobQueue::new(
@@ -126,7 +140,7 @@ impl AppState {
                 lease: settings.job_lease,
             },
         );
-        let analyzer = jobs::Analyzer::new(&store, queue.clone(), settings.queue);
+        let analyzer = jobs::Analyzer::new(&store, &objects, queue.clone(), settings.queue);
         let workers = if settings.workers > 0 {
             Some(worker::WorkerPool::start(
                 &worker::WorkerSettings {
@@ -134,6 +148,7 @@ impl AppState {
                     model: settings.model,
                     uploads: uploads.clone(),
                     piece_s: shared_video::SHARED_PIECE_S,
+                    media: objects.clone(),
                 },
                 &store,
                 &queue,
@@ -150,6 +165,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 settings,
                 store,
+                media: objects,
                 analyzer,
                 workers: std::sync::Mutex::new(workers),
                 uploads,
@@ -186,6 +202,11 @@ impl AppState {
     /// The history store.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Where uploads and key frames are kept: the database or a bucket.
+    pub fn media(&self) -> &janu_store::MediaBackend {
+        &self.inner.media
     }
 
     /// The settings the server runs with.

@@ -8,7 +8,9 @@
 //! JSON value (pictures as base64 JPEG, about 50 kB each, at most eight), saved
 //! in the database (`session_media`) in the session's own transaction, so every
 //! replica and worker sees them and deleting the session deletes them; history
-//! queries never read that table.
+//! queries never read that table. With a media bucket (`--media-store`) the
+//! JSON is an object there instead, written before that transaction commits,
+//! with only its key in the database (see [`janu_store::Bucket`]).
 //!
 //! Sessions saved by earlier versions keep theirs in a file,
 //! `report-media/<session id>.json` under the data folder, read by
@@ -228,18 +230,22 @@ pub fn stored_report_html(
     }
 }
 
-/// The key frames kept for `session`: saved with it in the database, or for
-/// a session saved before they moved there, its file in `files`. `None` when
-/// none were kept or they cannot be read.
+/// The key frames kept for `session`: saved with it in the database or the
+/// media bucket, or for a session saved before they moved there, its file in
+/// `files`. `None` when none were kept or they cannot be read.
 pub async fn session_media(
     store: &janu_store::Store,
+    media: &janu_store::MediaBackend,
     files: &MediaStore,
     session: &janu_store::Session,
 ) -> Option<ReportMedia> {
-    match store.session_media(session.id).await {
+    match store.session_media(session.id, media).await {
         Ok(Some(json)) => serde_json::from_slice(&json).ok(),
         Ok(None) => files.load(session.id, MediaOwner::of(&session.data)),
-        Err(_) => None,
+        Err(e) => {
+            eprintln!("janu-server: key frames of session {}: {e}", session.id.0);
+            None
+        }
     }
 }
 

@@ -21,8 +21,8 @@ use apalis::layers::WorkerBuilderExt as _;
 use apalis::prelude::{Data, Monitor, WorkerBuilder, WorkerFactoryFn as _};
 use janu_pipeline::Stage;
 use janu_store::{
-    AnalyseUpload, JobId, JobQueue, MAX_JOB_ATTEMPTS, QueueStorage, Store, StoreError, UploadJob,
-    UploadState,
+    AnalyseUpload, JobId, JobQueue, MAX_JOB_ATTEMPTS, MediaBackend, QueueStorage, Store,
+    StoreError, UploadJob, UploadState,
 };
 use janu_vision::{EstimatorOptions, ModelSize};
 use time::OffsetDateTime;
@@ -55,6 +55,8 @@ pub struct WorkerSettings {
     /// A video longer than a few of these is shared between workers in
     /// pieces of this many seconds ([`crate::shared_video`]); 0 never shares.
     pub piece_s: f64,
+    /// Where uploads and key frames are kept (the database, or a bucket).
+    pub media: MediaBackend,
 }
 
 /// The workers of this process. Stop them with [`WorkerPool::stop`].
@@ -134,9 +136,11 @@ impl WorkerPool {
                 settings.uploads.display()
             ))
         })?;
-        // Only uploads kept in the database are copied out to be analysed.
-        let scratch = match UploadPlace::for_store(store) {
-            UploadPlace::Database => Some(scratch_dir(&settings.uploads)?),
+        // Only uploads kept in the database or a bucket are copied out to be
+        // analysed.
+        let place = UploadPlace::for_store(store, &settings.media);
+        let scratch = match place {
+            UploadPlace::Database | UploadPlace::Bucket => Some(scratch_dir(&settings.uploads)?),
             UploadPlace::Folder => None,
         };
         let runtime = tokio::runtime::Handle::current();
@@ -148,7 +152,8 @@ impl WorkerPool {
                 name: format!("{prefix}-{i}"),
                 store: store.clone(),
                 lease: queue.lease(),
-                place: UploadPlace::for_store(store),
+                place,
+                media: settings.media.clone(),
                 uploads: settings.uploads.clone(),
                 scratch: scratch.clone().unwrap_or_else(|| settings.uploads.clone()),
                 estimator: Mutex::new(LazyEstimator::new(EstimatorOptions {
@@ -243,6 +248,7 @@ struct Runner {
     store: Store,
     lease: Duration,
     place: UploadPlace,
+    media: MediaBackend,
     uploads: PathBuf,
     scratch: PathBuf,
     estimator: Mutex<LazyEstimator>,
@@ -298,7 +304,7 @@ async fn analyse(task: AnalyseUpload, runner: Data<Arc<Runner>>) -> Result<(), U
         );
         runner
             .store
-            .fail_upload_job(id, &why)
+            .fail_upload_job(id, &why, &runner.media)
             .await
             .map_err(unrecorded)?;
         return Ok(());
@@ -334,7 +340,7 @@ impl Runner {
         let id = row.id;
         let local = match self.place {
             UploadPlace::Folder => LocalUpload::kept(self.uploads.join(&row.file_name)),
-            UploadPlace::Database => match self.copy_out(id, "job-")? {
+            UploadPlace::Database | UploadPlace::Bucket => match self.copy_out(id, "job-")? {
                 Some(tmp) => LocalUpload::scratch(tmp),
                 None => LocalUpload::kept(PathBuf::new()),
             },
@@ -356,16 +362,19 @@ impl Runner {
                 if e.status().is_server_error() {
                     eprintln!("janu-worker: job {}: {e}", id.0);
                 }
-                self.runtime
-                    .block_on(self.store.fail_upload_job(id, &e.public_message()))?;
+                self.runtime.block_on(self.store.fail_upload_job(
+                    id,
+                    &e.public_message(),
+                    &self.media,
+                ))?;
                 local.finished();
                 Ok(())
             }
         }
     }
 
-    /// Copy job `id`'s upload out of the database into a scratch file named
-    /// `prefix`...; `None` when the database holds no bytes for it.
+    /// Copy job `id`'s upload out of the database or the bucket into a
+    /// scratch file named `prefix`...; `None` when neither holds its bytes.
     fn copy_out(&self, id: JobId, prefix: &str) -> Result<Option<tempfile::TempPath>, ServerError> {
         let tmp = tempfile::Builder::new()
             .prefix(prefix)
@@ -374,7 +383,7 @@ impl Runner {
             .into_temp_path();
         let copied = self
             .runtime
-            .block_on(self.store.copy_upload_bytes(id, &tmp))?;
+            .block_on(self.store.copy_upload_bytes(id, &tmp, &self.media))?;
         Ok(copied.map(|_| tmp))
     }
 
@@ -393,7 +402,7 @@ impl Runner {
         // the database is this helper's.
         let (path, _copy) = match self.place {
             UploadPlace::Folder => (self.uploads.join(&row.file_name), None),
-            UploadPlace::Database => match self.copy_out(id, "help-")? {
+            UploadPlace::Database | UploadPlace::Bucket => match self.copy_out(id, "help-")? {
                 Some(tmp) => (tmp.to_path_buf(), Some(tmp)),
                 None => return Ok(0),
             },
@@ -457,8 +466,12 @@ impl Runner {
         let new = analysis::new_session(row.user, &analysis.report, &row.media_name, started_at)?;
         let media = serde_json::to_vec(&analysis.media)
             .map_err(|e| ServerError::Internal(format!("key frames to JSON: {e}")))?;
-        self.runtime
-            .block_on(self.store.save_session_for_job(&new, id, Some(&media)))?;
+        self.runtime.block_on(self.store.save_session_for_job(
+            &new,
+            id,
+            Some(&media),
+            &self.media,
+        ))?;
         Ok(())
     }
 }
@@ -517,6 +530,7 @@ pub async fn run(
         ));
     }
     let store = Store::open(&settings.database).await?;
+    let media = MediaBackend::open(settings.media_store.as_deref())?;
     let queue = JobQueue::new(
         &store,
         janu_store::QueueSettings {
@@ -529,6 +543,7 @@ pub async fn run(
             model: settings.model,
             uploads: settings.data_dir.join(crate::UPLOADS_DIR),
             piece_s: SHARED_PIECE_S,
+            media,
         },
         &store,
         &queue,

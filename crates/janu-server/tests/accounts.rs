@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use janu_store::{NewSession, SessionId, Side, SideSummary, Source, Store};
+use janu_store::{MediaBackend, NewSession, SessionId, Side, SideSummary, Source, Store};
 use support::{TestApp, password_of, practice_landmarks};
 
 /// Long enough for the analysis of a synthetic practice on a slow debug build.
@@ -561,7 +561,7 @@ async fn export_holds_everything_and_deletion_leaves_nothing() {
     let key_frames = app
         .state
         .store()
-        .session_media(SessionId(id))
+        .session_media(SessionId(id), &MediaBackend::Database)
         .await
         .unwrap();
     assert!(key_frames.is_some(), "key frames saved with the session");
@@ -572,7 +572,7 @@ async fn export_holds_everything_and_deletion_leaves_nothing() {
     assert_eq!(
         app.state
             .store()
-            .session_media(SessionId(id))
+            .session_media(SessionId(id), &MediaBackend::Database)
             .await
             .unwrap(),
         None,

@@ -645,7 +645,11 @@ async fn upload_story(app: &TestApp, handle: &str) {
     }
     assert!(page.text.contains("data-testid=\"key-frame\""));
     let kept = janu_store::SessionId(session_id);
-    let media = || app.state.store().session_media(kept);
+    let media = || {
+        app.state
+            .store()
+            .session_media(kept, &janu_store::MediaBackend::Database)
+    };
     assert!(
         media().await.unwrap().is_some(),
         "key frames kept with the session"

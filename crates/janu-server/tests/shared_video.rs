@@ -12,7 +12,7 @@ use janu_media::{PanZoomSpec, pan_zoom_video};
 use janu_pipeline::LazyEstimator;
 use janu_server::analysis;
 use janu_server::worker::{WorkerPool, WorkerSettings};
-use janu_store::{JobQueue, NewUser, QueueSettings, Store, UploadState};
+use janu_store::{JobQueue, MediaBackend, NewUser, QueueSettings, Store, UploadState};
 use janu_vision::{EstimatorOptions, ModelSize};
 
 /// Pieces of 10 s (one tracking stretch): a 32 s video is cut in three.
@@ -63,6 +63,7 @@ async fn shared_between_workers(store: Store, video: &Path, dir: &Path) {
             model: ModelSize::Lite,
             uploads: uploads.clone(),
             piece_s: PIECE_S,
+            media: MediaBackend::Database,
         },
         &store,
         &queue,
@@ -80,6 +81,7 @@ async fn shared_between_workers(store: Store, video: &Path, dir: &Path) {
             "video",
             file_name,
             in_db.then_some(video),
+            &MediaBackend::Database,
         )
         .await
         .unwrap();
@@ -118,7 +120,11 @@ async fn shared_between_workers(store: Store, video: &Path, dir: &Path) {
     assert_eq!(session.data.report, expected.report, "the whole report");
     assert_eq!(session.data.findings, expected.findings);
     assert_eq!(session.data.sides, expected.sides);
-    let media = store.session_media(session.id).await.unwrap().unwrap();
+    let media = store
+        .session_media(session.id, &MediaBackend::Database)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&media).unwrap(),
         serde_json::to_value(&one.media).unwrap(),

@@ -74,6 +74,40 @@ pub enum StoreError {
     #[error("reading or writing an upload's bytes: {0}")]
     Io(#[source] std::io::Error),
 
+    /// The media store location is not `s3://BUCKET[/PREFIX]`.
+    #[error(
+        "unsupported media store {location:?}: {reason}; give s3://BUCKET or s3://BUCKET/PREFIX"
+    )]
+    MediaStoreUrl {
+        /// The location as given (with any password removed).
+        location: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+
+    /// The object store (an S3-compatible bucket) refused a request or could
+    /// not be reached.
+    #[error(
+        "object storage: {what}: {source}; check the bucket, the AWS_* credentials \
+         and AWS_ENDPOINT_URL"
+    )]
+    ObjectStore {
+        /// What was being done, with the object's key.
+        what: String,
+        /// What the object store client said.
+        source: Box<object_store::Error>,
+    },
+
+    /// Media are kept in a bucket, but this process was started without one.
+    #[error(
+        "{key} is kept in object storage, but no media store is configured here; \
+         start every server and worker with the same --media-store"
+    )]
+    NoBucket {
+        /// The object's key.
+        key: String,
+    },
+
     /// A value handed to the store is out of range or malformed. Nothing was written.
     #[error("invalid {field}: {reason}")]
     Invalid {

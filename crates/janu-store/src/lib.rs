@@ -73,12 +73,14 @@
 
 mod backend;
 mod error;
+mod media;
 mod model;
 mod progress;
 mod queue;
 mod store;
 
 pub use error::StoreError;
+pub use media::{Bucket, MediaBackend, OBJECT_PART_BYTES, OBJECT_PARTS_IN_FLIGHT, ORPHAN_GRACE};
 pub use model::{
     ASYMMETRY_RANGE, BREATH_RATE_RANGE_BPM, DISPLAY_NAME_MAX_CHARS, FOLD_ANGLE_RANGE_DEG, Finding,
     HANDLE_MAX_CHARS, HEAD_TO_KNEE_RANGE, HIP_OPENING_RANGE_DEG, IDENT_MAX_CHARS,

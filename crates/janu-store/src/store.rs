@@ -15,9 +15,9 @@ use time::{OffsetDateTime, UtcOffset};
 use crate::model::{check_handle, normalize_time};
 use crate::progress::{ProgressRows, SideRow, progress_from_rows};
 use crate::{
-    Finding, MAX_REPORT_BYTES, NewSession, NewUser, Page, PoseSegment, Progress, Session,
-    SessionId, SessionList, SessionSummary, Severity, Side, SideSummary, Source, StoreError, User,
-    UserId,
+    Bucket, Finding, MAX_REPORT_BYTES, MediaBackend, NewSession, NewUser, Page, PoseSegment,
+    Progress, Session, SessionId, SessionList, SessionSummary, Severity, Side, SideSummary, Source,
+    StoreError, User, UserId,
 };
 
 /// The SQLite schema, embedded at build time.
@@ -170,6 +170,24 @@ fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
         db_error_kind(e),
         Some(sqlx::error::ErrorKind::ForeignKeyViolation)
     )
+}
+
+/// An error inside a transaction that also talks to the media bucket.
+enum TxError {
+    Db(sqlx::Error),
+    Store(StoreError),
+}
+
+impl From<sqlx::Error> for TxError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Db(e)
+    }
+}
+
+impl From<StoreError> for TxError {
+    fn from(e: StoreError) -> Self {
+        Self::Store(e)
+    }
 }
 
 fn to_i64(field: &str, v: u64) -> Result<i64, StoreError> {
@@ -526,19 +544,41 @@ impl Store {
         })
     }
 
-    /// Deletes a user and, with them, all their sessions. Returns whether the user
-    /// existed.
+    /// Deletes a user and, with them, all their sessions, jobs and media: the
+    /// rows in one transaction, then their objects in the media bucket
+    /// (everything under `users/<id>/`). Returns whether the user existed.
     ///
     /// # Errors
-    /// [`StoreError::Database`].
-    pub async fn delete_user(&self, id: UserId) -> Result<bool, StoreError> {
-        let n = with_backend!(self, |pool| {
-            sqlx::query("DELETE FROM users WHERE id = $1")
+    /// [`StoreError::NoBucket`] when some of their media are in a bucket and
+    /// `media` names none (nothing is deleted), [`StoreError::Database`].
+    pub async fn delete_user(&self, id: UserId, media: &MediaBackend) -> Result<bool, StoreError> {
+        let (n, keys) = with_backend!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let keys: Vec<String> = sqlx::query_scalar(
+                "SELECT o.object_key FROM session_objects o JOIN sessions s \
+                 ON s.id = o.session_id WHERE s.user_id = $1 UNION ALL \
+                 SELECT object_key FROM upload_jobs WHERE user_id = $1 \
+                 AND object_key IS NOT NULL",
+            )
+            .bind(id.0)
+            .fetch_all(&mut *tx)
+            .await?;
+            if let (Some(key), None) = (keys.first(), media.bucket()) {
+                return Err(StoreError::NoBucket { key: key.clone() });
+            }
+            let n = sqlx::query("DELETE FROM users WHERE id = $1")
                 .bind(id.0)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            tx.commit().await?;
+            (n, keys)
         });
+        if let Some(bucket) = media.bucket() {
+            bucket
+                .delete_after_commit(&keys, &[Bucket::user_prefix(id)])
+                .await;
+        }
         Ok(n > 0)
     }
 
@@ -555,7 +595,8 @@ impl Store {
     /// [`StoreError::Database`] when the database fails (the transaction is
     /// rolled back).
     pub async fn save_session(&self, new: &NewSession) -> Result<SessionId, StoreError> {
-        self.save_session_finishing(new, None, None).await
+        self.save_session_finishing(new, None, None, &MediaBackend::Database)
+            .await
     }
 
     /// As [`Store::save_session`], and in the same transaction marks the
@@ -563,24 +604,52 @@ impl Store {
     /// neither, so a job interrupted by a crash runs again without saving its
     /// session twice.
     ///
+    /// The session's key frames and breath traces, `media_json`, go with it:
+    /// into `session_media` with [`MediaBackend::Database`]; with a bucket,
+    /// written there (`users/<user>/sessions/<id>/media.json`) before the
+    /// transaction commits, with only the key in `session_objects` (the
+    /// object is deleted again if the commit fails). The job's upload goes:
+    /// its rows in the transaction, its object once that has committed.
+    ///
     /// # Errors
     /// As [`Store::save_session`]; [`StoreError::JobGone`] when the job no
-    /// longer waits for its session (deleted with its user, or already done).
+    /// longer waits for its session (deleted with its user, or already done);
+    /// [`StoreError::ObjectStore`]; [`StoreError::NoBucket`] when the job's
+    /// upload is in a bucket and `media` names none.
     pub async fn save_session_for_job(
         &self,
         new: &NewSession,
         job: JobId,
         media_json: Option<&[u8]>,
+        media: &MediaBackend,
     ) -> Result<SessionId, StoreError> {
-        self.save_session_finishing(new, Some(job), media_json)
+        self.save_session_finishing(new, Some(job), media_json, media)
             .await
     }
 
-    /// The key frames and breathing traces (JSON) saved with session `id`.
+    /// The key frames and breathing traces (JSON) saved with session `id`,
+    /// from the database or the media bucket.
     ///
     /// # Errors
-    /// [`StoreError::Database`].
-    pub async fn session_media(&self, id: SessionId) -> Result<Option<Vec<u8>>, StoreError> {
+    /// [`StoreError::NoBucket`] when they are in a bucket and `media` names
+    /// none, [`StoreError::ObjectStore`], [`StoreError::Database`].
+    pub async fn session_media(
+        &self,
+        id: SessionId,
+        media: &MediaBackend,
+    ) -> Result<Option<Vec<u8>>, StoreError> {
+        let key: Option<String> = with_backend!(self, |pool| {
+            sqlx::query_scalar("SELECT object_key FROM session_objects WHERE session_id = $1")
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await?
+        });
+        if let Some(key) = key {
+            let bucket = media
+                .bucket()
+                .ok_or(StoreError::NoBucket { key: key.clone() })?;
+            return bucket.get_bytes(&key).await.map(Some);
+        }
         Ok(with_backend!(self, |pool| {
             sqlx::query_scalar("SELECT media_json FROM session_media WHERE session_id = $1")
                 .bind(id.0)
@@ -589,11 +658,28 @@ impl Store {
         }))
     }
 
+    /// Every object key a row names (uploads waiting or running, sessions'
+    /// key frames): what [`Bucket::sweep_orphans`](crate::Bucket::sweep_orphans) keeps.
+    ///
+    /// # Errors
+    /// [`StoreError::Database`].
+    pub async fn object_keys(&self) -> Result<Vec<String>, StoreError> {
+        Ok(with_backend!(self, |pool| {
+            sqlx::query_scalar(
+                "SELECT object_key FROM session_objects UNION ALL \
+                 SELECT object_key FROM upload_jobs WHERE object_key IS NOT NULL",
+            )
+            .fetch_all(pool)
+            .await?
+        }))
+    }
+
     async fn save_session_finishing(
         &self,
         new: &NewSession,
         job: Option<JobId>,
         media_json: Option<&[u8]>,
+        media: &MediaBackend,
     ) -> Result<SessionId, StoreError> {
         let s = new.validated()?;
         let segments = serde_json::to_string(&s.segments)
@@ -614,7 +700,10 @@ impl Store {
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
         let insert_finding = "INSERT INTO findings (session_id, ordinal, mistake_id, side, \
              severity, start_s, end_s) VALUES ($1, $2, $3, $4, $5, $6, $7)";
-        let result: Result<Option<i64>, sqlx::Error> = with_backend!(self, |pool, be| {
+        // The session's own object, once written, and the job's upload object.
+        let mut written: Option<String> = None;
+        let mut upload: Option<String> = None;
+        let result: Result<Option<i64>, TxError> = with_backend!(self, |pool, be| {
             async {
                 // The first statement writes, so a SQLite transaction takes the
                 // write lock at once (waiting out the busy timeout) instead of
@@ -660,9 +749,21 @@ impl Store {
                 }
                 if let Some(job) = job {
                     let now = normalize_time(OffsetDateTime::now_utc());
+                    upload = sqlx::query_scalar(
+                        "SELECT object_key FROM upload_jobs WHERE id = $1 \
+                         AND state IN ('queued', 'running')",
+                    )
+                    .bind(job.0)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .flatten();
+                    if let (Some(key), None) = (&upload, media.bucket()) {
+                        return Err(TxError::Store(StoreError::NoBucket { key: key.clone() }));
+                    }
                     let n = sqlx::query(
                         "UPDATE upload_jobs SET state = 'done', session_id = $1, error = NULL, \
-                         updated_at = $2 WHERE id = $3 AND state IN ('queued', 'running')",
+                         object_key = NULL, updated_at = $2 \
+                         WHERE id = $3 AND state IN ('queued', 'running')",
                     )
                     .bind(id)
                     .bind(be::ts(now))
@@ -681,25 +782,51 @@ impl Store {
                             .await?;
                     }
                 }
-                if let Some(media) = media_json {
-                    sqlx::query(
-                        "INSERT INTO session_media (session_id, media_json) VALUES ($1, $2)",
-                    )
-                    .bind(id)
-                    .bind(media)
-                    .execute(&mut *tx)
-                    .await?;
+                match (media_json, media.bucket()) {
+                    (Some(json), Some(bucket)) => {
+                        let key = Bucket::session_key(s.user, SessionId(id));
+                        bucket.put_bytes(&key, json).await?;
+                        written = Some(key.clone());
+                        sqlx::query(
+                            "INSERT INTO session_objects (session_id, object_key) VALUES ($1, $2)",
+                        )
+                        .bind(id)
+                        .bind(key)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    (Some(json), None) => {
+                        sqlx::query(
+                            "INSERT INTO session_media (session_id, media_json) VALUES ($1, $2)",
+                        )
+                        .bind(id)
+                        .bind(json)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    (None, _) => {}
                 }
                 tx.commit().await?;
                 Ok(Some(id))
             }
             .await
         });
+        if let Some(bucket) = media.bucket() {
+            match (&result, written, upload) {
+                (Ok(Some(_)), _, Some(upload)) => bucket.delete_after_commit(&[upload], &[]).await,
+                (Ok(Some(_)), _, None) => {}
+                (_, Some(written), _) => bucket.delete_after_commit(&[written], &[]).await,
+                (_, None, _) => {}
+            }
+        }
         match result {
             Ok(Some(id)) => Ok(SessionId(id)),
             Ok(None) => Err(StoreError::JobGone(job.map_or(0, |j| j.0))),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::UnknownUser(s.user.0)),
-            Err(e) => Err(e.into()),
+            Err(TxError::Db(e)) if is_foreign_key_violation(&e) => {
+                Err(StoreError::UnknownUser(s.user.0))
+            }
+            Err(TxError::Db(e)) => Err(e.into()),
+            Err(TxError::Store(e)) => Err(e),
         }
     }
 
@@ -866,18 +993,39 @@ impl Store {
         })
     }
 
-    /// Deletes a session with its sides and findings. Returns whether it existed.
+    /// Deletes a session with its sides, findings and key frames (in the
+    /// database in the same transaction; in the media bucket once that has
+    /// committed). Returns whether it existed.
     ///
     /// # Errors
-    /// [`StoreError::Database`].
-    pub async fn delete_session(&self, id: SessionId) -> Result<bool, StoreError> {
-        let n = with_backend!(self, |pool| {
-            sqlx::query("DELETE FROM sessions WHERE id = $1")
+    /// [`StoreError::NoBucket`] when its key frames are in a bucket and
+    /// `media` names none (nothing is deleted), [`StoreError::Database`].
+    pub async fn delete_session(
+        &self,
+        id: SessionId,
+        media: &MediaBackend,
+    ) -> Result<bool, StoreError> {
+        let (n, key) = with_backend!(self, |pool| {
+            let mut tx = pool.begin().await?;
+            let key: Option<String> =
+                sqlx::query_scalar("SELECT object_key FROM session_objects WHERE session_id = $1")
+                    .bind(id.0)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            if let (Some(key), None) = (&key, media.bucket()) {
+                return Err(StoreError::NoBucket { key: key.clone() });
+            }
+            let n = sqlx::query("DELETE FROM sessions WHERE id = $1")
                 .bind(id.0)
-                .execute(pool)
+                .execute(&mut *tx)
                 .await?
-                .rows_affected()
+                .rows_affected();
+            tx.commit().await?;
+            (n, key)
         });
+        if let (Some(key), Some(bucket)) = (key, media.bucket()) {
+            bucket.delete_after_commit(&[key], &[]).await;
+        }
         Ok(n > 0)
     }
 

@@ -8,9 +8,10 @@ use std::collections::BTreeMap;
 
 use common::TestDb;
 use janu_store::{
-    Finding, JobQueue, MistakeWeek, NewSession, NewUser, Page, PoseSegment, QueueSettings, Session,
-    SessionId, SessionSummary, Severity, Side, SideSummary, SideWeek, Source, Store, StoreError,
-    TOKEN_HASH_LEN, UPLOAD_CHUNK_BYTES, UploadState, User, UserId, helper_task_id, task_id,
+    Finding, JobQueue, MediaBackend, MistakeWeek, NewSession, NewUser, Page, PoseSegment,
+    QueueSettings, Session, SessionId, SessionSummary, Severity, Side, SideSummary, SideWeek,
+    Source, Store, StoreError, TOKEN_HASH_LEN, UPLOAD_CHUNK_BYTES, UploadState, User, UserId,
+    helper_task_id, task_id,
 };
 use serde_json::json;
 use time::macros::{date, datetime, offset};
@@ -504,8 +505,19 @@ async fn deleting_cascades(db: &TestDb) {
     assert_eq!(count(&store, "findings").await, 6 + 4);
 
     // s1 has two sides and three findings.
-    assert!(store.delete_session(ids[0]).await.unwrap());
-    assert!(!store.delete_session(ids[0]).await.unwrap(), "already gone");
+    assert!(
+        store
+            .delete_session(ids[0], &MediaBackend::Database)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .delete_session(ids[0], &MediaBackend::Database)
+            .await
+            .unwrap(),
+        "already gone"
+    );
     assert_eq!(store.session(ids[0]).await.unwrap(), None);
     assert_eq!(count(&store, "sessions").await, 7);
     assert_eq!(count(&store, "session_sides").await, 13 - 2);
@@ -516,7 +528,12 @@ async fn deleting_cascades(db: &TestDb) {
     );
 
     // Deleting a user takes their sessions, sides and findings with them.
-    assert!(store.delete_user(ana.id).await.unwrap());
+    assert!(
+        store
+            .delete_user(ana.id, &MediaBackend::Database)
+            .await
+            .unwrap()
+    );
     assert_eq!(store.user(ana.id).await.unwrap(), None);
     assert_eq!(count(&store, "sessions").await, 2);
     assert_eq!(count(&store, "session_sides").await, 3);
@@ -670,7 +687,10 @@ async fn reopening_keeps_the_data(db: &TestDb) {
         before
     );
     // New ids never reuse old ones, even after a delete.
-    again.delete_session(ids[5]).await.unwrap();
+    again
+        .delete_session(ids[5], &MediaBackend::Database)
+        .await
+        .unwrap();
     let fresh = again.save_session(&sessions[0]).await.unwrap();
     assert!(fresh > ids[5], "{fresh} must be above {}", ids[5]);
     again.close().await;
@@ -877,7 +897,12 @@ async fn accounts_sign_in_hold_tokens_and_share(db: &TestDb) {
         .create_api_token(cy.id, "laptop", &hash_of('e'))
         .await
         .unwrap();
-    assert!(store.delete_user(cy.id).await.unwrap());
+    assert!(
+        store
+            .delete_user(cy.id, &MediaBackend::Database)
+            .await
+            .unwrap()
+    );
     for table in ["logins", "api_tokens", "shares"] {
         assert_eq!(count(&store, table).await, 0, "{table}");
     }
@@ -895,25 +920,48 @@ async fn upload_jobs_finish_with_their_session_exactly_once(db: &TestDb) {
         .collect();
     std::fs::write(&src, &bytes).unwrap();
     let a = store
-        .create_upload_job(ana.id, "practice.mp4", "video", "job-a.upload", Some(&src))
+        .create_upload_job(
+            ana.id,
+            "practice.mp4",
+            "video",
+            "job-a.upload",
+            Some(&src),
+            &MediaBackend::Database,
+        )
         .await
         .unwrap();
     let b = store
-        .create_upload_job(ana.id, "photo.jpg", "photo", "job-b.upload", None)
+        .create_upload_job(
+            ana.id,
+            "photo.jpg",
+            "photo",
+            "job-b.upload",
+            None,
+            &MediaBackend::Database,
+        )
         .await
         .unwrap();
     assert_eq!(a.state, UploadState::Queued);
     assert_eq!(count(&store, "upload_chunks").await, 3);
     let copy = dir.path().join("copy.mp4");
     assert_eq!(
-        store.copy_upload_bytes(a.id, &copy).await.unwrap(),
+        store
+            .copy_upload_bytes(a.id, &copy, &MediaBackend::Database)
+            .await
+            .unwrap(),
         Some(bytes.len() as u64)
     );
     assert!(
         std::fs::read(&copy).unwrap() == bytes,
         "the bytes come back as sent"
     );
-    assert_eq!(store.copy_upload_bytes(b.id, &copy).await.unwrap(), None);
+    assert_eq!(
+        store
+            .copy_upload_bytes(b.id, &copy, &MediaBackend::Database)
+            .await
+            .unwrap(),
+        None
+    );
 
     // A worker takes it; another may not while the first holds its lease,
     // and may once the first has gone silent (a second attempt).
@@ -973,18 +1021,27 @@ async fn upload_jobs_finish_with_their_session_exactly_once(db: &TestDb) {
     // the upload's bytes go in the same transaction.
     let new = session(ana.id, datetime!(2025-03-04 07:30 UTC), vec![]);
     let saved = store
-        .save_session_for_job(&new, a.id, Some(b"{\"key_frames\":[]}"))
+        .save_session_for_job(
+            &new,
+            a.id,
+            Some(b"{\"key_frames\":[]}"),
+            &MediaBackend::Database,
+        )
         .await
         .unwrap();
     let job = store.upload_job(a.id).await.unwrap().unwrap();
     assert_eq!((job.state, job.session), (UploadState::Done, Some(saved)));
     assert_eq!(count(&store, "upload_chunks").await, 0);
     assert_eq!(
-        store.session_media(saved).await.unwrap().as_deref(),
+        store
+            .session_media(saved, &MediaBackend::Database)
+            .await
+            .unwrap()
+            .as_deref(),
         Some(&b"{\"key_frames\":[]}"[..])
     );
     let again = store
-        .save_session_for_job(&new, a.id, None)
+        .save_session_for_job(&new, a.id, None, &MediaBackend::Database)
         .await
         .unwrap_err();
     assert!(matches!(again, StoreError::JobGone(_)), "{again}");
@@ -997,9 +1054,17 @@ async fn upload_jobs_finish_with_their_session_exactly_once(db: &TestDb) {
             .is_none()
     );
 
-    assert!(store.fail_upload_job(b.id, "not a video").await.unwrap());
     assert!(
-        !store.fail_upload_job(a.id, "late").await.unwrap(),
+        store
+            .fail_upload_job(b.id, "not a video", &MediaBackend::Database)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .fail_upload_job(a.id, "late", &MediaBackend::Database)
+            .await
+            .unwrap(),
         "done stays done"
     );
     let job = store.upload_job(b.id).await.unwrap().unwrap();
@@ -1016,16 +1081,33 @@ async fn upload_jobs_finish_with_their_session_exactly_once(db: &TestDb) {
     assert_eq!(recent, vec![b.id, a.id]);
 
     let err = store
-        .create_upload_job(ana.id, "", "photo", "job-c.upload", None)
+        .create_upload_job(
+            ana.id,
+            "",
+            "photo",
+            "job-c.upload",
+            None,
+            &MediaBackend::Database,
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Invalid { .. }), "{err}");
     // A queued upload's bytes and a session's key frames go with their user.
     store
-        .create_upload_job(ana.id, "again.mp4", "video", "job-d.upload", Some(&src))
+        .create_upload_job(
+            ana.id,
+            "again.mp4",
+            "video",
+            "job-d.upload",
+            Some(&src),
+            &MediaBackend::Database,
+        )
         .await
         .unwrap();
-    store.delete_user(ana.id).await.unwrap();
+    store
+        .delete_user(ana.id, &MediaBackend::Database)
+        .await
+        .unwrap();
     for table in ["upload_jobs", "upload_chunks", "session_media"] {
         assert_eq!(count(&store, table).await, 0, "{table}");
     }
@@ -1037,11 +1119,25 @@ async fn the_queue_holds_one_task_per_job_and_finds_stranded_ones(db: &TestDb) {
     let ana = user(&store, "ana").await;
     let queue = JobQueue::new(&store, QueueSettings::default());
     let a = store
-        .create_upload_job(ana.id, "a.mp4", "video", "job-a.upload", None)
+        .create_upload_job(
+            ana.id,
+            "a.mp4",
+            "video",
+            "job-a.upload",
+            None,
+            &MediaBackend::Database,
+        )
         .await
         .unwrap();
     let b = store
-        .create_upload_job(ana.id, "b.mp4", "video", "job-b.upload", None)
+        .create_upload_job(
+            ana.id,
+            "b.mp4",
+            "video",
+            "job-b.upload",
+            None,
+            &MediaBackend::Database,
+        )
         .await
         .unwrap();
     queue.enqueue(a.id).await.unwrap();
@@ -1071,7 +1167,14 @@ async fn a_long_video_is_cut_once_and_its_pieces_are_leased(db: &TestDb) {
     let store = open(db).await;
     let ana = user(&store, "ana").await;
     let a = store
-        .create_upload_job(ana.id, "class.mp4", "video", "job-a.upload", None)
+        .create_upload_job(
+            ana.id,
+            "class.mp4",
+            "video",
+            "job-a.upload",
+            None,
+            &MediaBackend::Database,
+        )
         .await
         .unwrap();
     let plan = [(0.0, Some(60.0)), (60.0, Some(120.0)), (120.0, None)];
@@ -1158,7 +1261,12 @@ async fn a_long_video_is_cut_once_and_its_pieces_are_leased(db: &TestDb) {
     // Helpers have their own tasks; a failed job takes its pieces with it.
     assert_ne!(helper_task_id(a.id, 1), task_id(a.id));
     assert_eq!(helper_task_id(a.id, 0), task_id(a.id));
-    assert!(store.fail_upload_job(a.id, "no").await.unwrap());
+    assert!(
+        store
+            .fail_upload_job(a.id, "no", &MediaBackend::Database)
+            .await
+            .unwrap()
+    );
     assert!(store.upload_pieces(a.id).await.unwrap().is_empty());
     assert!(
         store

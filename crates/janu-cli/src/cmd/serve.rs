@@ -13,7 +13,7 @@ use janu_server::{Settings, SettingsLayer};
 /// server.toml in your config folder's janu/), then JANU_* environment variables
 /// (JANU_ADDR, JANU_DATABASE, JANU_DATA_DIR, JANU_WORKERS, JANU_QUEUE,
 /// JANU_JOB_LEASE_S, JANU_MAX_UPLOAD_MB, JANU_MODEL, JANU_ALLOWED_HOSTS, JANU_OPEN_SIGNUP,
-/// JANU_TLS_CERT, JANU_TLS_KEY), then these flags. Stop it with Ctrl-C.
+/// JANU_TLS_CERT, JANU_TLS_KEY, JANU_MEDIA_STORE), then these flags. Stop it with Ctrl-C.
 ///
 /// People sign in with a handle and a password. Make their accounts with
 /// `janu users add HANDLE` (same --data-dir / --database); or let anyone make
@@ -23,8 +23,8 @@ use janu_server::{Settings, SettingsLayer};
 /// studio.local) in allowed_hosts.
 ///
 /// To grow past one machine: point several `janu serve` replicas (workers = 0)
-/// and any number of `janu worker` processes at one Postgres database; see
-/// docs/deploy.md.
+/// and any number of `janu worker` processes at one Postgres database, and
+/// optionally at one bucket for the media (--media-store); see docs/deploy.md.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Address to listen on, HOST:PORT (default 127.0.0.1:8080; port 0 picks one).
@@ -44,9 +44,19 @@ pub struct Args {
     /// The private key (PEM) of --tls-cert.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+    /// Keep uploads and key frames in an S3-compatible bucket, s3://BUCKET/PREFIX,
+    /// that every replica and worker reaches (default: in the database; with
+    /// SQLite uploads wait in the data folder). Give every `janu serve` and
+    /// `janu worker` the same value. Credentials, region and endpoint come from
+    /// the standard variables, never from flags: AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN), AWS_REGION, AWS_ENDPOINT_URL
+    /// for a server other than AWS (MinIO, Ceph, Garage, ...) and
+    /// AWS_ALLOW_HTTP=true when it has no TLS.
+    #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+    media_store: Option<String>,
     /// A TOML file with the settings (keys: addr, database, data_dir, workers,
     /// queue, job_lease_s, max_upload_mb, model, allowed_hosts = ["studio.local"], open_signup,
-    /// tls_cert, tls_key).
+    /// tls_cert, tls_key, media_store).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
 }
@@ -59,6 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         data_dir: args.data_dir,
         tls_cert: args.tls_cert,
         tls_key: args.tls_key,
+        media_store: args.media_store,
         ..Default::default()
     };
     let settings = Settings::load(args.config.as_deref(), &|k| std::env::var(k).ok(), flags)?;
@@ -67,6 +78,11 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let database = settings.database_display();
+    // Only a bucket is worth a word: the default keeps media with the history.
+    let media_store = match settings.media_store {
+        Some(_) => format!(", media in {}", settings.media_store_display()),
+        None => String::new(),
+    };
     if !settings.addr.ip().is_loopback() && settings.tls.is_none() {
         eprintln!(
             "janu: warning: listening on {} without TLS: anyone on this network can reach the \
@@ -76,7 +92,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     runtime.block_on(janu_server::serve(settings, shutdown_signal(), |url| {
-        eprintln!("janu: history in {database}");
+        eprintln!("janu: history in {database}{media_store}");
         eprintln!("janu: serving on {url} (Ctrl-C to stop)");
         println!("{url}");
     }))?;

@@ -180,7 +180,10 @@ async fn act(action: Action, store: &Store, settings: &Settings) -> anyhow::Resu
                      with --yes"
                 );
             }
-            accounts::remove_user(store, &settings.data_dir, &user).await?;
+            // Their uploads and key frames in a bucket go too (media_store,
+            // JANU_MEDIA_STORE: the servers' setting).
+            let media = janu_store::MediaBackend::open(settings.media_store.as_deref())?;
+            accounts::remove_user(store, &media, &settings.data_dir, &user).await?;
             eprintln!("janu: removed {handle} and their {sessions} session(s)");
         }
     }

@@ -18,7 +18,8 @@ use janu_server::{Settings, SettingsLayer};
 /// --database (it copies the upload it works on into a scratch folder,
 /// uploads/.work-HOST-PID under --data-dir, removed when it stops). With SQLite
 /// (one machine) give the server's --data-dir too: the uploads wait in its
-/// uploads folder.
+/// uploads folder. With a media bucket (--media-store, the same as the
+/// servers') uploads and key frames travel through the bucket instead.
 ///
 /// Settings come from the same places as `janu serve` (defaults, TOML file,
 /// JANU_* variables, flags). Stop it with Ctrl-C or SIGTERM: it finishes the
@@ -27,6 +28,8 @@ use janu_server::{Settings, SettingsLayer};
 /// Examples:
 ///   janu worker --database postgres://janu:PW@db.studio/janu
 ///   janu worker --database postgres://janu:PW@db.studio/janu --workers 2 --model lite
+///   AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... janu worker \
+///       --database postgres://janu:PW@db.studio/janu --media-store s3://janu-media/studio
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
@@ -42,6 +45,16 @@ pub struct Args {
     /// Landmark model: lite, full or heavy (default full).
     #[arg(long, value_name = "MODEL")]
     model: Option<String>,
+    /// Keep uploads and key frames in an S3-compatible bucket, s3://BUCKET/PREFIX,
+    /// that every replica and worker reaches (default: in the database; with
+    /// SQLite uploads wait in the data folder). Give every `janu serve` and
+    /// `janu worker` the same value. Credentials, region and endpoint come from
+    /// the standard variables, never from flags: AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN), AWS_REGION, AWS_ENDPOINT_URL
+    /// for a server other than AWS (MinIO, Ceph, Garage, ...) and
+    /// AWS_ALLOW_HTTP=true when it has no TLS.
+    #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+    media_store: Option<String>,
     /// The server's TOML settings file.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -54,6 +67,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         data_dir: args.data_dir,
         workers: args.workers,
         model: args.model,
+        media_store: args.media_store,
         ..Default::default()
     };
     let mut settings = Settings::load(args.config.as_deref(), &|k| std::env::var(k).ok(), flags)?;
@@ -66,13 +80,19 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let database = settings.database_display();
+    // Only a bucket is worth a word: the default keeps media with the history.
+    let media_store = match settings.media_store {
+        Some(_) => format!(", media in {}", settings.media_store_display()),
+        None => String::new(),
+    };
     let workers = settings.workers;
     runtime.block_on(janu_server::worker::run(
         &settings,
         super::serve::shutdown_signal(),
         |name| {
             eprintln!(
-                "janu: {workers} worker(s) {name} on the queue in {database} (Ctrl-C to stop)"
+                "janu: {workers} worker(s) {name} on the queue in {database}{media_store} \
+                 (Ctrl-C to stop)"
             );
         },
     ))?;

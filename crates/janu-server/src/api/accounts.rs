@@ -601,7 +601,9 @@ async fn gather(
         tx.send((format!("sessions/{}.json", id.0), to_json(&session)?))
             .await
             .map_err(|_| gone())?;
-        if let Some(m) = crate::report_view::session_media(store, &media, &session).await {
+        if let Some(m) =
+            crate::report_view::session_media(store, state.media(), &media, &session).await
+        {
             tx.send((format!("key-frames/{}.json", id.0), to_json(&m)?))
                 .await
                 .map_err(|_| gone())?;
@@ -672,7 +674,13 @@ pub async fn delete_me(
     ApiJson(c): ApiJson<Confirm>,
 ) -> Result<Response, ServerError> {
     confirm_password(&state, &me, c.password).await?;
-    accounts::remove_user(state.store(), &state.settings().data_dir, &me).await?;
+    accounts::remove_user(
+        state.store(),
+        state.media(),
+        &state.settings().data_dir,
+        &me,
+    )
+    .await?;
     Ok((
         StatusCode::NO_CONTENT,
         [(

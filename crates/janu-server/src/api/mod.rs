@@ -763,7 +763,7 @@ pub async fn delete_session(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ServerError> {
     let s = own_session(&state, &user, &id).await?;
-    state.store().delete_session(s.id).await?;
+    state.store().delete_session(s.id, state.media()).await?;
     crate::report_view::MediaStore::at(&state.settings().data_dir).remove(s.id);
     Ok(StatusCode::NO_CONTENT)
 }

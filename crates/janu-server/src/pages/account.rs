@@ -484,7 +484,7 @@ async fn delete_post(
 ) -> Response {
     let deleted = async {
         acct::confirm_password(&state, &u, f.password).await?;
-        accounts::remove_user(state.store(), &state.settings().data_dir, &u).await
+        accounts::remove_user(state.store(), state.media(), &state.settings().data_dir, &u).await
     }
     .await;
     match deleted {

@@ -566,7 +566,7 @@ async fn session_page(
             .unwrap_or(s.data.source.as_str())
     );
     let files = crate::report_view::MediaStore::at(&state.settings().data_dir);
-    let media = crate::report_view::session_media(state.store(), &files, &s).await;
+    let media = crate::report_view::session_media(state.store(), state.media(), &files, &s).await;
     let body = format!(
         "<p>{back}</p>{}",
         crate::report_view::session_html(media.as_ref(), &s, &title)

@@ -11,7 +11,7 @@ use tokio::io::AsyncReadExt as _;
 
 use super::{Store, is_foreign_key_violation};
 use crate::model::normalize_time;
-use crate::{MEDIA_NAME_MAX_CHARS, SessionId, StoreError, UserId};
+use crate::{Bucket, MEDIA_NAME_MAX_CHARS, MediaBackend, SessionId, StoreError, UserId};
 
 /// Longest failure message kept.
 pub const JOB_ERROR_MAX_CHARS: usize = 2000;
@@ -68,6 +68,9 @@ pub struct UploadJob {
     pub kind: String,
     /// The name of the uploaded bytes in the server's uploads folder.
     pub file_name: String,
+    /// The key of the uploaded bytes in the media bucket, while the job waits
+    /// or runs (see [`crate::Bucket`]).
+    pub object_key: Option<String>,
     /// Where it is.
     pub state: UploadState,
     /// Why it failed.
@@ -92,8 +95,9 @@ pub struct UploadJob {
     pub progress: f32,
 }
 
-const JOB_COLUMNS: &str = "id, user_id, media_name, kind, file_name, state, error, session_id, \
-     created_at, updated_at, attempts, worker, stage, frames_done, frames_total, progress";
+const JOB_COLUMNS: &str = "id, user_id, media_name, kind, file_name, object_key, state, error, \
+     session_id, created_at, updated_at, attempts, worker, stage, frames_done, frames_total, \
+     progress";
 
 /// Times a worker may take one job: a job whose worker died (killed, out of
 /// memory, machine lost) runs again, but an upload that kills every worker
@@ -130,6 +134,7 @@ macro_rules! job_row {
             media_name: r.try_get("media_name")?,
             kind: r.try_get("kind")?,
             file_name: r.try_get("file_name")?,
+            object_key: r.try_get("object_key")?,
             state: UploadState::parse(&state)?,
             error: r.try_get("error")?,
             session: session.map(SessionId),
@@ -158,15 +163,18 @@ fn check_name(field: &str, v: &str) -> Result<(), StoreError> {
 
 impl Store {
     /// Records an accepted upload of `user`, queued: `kind` is `photo`,
-    /// `video` or `landmarks`. With `bytes`, the file there is copied into the
+    /// `video` or `landmarks`. With `bytes`, the file there is kept where
+    /// every worker reads it: with [`MediaBackend::Database`] copied into the
     /// database (`upload_chunks`, [`UPLOAD_CHUNK_BYTES`] at a time, never
-    /// whole in memory) in the same transaction, for workers on other
-    /// machines; without, the bytes stay in the uploads folder as `file_name`.
+    /// whole in memory) in the same transaction; with a bucket streamed to
+    /// it first (see [`Bucket::put_file`]) and only its key recorded (the
+    /// object is deleted again when the row cannot be written). Without
+    /// `bytes`, they stay in the uploads folder as `file_name`.
     ///
     /// # Errors
     /// [`StoreError::Invalid`] for an empty or over-long name or another kind,
     /// [`StoreError::UnknownUser`], [`StoreError::Io`] when `bytes` cannot be
-    /// read, [`StoreError::Database`].
+    /// read, [`StoreError::ObjectStore`], [`StoreError::Database`].
     pub async fn create_upload_job(
         &self,
         user: UserId,
@@ -174,29 +182,39 @@ impl Store {
         kind: &str,
         file_name: &str,
         bytes: Option<&Path>,
+        media: &MediaBackend,
     ) -> Result<UploadJob, StoreError> {
         if !["photo", "video", "landmarks"].contains(&kind) {
             return Err(StoreError::invalid("kind", "photo, video or landmarks"));
         }
         check_name("media_name", media_name)?;
         check_name("file_name", file_name)?;
-        let mut file = match bytes {
-            Some(path) => Some(tokio::fs::File::open(path).await.map_err(StoreError::Io)?),
-            None => None,
+        let (mut file, object_key) = match (bytes, media.bucket()) {
+            (Some(path), Some(bucket)) => {
+                let key = Bucket::upload_key(user, file_name);
+                bucket.put_file(&key, path).await?;
+                (None, Some(key))
+            }
+            (Some(path), None) => (
+                Some(tokio::fs::File::open(path).await.map_err(StoreError::Io)?),
+                None,
+            ),
+            (None, _) => (None, None),
         };
         let now = normalize_time(OffsetDateTime::now_utc());
         let result: Result<i64, ChunkError> = with_backend!(self, |pool, be| {
             async {
                 let mut tx = pool.begin().await?;
                 let id: i64 = sqlx::query_scalar(
-                    "INSERT INTO upload_jobs (user_id, media_name, kind, file_name, state, \
-                     created_at, updated_at) VALUES ($1, $2, $3, $4, 'queued', $5, $5) \
-                     RETURNING id",
+                    "INSERT INTO upload_jobs (user_id, media_name, kind, file_name, object_key, \
+                     state, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6) RETURNING id",
                 )
                 .bind(user.0)
                 .bind(media_name)
                 .bind(kind)
                 .bind(file_name)
+                .bind(object_key.as_deref())
                 .bind(be::ts(now))
                 .fetch_one(&mut *tx)
                 .await?;
@@ -219,6 +237,11 @@ impl Store {
             }
             .await
         });
+        if let (Err(_), Some(key), Some(bucket)) = (&result, &object_key, media.bucket()) {
+            bucket
+                .delete_after_commit(std::slice::from_ref(key), &[])
+                .await;
+        }
         match result {
             Ok(id) => Ok(UploadJob {
                 id: JobId(id),
@@ -226,6 +249,7 @@ impl Store {
                 media_name: media_name.to_owned(),
                 kind: kind.to_owned(),
                 file_name: file_name.to_owned(),
+                object_key,
                 state: UploadState::Queued,
                 error: None,
                 session: None,
@@ -246,18 +270,33 @@ impl Store {
         }
     }
 
-    /// Write upload job `id`'s bytes kept in the database to `dest` (created
-    /// or truncated), one chunk at a time. Returns the bytes written, `None`
-    /// when the database holds none for it.
+    /// Write upload job `id`'s bytes kept in the database or in the media
+    /// bucket to `dest` (created or truncated), as they stream in. Returns
+    /// the bytes written, `None` when neither holds any for it.
     ///
     /// # Errors
-    /// [`StoreError::Io`] when `dest` cannot be written, [`StoreError::Database`].
+    /// [`StoreError::Io`] when `dest` cannot be written,
+    /// [`StoreError::NoBucket`] when they are in a bucket and `media` names
+    /// none, [`StoreError::ObjectStore`], [`StoreError::Database`].
     pub async fn copy_upload_bytes(
         &self,
         id: JobId,
         dest: &Path,
+        media: &MediaBackend,
     ) -> Result<Option<u64>, StoreError> {
         use tokio::io::AsyncWriteExt as _;
+        let key: Option<Option<String>> = with_backend!(self, |pool| {
+            sqlx::query_scalar("SELECT object_key FROM upload_jobs WHERE id = $1")
+                .bind(id.0)
+                .fetch_optional(pool)
+                .await?
+        });
+        if let Some(key) = key.flatten() {
+            let bucket = media
+                .bucket()
+                .ok_or(StoreError::NoBucket { key: key.clone() })?;
+            return bucket.copy_to_file(&key, dest).await;
+        }
         let mut out: Option<tokio::fs::File> = None;
         let mut written = 0_u64;
         for seq in 0_i32.. {
@@ -504,14 +543,25 @@ impl Store {
         id: JobId,
         state: UploadState,
         error: Option<&str>,
+        media: &MediaBackend,
     ) -> Result<bool, StoreError> {
         let now = normalize_time(OffsetDateTime::now_utc());
         let error: Option<String> = error.map(|e| e.chars().take(JOB_ERROR_MAX_CHARS).collect());
-        let n = with_backend!(self, |pool, be| {
+        let (n, key) = with_backend!(self, |pool, be| {
             let mut tx = pool.begin().await?;
+            let key: Option<String> = sqlx::query_scalar(
+                "SELECT object_key FROM upload_jobs WHERE id = $1 AND state IN ('queued', 'running')",
+            )
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .flatten();
+            if let (Some(key), None) = (&key, media.bucket()) {
+                return Err(StoreError::NoBucket { key: key.clone() });
+            }
             let n = sqlx::query(
-                "UPDATE upload_jobs SET state = $1, error = $2, updated_at = $3 \
-                 WHERE id = $4 AND state IN ('queued', 'running')",
+                "UPDATE upload_jobs SET state = $1, error = $2, updated_at = $3, \
+                 object_key = NULL WHERE id = $4 AND state IN ('queued', 'running')",
             )
             .bind(state.as_str())
             .bind(error)
@@ -529,18 +579,28 @@ impl Store {
                 }
             }
             tx.commit().await?;
-            n
+            (n, key)
         });
+        if let (Some(key), Some(bucket)) = (key, media.bucket()) {
+            bucket.delete_after_commit(&[key], &[]).await;
+        }
         Ok(n > 0)
     }
 
-    /// Marks an unfinished job failed with `error` (its bytes in the database
-    /// go with it). Returns whether it was unfinished.
+    /// Marks an unfinished job failed with `error`. Its bytes go with it: the
+    /// rows in the database in the same transaction, the object in the
+    /// bucket once that has committed. Returns whether it was unfinished.
     ///
     /// # Errors
-    /// [`StoreError::Database`].
-    pub async fn fail_upload_job(&self, id: JobId, error: &str) -> Result<bool, StoreError> {
-        self.set_upload_state(id, UploadState::Failed, Some(error))
+    /// [`StoreError::NoBucket`] when its bytes are in a bucket and `media`
+    /// names none (nothing is changed), [`StoreError::Database`].
+    pub async fn fail_upload_job(
+        &self,
+        id: JobId,
+        error: &str,
+        media: &MediaBackend,
+    ) -> Result<bool, StoreError> {
+        self.set_upload_state(id, UploadState::Failed, Some(error), media)
             .await
     }
 }
