@@ -1,6 +1,6 @@
 //! The body measures recognition reads, taken in the picture's plane.
 //!
-//! Recognition is fitted on real people (see [`crate::recognize`]), and the real
+//! Recognition is fitted on real people (see [`mod@crate::recognize`]), and the real
 //! data comes from three estimators (BlazePose, MediaPipe's 13-point tables,
 //! MoveNet) that share only 13 points and agree only in the picture: depth is
 //! missing or unreliable, and a folded body's world landmarks are not to be

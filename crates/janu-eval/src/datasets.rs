@@ -295,7 +295,7 @@ pub const SYNTHETIC_FRAME_STEP: usize = 15;
 
 /// Camera angles (degrees from the extended leg's side) of the one-side
 /// sessions added to the named scenarios, so every view of the pose is seen.
-const SYNTHETIC_YAWS: [f64; 7] = [0.0, 30.0, 60.0, 90.0, 120.0, 150.0, 180.0];
+pub const SYNTHETIC_YAWS: [f64; 7] = [0.0, 30.0, 60.0, 90.0, 120.0, 150.0, 180.0];
 
 /// Frames of generated sessions while a pose is held or entered (not in the
 /// moves between poses), one in [`SYNTHETIC_FRAME_STEP`]: every named scenario

@@ -25,7 +25,7 @@ pub fn csrf_field(user: &Signed) -> String {
     )
 }
 
-/// A whole HTML page: `title`, the navigation with `active` (a path of [`NAV`])
+/// A whole HTML page: `title`, the navigation with `active` (a path of `NAV`)
 /// marked, who is signed in (or a sign-in link), and `body` (HTML) as the main
 /// content. The CSRF token is in a `<meta name="csrf-token">` for the scripts.
 pub fn page(title: &str, active: &str, user: Option<&Signed>, body: &str) -> String {

@@ -11,7 +11,7 @@
 //!
 //! The messages are described in [`protocol`] and in `docs/live-protocol.md`.
 //!
-//! [`crate::app`] merges [`router`], and [`crate::assets`] serves [`ASSETS`]
+//! [`crate::app`] merges [`router`], and `crate::assets` serves [`ASSETS`]
 //! under `/assets/`.
 
 pub mod device;
