@@ -219,6 +219,10 @@ pub struct Settings {
     /// (`s3://BUCKET/PREFIX`, see [`janu_store::Bucket::open`]); none: the
     /// database (and with SQLite the uploads folder).
     pub media_store: Option<String>,
+    /// The bucket client's variables ([`janu_store::MEDIA_STORE_VARS`]: keys,
+    /// region, endpoint) as the environment layer gave them; secrets are
+    /// redacted in `Debug`.
+    pub media_env: Vec<(String, String)>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -236,6 +240,21 @@ impl std::fmt::Debug for Settings {
             .field("open_signup", &self.open_signup)
             .field("tls", &self.tls)
             .field("media_store", &self.media_store_display())
+            .field(
+                "media_env",
+                &self
+                    .media_env
+                    .iter()
+                    .map(|(k, v)| {
+                        let v = if janu_store::is_secret_var(k) {
+                            "***"
+                        } else {
+                            v
+                        };
+                        format!("{k}={v}")
+                    })
+                    .collect::<Vec<_>>(),
+            )
             .finish()
     }
 }
@@ -337,6 +356,7 @@ impl Settings {
             open_signup: layer.open_signup.unwrap_or(false),
             tls,
             media_store,
+            media_env: Vec::new(),
         })
     }
 
@@ -366,7 +386,16 @@ impl Settings {
             layer = layer.merge(SettingsLayer::from_file(&path)?);
         }
         layer = layer.merge(SettingsLayer::from_env(var)?);
-        Self::from_layer(layer.merge(flags))
+        let mut settings = Self::from_layer(layer.merge(flags))?;
+        settings.media_env = janu_store::MEDIA_STORE_VARS
+            .iter()
+            .filter_map(|k| {
+                var(k)
+                    .filter(|v| !v.trim().is_empty())
+                    .map(|v| ((*k).to_owned(), v))
+            })
+            .collect();
+        Ok(settings)
     }
 
     /// The database location with any password replaced by `***`.
@@ -399,6 +428,7 @@ impl Settings {
             open_signup: false,
             tls: None,
             media_store: None,
+            media_env: Vec::new(),
         }
     }
 }
@@ -501,7 +531,13 @@ mod tests {
         let s = Settings::load(None, &var, layer.clone()).unwrap();
         assert_eq!(s.media_store.as_deref(), Some("s3://janu-media/studio"));
         assert_eq!(s.media_store_display(), "s3://janu-media/studio");
-        assert!(!format!("{s:?}").contains("hunter2"));
+        let debug = format!("{s:?}");
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("AWS_SECRET_ACCESS_KEY=***"), "{debug}");
+        assert_eq!(
+            s.media_env,
+            vec![("AWS_SECRET_ACCESS_KEY".to_owned(), "hunter2".to_owned())]
+        );
         let flag = SettingsLayer {
             media_store: Some("s3://other".into()),
             ..layer.clone()

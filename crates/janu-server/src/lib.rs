@@ -115,7 +115,8 @@ impl AppState {
             );
         }
         let media = report_view::MediaStore::open(&settings.data_dir)?;
-        let objects = janu_store::MediaBackend::open(settings.media_store.as_deref())?;
+        let objects =
+            janu_store::MediaBackend::open(settings.media_store.as_deref(), &settings.media_env)?;
         let (sweep_media, sweep_store, sweep_objects) =
             (media.clone(), store.clone(), objects.clone());
         tokio::runtime::Handle::current().spawn(async move {
@@ -124,7 +125,10 @@ impl AppState {
                 eprintln!("janu-server: removed key frames of {n} session(s) that no longer exist");
             }
             if let Some(bucket) = sweep_objects.bucket() {
-                match bucket.sweep_orphans(&sweep_store).await {
+                match bucket
+                    .sweep_orphans(&sweep_store, janu_store::ORPHAN_GRACE)
+                    .await
+                {
                     Ok(0) => {}
                     Ok(n) => eprintln!(
                         "janu-server: removed {n} object(s) no upload or session names from {}",

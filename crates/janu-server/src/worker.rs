@@ -530,7 +530,7 @@ pub async fn run(
         ));
     }
     let store = Store::open(&settings.database).await?;
-    let media = MediaBackend::open(settings.media_store.as_deref())?;
+    let media = MediaBackend::open(settings.media_store.as_deref(), &settings.media_env)?;
     let queue = JobQueue::new(
         &store,
         janu_store::QueueSettings {

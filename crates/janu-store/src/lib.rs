@@ -80,7 +80,10 @@ mod queue;
 mod store;
 
 pub use error::StoreError;
-pub use media::{Bucket, MediaBackend, OBJECT_PART_BYTES, OBJECT_PARTS_IN_FLIGHT, ORPHAN_GRACE};
+pub use media::{
+    Bucket, MEDIA_STORE_VARS, MediaBackend, OBJECT_PART_BYTES, OBJECT_PARTS_IN_FLIGHT,
+    ORPHAN_GRACE, is_secret_var,
+};
 pub use model::{
     ASYMMETRY_RANGE, BREATH_RATE_RANGE_BPM, DISPLAY_NAME_MAX_CHARS, FOLD_ANGLE_RANGE_DEG, Finding,
     HANDLE_MAX_CHARS, HEAD_TO_KNEE_RANGE, HIP_OPENING_RANGE_DEG, IDENT_MAX_CHARS,

@@ -42,6 +42,29 @@ pub const OBJECT_PARTS_IN_FLIGHT: usize = 2;
 /// frames before the session commits; neither takes anywhere near this long.
 pub const ORPHAN_GRACE: Duration = Duration::from_secs(60 * 60);
 
+/// The standard variables that configure the bucket's client (besides the
+/// many more `object_store` reads from the process environment itself, such
+/// as web identity and container credentials). [`Bucket::open`] takes their
+/// values from its caller, so a settings layer can supply them.
+pub const MEDIA_STORE_VARS: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT",
+    "AWS_ALLOW_HTTP",
+];
+
+/// Whether the value of the variable `name` is a secret, never to be printed.
+pub fn is_secret_var(name: &str) -> bool {
+    matches!(
+        name,
+        "AWS_ACCESS_KEY_ID" | "AWS_SECRET_ACCESS_KEY" | "AWS_SESSION_TOKEN"
+    )
+}
+
 /// Where uploads' bytes and sessions' key frames are kept.
 #[derive(Debug, Clone, Default)]
 pub enum MediaBackend {
@@ -63,14 +86,14 @@ impl MediaBackend {
     }
 
     /// Media in the database, or in the bucket `location` names
-    /// (see [`Bucket::open`]) when there is one.
+    /// (see [`Bucket::open`], with `vars`) when there is one.
     ///
     /// # Errors
     /// As [`Bucket::open`].
-    pub fn open(location: Option<&str>) -> Result<Self, StoreError> {
+    pub fn open(location: Option<&str>, vars: &[(String, String)]) -> Result<Self, StoreError> {
         match location.map(str::trim).filter(|l| !l.is_empty()) {
             None => Ok(Self::Database),
-            Some(l) => Ok(Self::Bucket(Bucket::open(l)?)),
+            Some(l) => Ok(Self::Bucket(Bucket::open(l, vars)?)),
         }
     }
 }
@@ -129,15 +152,22 @@ impl Bucket {
     /// endpoint from the standard variables (`AWS_ACCESS_KEY_ID`,
     /// `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` or
     /// `AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL` or `AWS_ENDPOINT` for another
-    /// S3-compatible server, `AWS_ALLOW_HTTP=true` for one without TLS).
-    /// Nothing is sent until the first use.
+    /// S3-compatible server, `AWS_ALLOW_HTTP=true` for one without TLS): the
+    /// process environment's, overridden by `vars` (name, value; see
+    /// [`MEDIA_STORE_VARS`]). Nothing is sent until the first use.
     ///
     /// # Errors
     /// [`StoreError::MediaStoreUrl`] for another URL, [`StoreError::ObjectStore`]
     /// when the client cannot be configured (a malformed variable).
-    pub fn open(location: &str) -> Result<Self, StoreError> {
+    pub fn open(location: &str, vars: &[(String, String)]) -> Result<Self, StoreError> {
         let (bucket, prefix) = parse_s3_url(location)?;
-        let store = AmazonS3Builder::from_env()
+        let mut builder = AmazonS3Builder::from_env();
+        for (name, value) in vars {
+            if let Ok(key) = name.to_ascii_lowercase().parse() {
+                builder = builder.with_config(key, value);
+            }
+        }
+        let store = builder
             .with_bucket_name(bucket)
             .build()
             .map_err(object_error(format!("configuring {location}")))?;
@@ -409,16 +439,20 @@ impl Bucket {
     }
 
     /// Deletes the objects under `users/` that no row of `store` names and
-    /// that are older than [`ORPHAN_GRACE`]: what a crash between writing an
-    /// object and committing its row (or between deleting a row and its
-    /// objects) left. Returns how many.
+    /// that are older than `grace` ([`ORPHAN_GRACE`] on a running server):
+    /// what a crash between writing an object and committing its row (or
+    /// between deleting a row and its objects) left. Returns how many.
     ///
     /// # Errors
     /// [`StoreError::ObjectStore`], [`StoreError::Database`].
-    pub async fn sweep_orphans(&self, store: &crate::Store) -> Result<usize, StoreError> {
+    pub async fn sweep_orphans(
+        &self,
+        store: &crate::Store,
+        grace: Duration,
+    ) -> Result<usize, StoreError> {
         let listed = self.list("users/").await?;
         let named: HashSet<String> = store.object_keys().await?.into_iter().collect();
-        let before = time::OffsetDateTime::now_utc() - ORPHAN_GRACE;
+        let before = time::OffsetDateTime::now_utc() - grace;
         let mut removed = 0;
         for (key, at) in listed {
             if at < before && !named.contains(&key) {

@@ -182,7 +182,10 @@ async fn act(action: Action, store: &Store, settings: &Settings) -> anyhow::Resu
             }
             // Their uploads and key frames in a bucket go too (media_store,
             // JANU_MEDIA_STORE: the servers' setting).
-            let media = janu_store::MediaBackend::open(settings.media_store.as_deref())?;
+            let media = janu_store::MediaBackend::open(
+                settings.media_store.as_deref(),
+                &settings.media_env,
+            )?;
             accounts::remove_user(store, &media, &settings.data_dir, &user).await?;
             eprintln!("janu: removed {handle} and their {sessions} session(s)");
         }
