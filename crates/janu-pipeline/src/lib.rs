@@ -183,25 +183,27 @@ impl std::fmt::Debug for Input {
     }
 }
 
-/// A media error, with the path replaced by the name the user knows.
-fn media_error(e: &MediaError, path: &Path, name: &str) -> PipelineError {
-    let message = e.to_string().replace(&*path.to_string_lossy(), name);
+/// A media error about the file the user knows as `name`.
+fn media_error(e: MediaError, name: &str) -> PipelineError {
     let file = name.to_string();
     match e {
-        MediaError::Empty { .. } => PipelineError::Empty { file, message },
+        MediaError::Empty { .. } => PipelineError::Empty { file },
         MediaError::Unsupported { .. }
         | MediaError::WrongKind { .. }
         | MediaError::NeedsFfmpeg { .. }
-        | MediaError::NoVideoTrack { .. } => PipelineError::NotMedia { file, message },
-        MediaError::Read { .. } => PipelineError::Unreadable { file, message },
+        | MediaError::NoVideoTrack { .. } => PipelineError::NotMedia { file, source: e },
+        MediaError::Read { cause, .. } => PipelineError::Unreadable {
+            file,
+            source: cause,
+        },
         MediaError::NoFrames { .. } => PipelineError::NoFrames {
             file,
             what: "the video",
         },
         MediaError::Write { .. } | MediaError::Encode { .. } | MediaError::InvalidInput { .. } => {
-            PipelineError::Internal { file, message }
+            PipelineError::Output { file, source: e }
         }
-        _ => PipelineError::BadMedia { file, message },
+        _ => PipelineError::BadMedia { file, source: e },
     }
 }
 
@@ -228,19 +230,18 @@ impl Input {
         name: &str,
         options: &PipelineOptions,
     ) -> Result<Self, PipelineError> {
-        let kind = janu_media::probe(path).map_err(|e| media_error(&e, path, name))?;
+        let kind = janu_media::probe(path).map_err(|e| media_error(e, name))?;
         let source = match kind {
-            MediaKind::Image => Source::Photo(
-                janu_media::read_image(path).map_err(|e| media_error(&e, path, name))?,
-            ),
+            MediaKind::Image => {
+                Source::Photo(janu_media::read_image(path).map_err(|e| media_error(e, name))?)
+            }
             MediaKind::Video => {
                 let video = VideoOptions {
                     target_fps: options.fps,
                     ..Default::default()
                 };
                 Source::Video(
-                    janu_media::open_video(path, &video)
-                        .map_err(|e| media_error(&e, path, name))?,
+                    janu_media::open_video(path, &video).map_err(|e| media_error(e, name))?,
                 )
             }
             MediaKind::LandmarkFile => Source::Landmarks(read_landmarks(path, name)?),
@@ -310,6 +311,7 @@ impl Input {
     /// video), [`PipelineError::NoFrames`] for a video without frames,
     /// [`PipelineError::BadLandmarks`] when a landmark file's times go back,
     /// [`PipelineError::Model`] when the model cannot be loaded or run,
+    /// [`PipelineError::Analysis`] when the analysis refuses the landmarks,
     /// [`PipelineError::Internal`] when a key frame cannot be encoded.
     pub fn run(
         self,
@@ -325,9 +327,9 @@ impl Input {
         let kind;
         let mut photo = None;
         let mut looks = None;
-        let model_error = |e: VisionError| PipelineError::Model {
+        let model_error = |source: VisionError| PipelineError::Model {
             file: name.clone(),
-            message: e.to_string(),
+            source,
         };
         let frames = match source {
             Source::Landmarks(frames) => {
@@ -404,9 +406,9 @@ impl Input {
                     message: e.to_string(),
                 }
             }
-            other => PipelineError::Internal {
+            source => PipelineError::Analysis {
                 file: name.clone(),
-                message: other.to_string(),
+                source,
             },
         };
         let (frames, report) = match looks {
@@ -474,9 +476,9 @@ fn load<'a>(
 }
 
 fn read_landmarks(path: &Path, name: &str) -> Result<Vec<Frame>, PipelineError> {
-    let file = std::fs::File::open(path).map_err(|e| PipelineError::Unreadable {
+    let file = std::fs::File::open(path).map_err(|source| PipelineError::Unreadable {
         file: name.to_string(),
-        message: format!("cannot read {name}: {e}"),
+        source,
     })?;
     janu_body::file::read_jsonl(std::io::BufReader::new(file)).map_err(|e| match e {
         LandmarkFileError::Invalid { line, message } => PipelineError::BadLandmarks {
@@ -487,9 +489,9 @@ fn read_landmarks(path: &Path, name: &str) -> Result<Vec<Frame>, PipelineError> 
             file: name.to_string(),
             what: "the landmark file",
         },
-        LandmarkFileError::Io(io) => PipelineError::Unreadable {
+        LandmarkFileError::Io(source) => PipelineError::Unreadable {
             file: name.to_string(),
-            message: format!("cannot read {name}: {io}"),
+            source,
         },
     })
 }
@@ -504,9 +506,9 @@ fn video_landmarks(
 ) -> Result<Vec<Frame>, PipelineError> {
     let target_fps = options.fps;
     let info = video.info().clone();
-    let est = load(estimator, progress).map_err(|e| PipelineError::Model {
+    let est = load(estimator, progress).map_err(|source| PipelineError::Model {
         file: name.to_string(),
-        message: e.to_string(),
+        source,
     })?;
     let total = expected_frames(&info, target_fps);
     progress(Progress {
@@ -525,7 +527,6 @@ fn video_landmarks(
             target_fps,
             ..Default::default()
         };
-        let path_text = path.to_string_lossy().into_owned();
         return segments::landmarks_in_parallel(path, &read, &one_thread, &pieces, &mut |done| {
             progress(Progress {
                 stage: Stage::Landmarks,
@@ -534,16 +535,19 @@ fn video_landmarks(
             });
         })
         .map_err(|e| match e {
-            segments::SegmentError::Media(m) => media_error(&m, path, name),
-            other => PipelineError::Model {
+            segments::SegmentError::Media(m) => media_error(m, name),
+            segments::SegmentError::Vision(source) => PipelineError::Model {
                 file: name.to_string(),
-                message: other.to_string().replace(&path_text, name),
+                source,
+            },
+            segments::SegmentError::Thread(message) => PipelineError::Internal {
+                file: name.to_string(),
+                message: format!("a piece of the video could not be analysed: {message}"),
             },
         });
     }
     let frames = video.spawn(DECODE_AHEAD).map(|f| f.map(|f| (f.t, f.image)));
     let mut done = 0u64;
-    let path_text = path.to_string_lossy().into_owned();
     janu_vision::video::landmarks_from_frames(est, frames, &mut |_| {
         done += 1;
         progress(Progress {
@@ -553,13 +557,16 @@ fn video_landmarks(
         });
     })
     .map_err(|e| match e {
-        VisionError::Source(m) => PipelineError::BadMedia {
-            file: name.to_string(),
-            message: m.replace(&path_text, name),
+        VisionError::Source(frame) => match frame.downcast::<MediaError>() {
+            Ok(m) => media_error(*m, name),
+            Err(other) => PipelineError::Model {
+                file: name.to_string(),
+                source: VisionError::Source(other),
+            },
         },
-        other => PipelineError::Model {
+        source => PipelineError::Model {
             file: name.to_string(),
-            message: other.to_string(),
+            source,
         },
     })
 }
@@ -649,9 +656,9 @@ fn video_thumbs(
         target_fps: options.fps,
         ..Default::default()
     };
-    let source = janu_media::open_video(path, &video).map_err(|e| media_error(&e, path, name))?;
+    let source = janu_media::open_video(path, &video).map_err(|e| media_error(e, name))?;
     for (n, item) in source.spawn(DECODE_AHEAD).enumerate() {
-        let frame = item.map_err(|e| media_error(&e, path, name))?;
+        let frame = item.map_err(|e| media_error(e, name))?;
         let mut small = None;
         for (p, thumb) in picks.iter().zip(thumbs.iter_mut()) {
             if p.index == n {

@@ -290,6 +290,8 @@ fn a_name_replaces_the_temporary_path_in_messages() {
         .expect_err("a PDF");
     assert!(e.to_string().contains("my video.mp4"), "{e}");
     assert!(!e.to_string().contains(".upload-x7f3"), "{e}");
+    assert!(e.message().starts_with("my video.mp4 "), "{}", e.message());
+    assert!(!e.message().contains(".upload-x7f3"), "{}", e.message());
     assert_eq!(e.file(), "my video.mp4");
 }
 

@@ -60,12 +60,12 @@ pub fn prepare(path: &Path, name: &str) -> Result<Prepared, ServerError> {
 /// server's business, so an unreadable file is a 500 here.
 pub fn pipeline_error(e: PipelineError) -> ServerError {
     match e {
-        PipelineError::Empty { message, .. } => ServerError::BadRequest(message),
-        PipelineError::NotMedia { message, .. } => ServerError::UnsupportedMedia(message),
+        e @ PipelineError::Empty { .. } => ServerError::BadRequest(e.message()),
+        e @ PipelineError::NotMedia { .. } => ServerError::UnsupportedMedia(e.message()),
         e @ (PipelineError::BadMedia { .. }
         | PipelineError::BadLandmarks { .. }
-        | PipelineError::NoFrames { .. }) => ServerError::Unprocessable(e.to_string()),
-        other => ServerError::Internal(other.to_string()),
+        | PipelineError::NoFrames { .. }) => ServerError::Unprocessable(e.message()),
+        other => ServerError::Internal(other.message()),
     }
 }
 

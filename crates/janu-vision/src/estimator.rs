@@ -70,7 +70,7 @@ const VISIBILITY_ALPHA: f32 = 0.1;
 ///
 /// Otherwise tracking never forgets: the crop follows its own smoothed
 /// auxiliary points, whose filter holds a still point for about 16 s
-/// ([`AUX_FILTER`]'s cutoff of 0.01 Hz), and nothing pulls two crops that
+/// (`AUX_FILTER`'s cutoff of 0.01 Hz), and nothing pulls two crops that
 /// start a hair apart back together. A video read in pieces could then never
 /// match one pass; with anchors, a piece that starts on one is the same as one
 /// pass frame for frame, and a tracker that drifted onto the wrong region is
@@ -373,16 +373,21 @@ impl PoseEstimator {
     /// how the browser build gets its models.
     ///
     /// # Errors
-    /// [`VisionError::Inference`] when a model cannot be loaded or takes
-    /// another input size.
+    /// [`VisionError::Inference`] (or [`VisionError::Tract`]) when a model
+    /// cannot be loaded; [`VisionError::UnexpectedModel`] when it takes another
+    /// input size.
     pub fn from_models(
         options: EstimatorOptions,
         backend: &dyn InferenceBackend,
         detector: &[u8],
         landmark: &[u8],
     ) -> Result<Self, VisionError> {
-        let detector = backend.load(detector, [1, DETECTOR_INPUT, DETECTOR_INPUT, 3])?;
-        let landmark = backend.load(landmark, [1, LANDMARK_INPUT, LANDMARK_INPUT, 3])?;
+        let detector = backend
+            .load(detector, [1, DETECTOR_INPUT, DETECTOR_INPUT, 3])
+            .map_err(|e| e.during("loading the pose detector"))?;
+        let landmark = backend
+            .load(landmark, [1, LANDMARK_INPUT, LANDMARK_INPUT, 3])
+            .map_err(|e| e.during("loading the landmark model"))?;
         Ok(Self {
             options,
             detector,
@@ -406,7 +411,8 @@ impl PoseEstimator {
     ///
     /// # Errors
     /// [`VisionError::BadImage`] for an empty picture; [`VisionError::Inference`]
-    /// when a model fails.
+    /// (or [`VisionError::Tract`]) when a model fails,
+    /// [`VisionError::UnexpectedModel`] when its outputs are not the expected ones.
     pub fn estimate_image(&mut self, image: &RgbImage) -> Result<Estimate, VisionError> {
         check_image(image)?;
         let (people, roi) = self.detect_roi(image)?;
@@ -637,15 +643,17 @@ impl PoseEstimator {
             DETECTOR_RANGE,
             &mut self.detector_input,
         );
-        self.detector.run(&self.detector_input, &mut self.outputs)?;
+        self.detector
+            .run(&self.detector_input, &mut self.outputs)
+            .map_err(|e| e.during("running the pose detector"))?;
         let [boxes, scores] = self.outputs.as_slice() else {
-            return Err(VisionError::Inference(format!(
+            return Err(VisionError::UnexpectedModel(format!(
                 "the detector gave {} outputs; expected 2",
                 self.outputs.len()
             )));
         };
         if boxes.len() != NUM_ANCHORS * DETECTOR_COORDS || scores.len() != NUM_ANCHORS {
-            return Err(VisionError::Inference(
+            return Err(VisionError::UnexpectedModel(
                 "the detector's outputs have unexpected sizes".into(),
             ));
         }
@@ -686,9 +694,11 @@ impl PoseEstimator {
             LANDMARK_RANGE,
             &mut self.landmark_input,
         );
-        self.landmark.run(&self.landmark_input, &mut self.outputs)?;
+        self.landmark
+            .run(&self.landmark_input, &mut self.outputs)
+            .map_err(|e| e.during("running the landmark model"))?;
         let [raw, presence, heatmap, world] = self.outputs.as_slice() else {
-            return Err(VisionError::Inference(format!(
+            return Err(VisionError::UnexpectedModel(format!(
                 "the landmark model gave {} outputs; expected 4",
                 self.outputs.len()
             )));
@@ -698,7 +708,7 @@ impl PoseEstimator {
             || heatmap.len() != HEATMAP_SIZE * HEATMAP_SIZE * MODEL_LANDMARKS
             || world.len() != MODEL_LANDMARKS * 3
         {
-            return Err(VisionError::Inference(
+            return Err(VisionError::UnexpectedModel(
                 "the landmark model's outputs have unexpected sizes".into(),
             ));
         }

@@ -12,7 +12,7 @@
 //! - outputs not asked for (the landmark models' segmentation mask) are dropped
 //!   together with every op that only fed them.
 //!
-//! The rewrite works on a small owned copy of the graph ([`Graph`]) read with the
+//! The rewrite works on a small owned copy of the graph (`Graph`) read with the
 //! schema that tract-tflite re-exports, and writes a fresh flatbuffer.
 
 use flatbuffers::{FlatBufferBuilder, UnionWIPOffset, WIPOffset};
@@ -92,7 +92,8 @@ fn bad(msg: impl Into<String>) -> VisionError {
 /// the order given.
 ///
 /// # Errors
-/// [`VisionError::ModelFormat`] when the bytes are not a TFLite model or use a
+/// [`VisionError::NotFlatbuffer`] when the bytes are not a TFLite model,
+/// [`VisionError::ModelFormat`] when they use a
 /// feature this rewrite does not handle (a quantised tensor, block-sparse
 /// weights, an op with options it does not know, an unknown output name).
 pub fn prepare_tflite(bytes: &[u8], keep_outputs: &[&str]) -> Result<Vec<u8>, VisionError> {
@@ -110,8 +111,8 @@ fn read_graph(bytes: &[u8]) -> Result<Graph, VisionError> {
         max_tables: 100_000_000,
         ..Default::default()
     };
-    let model = tflite::root_as_model_with_opts(&opts, bytes)
-        .map_err(|e| bad(format!("not a TFLite flatbuffer: {e}")))?;
+    let model =
+        tflite::root_as_model_with_opts(&opts, bytes).map_err(VisionError::NotFlatbuffer)?;
     let subgraphs = model.subgraphs().ok_or_else(|| bad("no subgraph"))?;
     if subgraphs.len() != 1 {
         return Err(bad(format!("{} subgraphs; expected one", subgraphs.len())));

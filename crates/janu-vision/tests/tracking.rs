@@ -73,7 +73,9 @@ fn a_frame_source_error_names_the_problem() {
         Err("clip.mp4: frame 2 is damaged".to_owned()),
     ];
     let err = landmarks_from_frames(&mut estimator, frames, &mut |_| {}).unwrap_err();
-    assert!(err.to_string().contains("frame 2 is damaged"), "{err}");
+    assert!(err.message().contains("frame 2 is damaged"), "{err:?}");
+    let source = std::error::Error::source(&err).expect("the source's error");
+    assert_eq!(source.to_string(), "clip.mp4: frame 2 is damaged");
     let empty = RgbImage::new(0, 0);
     assert!(estimator.estimate_image(&empty).is_err());
 }

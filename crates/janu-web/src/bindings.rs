@@ -32,7 +32,8 @@ impl Engine {
         mirrored: bool,
     ) -> Result<Engine, JsError> {
         let model: ModelSize = model.parse().map_err(js_error)?;
-        let inner = LiveEngine::new(detector, landmark, model, mirrored).map_err(js_error)?;
+        let inner = LiveEngine::new(detector, landmark, model, mirrored)
+            .map_err(|e| js_error(e.message()))?;
         Ok(Self {
             inner,
             rgb: Vec::new(),
@@ -65,7 +66,7 @@ impl Engine {
             .ok_or_else(|| JsError::new("the picture does not match its size"))?;
         let step = self.inner.push(&image, captured_ms);
         self.rgb = image.into_raw();
-        let step = step.map_err(js_error)?;
+        let step = step.map_err(|e| js_error(e.message()))?;
         serde_json::to_string(&step).map_err(js_error)
     }
 

@@ -62,7 +62,8 @@ impl LiveEngine {
     /// server hands out), the landmark model being of size `model`.
     ///
     /// # Errors
-    /// [`VisionError::Inference`] when a model cannot be loaded.
+    /// [`VisionError::Inference`] when a model cannot be loaded,
+    /// [`VisionError::UnexpectedModel`] when it is not the one expected.
     pub fn new(
         detector: &[u8],
         landmark: &[u8],
@@ -90,7 +91,8 @@ impl LiveEngine {
     ///
     /// # Errors
     /// [`VisionError::BadImage`] for an empty picture, [`VisionError::Inference`]
-    /// when a model fails.
+    /// when a model fails, [`VisionError::UnexpectedModel`] when its outputs are
+    /// not the expected ones.
     pub fn push(&mut self, image: &RgbImage, captured_ms: f64) -> Result<Step, VisionError> {
         let first = *self.first_ms.get_or_insert(captured_ms);
         let t = (captured_ms - first) / 1000.0;

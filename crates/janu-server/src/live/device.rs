@@ -135,6 +135,7 @@ impl DeviceModels {
                 Some(served)
             }
             Err(e) => {
+                let e = e.message();
                 eprintln!("janu-server: the models for in-browser live coaching: {e}");
                 None
             }

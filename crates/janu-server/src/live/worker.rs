@@ -103,7 +103,9 @@ impl Lease {
                 threads: LIVE_MODEL_THREADS,
                 ..Default::default()
             })
-            .map_err(|e| ServerError::Internal(format!("loading the pose model: {e}")))?;
+            .map_err(|e| {
+                ServerError::Internal(format!("loading the pose model: {}", e.message()))
+            })?;
             self.estimator = Some(est);
         }
         self.estimator
@@ -327,7 +329,7 @@ impl Worker {
         let estimator = self.lease.estimator().map_err(|e| e.public_message())?;
         let estimate = estimator
             .track_live(&image, t)
-            .map_err(|e| format!("frame {}: pose model: {e}", frame.id))?;
+            .map_err(|e| format!("frame {}: pose model: {}", frame.id, e.message()))?;
         if estimate.pose.is_none() {
             // Nobody: start the next frame from the detector with fresh filters.
             estimator.reset();
