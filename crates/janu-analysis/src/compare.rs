@@ -85,23 +85,11 @@ pub fn compare(sides: &[SideReport]) -> Option<SideComparison> {
         },
     };
     let summary = match tighter_side {
-        Some(s) => {
-            let depth = metrics
-                .iter()
-                .find(|m| m.metric == "fold_angle_deg")
-                .map(|m| {
-                    format!(
-                        " (fold {:.0}° against {:.0}°)",
-                        if s == Side::Left { m.left } else { m.right },
-                        if s == Side::Left { m.right } else { m.left }
-                    )
-                })
-                .unwrap_or_default();
-            format!(
-                "With the {s} leg extended the fold is shallower{depth}: the {s} hamstrings are the tighter side. Asymmetry index {:.2}.",
-                asymmetry_index
-            )
-        }
+        // The measures themselves follow in the comparison's table: the
+        // summary says only what they mean.
+        Some(s) => format!(
+            "With the {s} leg extended the fold is shallower: the {s} hamstrings are the tighter side. Asymmetry index {asymmetry_index:.2}."
+        ),
         None => {
             format!("Both sides fold about equally deep. Asymmetry index {asymmetry_index:.2}.")
         }

@@ -505,10 +505,17 @@ pub fn find(att: &Attempt<'_>, guidance: Option<HoldGuidance>) -> Vec<RawFinding
                     Severity::Medium
                 },
                 (b.periodicity + 0.3).min(caps::BREATH),
-                format!(
-                    "Your breathing stopped for {dur:.0} s while folded ({} time(s), {total:.0} s in all).",
-                    b.holding.len()
-                ),
+                match b.holding.len() {
+                    1 => format!("Your breathing stopped for {dur:.0} s while folded."),
+                    n => format!(
+                        "Your breathing stopped {} while folded, {total:.0} s in all; the longest pause was {dur:.0} s.",
+                        if n == 2 {
+                            "twice".to_string()
+                        } else {
+                            format!("{n} times")
+                        }
+                    ),
+                },
                 b.holding
                     .iter()
                     .map(|r| Evidence {

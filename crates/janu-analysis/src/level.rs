@@ -47,29 +47,48 @@ pub fn estimate(
     let mut best: Option<(Level, f32, Vec<String>)> = None;
     for s in sides {
         let m = &s.summary;
+        // Each reason is a sentence that says which band the measure fell
+        // in; the measures themselves are reported once, elsewhere.
         let mut reasons = Vec::new();
         let fold = m.fold_angle_deg;
         let reach = m.hand_reach;
-        if let Some(f) = fold {
-            reasons.push(format!(
-                "{} leg extended: fold {f:.0}° from the thigh",
-                s.side
-            ));
-        }
-        if let Some(r) = reach {
-            reasons.push(format!("hands {}", r.words()));
-        }
         let knee_bent = m
             .extended_knee_flexion_deg
             .is_some_and(|k| k > BEGINNER_KNEE_FLEXION_DEG);
+        if sides.len() > 1 {
+            reasons.push(format!(
+                "Judged by your best side, the {} leg extended.",
+                s.side
+            ));
+        }
+        if let Some(f) = fold {
+            reasons.push(fold_reason(f).to_string());
+        }
+        if let Some(r) = reach {
+            reasons.push(reach_reason(r).to_string());
+        }
         if knee_bent {
-            reasons.push("extended knee kept bent".into());
+            reasons.push(format!(
+                "The straight leg's knee stays bent (more than {BEGINNER_KNEE_FLEXION_DEG:.0}°): the beginner's modification."
+            ));
         }
         let deep = fold.is_some_and(|f| f <= ADVANCED_FOLD_DEG)
             && (m.head_to_knee.is_some_and(|h| h <= ADVANCED_HEAD_TO_KNEE)
                 || reach == Some(HandReach::Beyond));
         let middle = fold.is_some_and(|f| f <= INTERMEDIATE_FOLD_DEG)
             || reach.is_some_and(|r| r >= HandReach::Foot);
+        // A deep fold with the head still away from the knee (and no bind) is
+        // not yet the advanced pose: say so, or the deep fold reads as a
+        // contradiction of the level.
+        if !knee_bent
+            && !deep
+            && fold.is_some_and(|f| f <= ADVANCED_FOLD_DEG)
+            && m.head_to_knee.is_some()
+        {
+            reasons.push(format!(
+                "Your head stays more than {ADVANCED_HEAD_TO_KNEE:.2} torso lengths from the knee, short of the advanced fold."
+            ));
+        }
         let level = if knee_bent {
             Level::Beginner
         } else if deep {
@@ -97,8 +116,48 @@ pub fn estimate(
             Level::Beginner
         };
         reasons.push(
-            "held back one level by a high-severity finding: fix it before going deeper".into(),
+            "Held back one level by a serious finding: correct it before going deeper.".into(),
         );
     }
     Some((level, conf, reasons))
+}
+
+/// The band the fold fell in, as a sentence.
+fn fold_reason(fold_deg: f32) -> &'static str {
+    if fold_deg <= ADVANCED_FOLD_DEG {
+        "Your trunk comes within 30° of the thigh: a deep fold."
+    } else if fold_deg <= INTERMEDIATE_FOLD_DEG {
+        "Your trunk comes within 50° of the thigh: a fold of middle depth."
+    } else {
+        "Your trunk stays more than 50° from the thigh: a gentle fold."
+    }
+}
+
+/// What the hands' reach says about the level, as a sentence.
+const fn reach_reason(reach: HandReach) -> &'static str {
+    match reach {
+        HandReach::NotOnLeg => "Your hands are not on the straight leg.",
+        HandReach::Thigh => "Your hands rest on the thigh.",
+        HandReach::Shin => "Your hands reach the shin.",
+        HandReach::Ankle => "Your hands reach the ankle.",
+        HandReach::Foot => "Your hands hold the foot.",
+        HandReach::Beyond => "Your hands reach past the foot, in a bind.",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bands_in_the_sentences_are_the_constants() {
+        assert!(fold_reason(ADVANCED_FOLD_DEG).contains(&format!("{ADVANCED_FOLD_DEG:.0}°")));
+        assert!(
+            fold_reason(INTERMEDIATE_FOLD_DEG).contains(&format!("{INTERMEDIATE_FOLD_DEG:.0}°"))
+        );
+        assert!(
+            fold_reason(INTERMEDIATE_FOLD_DEG + 1.0)
+                .contains(&format!("{INTERMEDIATE_FOLD_DEG:.0}°"))
+        );
+    }
 }

@@ -57,6 +57,17 @@ impl FootPlacement {
             Self::Away => "away",
         }
     }
+
+    /// Where the bent foot rests, in words for people ("the bent foot rests
+    /// {words}").
+    pub const fn words(self) -> &'static str {
+        match self {
+            Self::InnerThigh => "against the inner thigh of the straight leg",
+            Self::AtKnee => "at the straight leg's knee",
+            Self::Calf => "against the straight leg's calf",
+            Self::Away => "away from the straight leg",
+        }
+    }
 }
 
 /// How far along the straight leg the hands reach.
@@ -90,10 +101,10 @@ impl HandReach {
         }
     }
 
-    /// Where the hands are, in words for people ("the hands {words}").
+    /// Where the hands are, in words for people ("the hands are {words}").
     pub const fn words(self) -> &'static str {
         match self {
-            Self::NotOnLeg => "off the leg",
+            Self::NotOnLeg => "not on the straight leg",
             Self::Thigh => "on the thigh",
             Self::Shin => "on the shin",
             Self::Ankle => "at the ankle",

@@ -500,8 +500,11 @@ fn run_call(r: &Run, calls: &[Recognition]) -> PoseCall {
             "The {h} leg was hidden, so it may be bent: this could be Janusirsasana with the {} leg extended. {CAMERA_ADVICE}",
             h.other()
         )),
+        Some(h) if cs.len() == 1 => Some(format!(
+            "The {h} leg was hidden in the picture, so the pose was judged from the other leg. {CAMERA_ADVICE}"
+        )),
         Some(h) if f64::from(hidden_share) > f64::from(HIDDEN_SHARE_FOR_ADVICE) => Some(format!(
-            "The {h} leg was hidden in {:.0}% of this stretch; those frames were read from the other leg. {CAMERA_ADVICE}",
+            "The {h} leg was hidden in {:.0}% of this stretch; those frames were judged from the other leg. {CAMERA_ADVICE}",
             hidden_share * 100.0
         )),
         _ => None,
@@ -585,10 +588,14 @@ fn camera_report(
         }
     });
     let advice = if share > HIDDEN_SHARE_FOR_ADVICE {
-        Some(format!(
-            "Your bent leg was hidden in {:.0}% of the pose's frames. {CAMERA_ADVICE}",
-            share * 100.0
-        ))
+        Some(if bodies.len() == 1 {
+            format!("Your bent leg was hidden in the picture. {CAMERA_ADVICE}")
+        } else {
+            format!(
+                "Your bent leg was hidden in {:.0}% of the pose's frames. {CAMERA_ADVICE}",
+                share * 100.0
+            )
+        })
     } else if view == CameraView::Front {
         // The extended leg points at the lens: its bend and the fold over it
         // are foreshortened, and the feet hide the knees.

@@ -48,6 +48,18 @@ pub enum ReportError {
     Chart(String),
 }
 
+/// True when a photo's report shows the form measures of its one frame (the
+/// pose is Janusirsasana or its revolved form). The picture measures behind the
+/// pose call then go unsaid: they would state the same measures a second time,
+/// as the camera sees them rather than in 3-D.
+pub(crate) fn form_measures_shown(r: &SessionReport) -> bool {
+    r.kind == janu_analysis::SessionKind::Photo
+        && !r.frames.is_empty()
+        && r.pose.as_ref().is_some_and(|p| {
+            p.name.has_extended_leg() || p.name == janu_analysis::PoseName::Janusirsasana
+        })
+}
+
 /// Render a report in a format.
 ///
 /// # Errors

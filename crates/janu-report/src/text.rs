@@ -1,34 +1,32 @@
 //! A plain-text summary for the terminal: what was seen, how each side went,
-//! what to correct, and where to put the camera. Measures that could not be seen
-//! read "not visible".
+//! what to correct, and where to put the camera. Every measure is said once,
+//! in the same words as the HTML page; measures that could not be seen read
+//! "not visible".
 
 use std::fmt::Write as _;
 
 use janu_analysis::{
-    Basis, CameraView, Finding, FrameMetrics, HandReach, PoseCall, PoseName, SessionKind,
-    SessionReport, SideReport,
+    Basis, CameraView, Evidence, Finding, PoseCall, PoseName, SessionKind, SessionReport, Severity,
+    SideReport,
 };
 
-const NOT_VISIBLE: &str = "not visible";
+use crate::html::words::{
+    compared_metric_words, compared_value, frame_rows, metric_words, percent, side_rows,
+    threshold_words, view_words,
+};
 
-fn deg(v: Option<f32>) -> String {
-    v.map_or_else(|| NOT_VISIBLE.to_string(), |v| format!("{v:.0}°"))
-}
-
-fn frac(v: Option<f32>, unit: &str) -> String {
-    v.map_or_else(|| NOT_VISIBLE.to_string(), |v| format!("{v:.2} {unit}"))
-}
-
+/// "Janusirsasana (head-to-knee forward bend) with the left leg extended, 93%
+/// sure (99% sure of the leg)".
 fn pose_line(p: &PoseCall) -> String {
     let mut s = p.name.title().to_string();
     if let Some(leg) = p.extended_leg {
-        let _ = write!(s, ", {leg} leg extended");
-        if let Some(c) = p.extended_leg_confidence {
-            let _ = write!(s, " ({:.0} % sure of the leg)", c * 100.0);
-        }
+        let _ = write!(s, " with the {leg} leg extended");
     }
     if p.name != PoseName::Nobody {
-        let _ = write!(s, " (confidence {:.2})", p.confidence);
+        let _ = write!(s, ", {} sure", percent(p.confidence));
+        if let (Some(_), Some(c)) = (p.extended_leg, p.extended_leg_confidence) {
+            let _ = write!(s, " ({} sure of the leg)", percent(c));
+        }
     }
     s
 }
@@ -44,10 +42,36 @@ fn note_label(p: &PoseCall) -> &'static str {
 
 fn basis_words(b: Option<Basis>) -> &'static str {
     match b {
-        Some(Basis::World) => "3-D world landmarks",
-        Some(Basis::Image) => "image landmarks with depth",
-        Some(Basis::ImageFlat) => "flat image landmarks (angles are as the camera sees them)",
+        Some(Basis::World) => "measured on 3-D world landmarks",
+        Some(Basis::Image) => "measured on image landmarks with depth",
+        Some(Basis::ImageFlat) => {
+            "measured on flat image landmarks (angles are as the camera sees them)"
+        }
         None => "no landmarks",
+    }
+}
+
+/// A note without the camera advice when the camera section gives it: the
+/// advice is said once, at the end.
+fn once(note: &str, r: &SessionReport) -> String {
+    let advice = janu_analysis::CAMERA_ADVICE;
+    if r.camera
+        .advice
+        .as_deref()
+        .is_some_and(|a| a.contains(advice))
+    {
+        note.replace(advice, "")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    } else {
+        note.to_string()
+    }
+}
+
+fn rows_block(out: &mut String, indent: &str, rows: &[(String, String)]) {
+    for (k, v) in rows {
+        let _ = writeln!(out, "{indent}{k}: {v}");
     }
 }
 
@@ -62,7 +86,10 @@ pub fn render(r: &SessionReport) -> String {
     let _ = writeln!(out);
     if let Some(p) = &r.pose {
         let _ = writeln!(out, "Pose: {}", pose_line(p));
-        if !p.reasons.is_empty() {
+        let form = crate::form_measures_shown(r);
+        // The form measures below say what the picture measures behind the
+        // call would say again.
+        if !p.reasons.is_empty() && !form {
             // The reasons are sentences: one per line reads best.
             let _ = writeln!(out, "  seen:");
             for reason in &p.reasons {
@@ -70,12 +97,11 @@ pub fn render(r: &SessionReport) -> String {
             }
         }
         if let Some(n) = &p.note {
-            let _ = writeln!(out, "  {}: {n}", note_label(p));
+            let _ = writeln!(out, "  {}: {}", note_label(p), once(n, r));
         }
-        if let Some(f) = r.frames.first() {
-            if p.name.has_extended_leg() {
-                metrics_block(&mut out, &f.metrics);
-            }
+        if let (Some(f), true) = (r.frames.first(), form) {
+            let _ = writeln!(out, "\nYour form in the picture:");
+            rows_block(&mut out, "  ", &frame_rows(&f.metrics));
         }
     }
     if let Some(segs) = &r.segments {
@@ -89,43 +115,54 @@ pub fn render(r: &SessionReport) -> String {
                 pose_line(&s.pose)
             );
             if let Some(n) = &s.pose.note {
-                let _ = writeln!(out, "                     {}: {n}", note_label(&s.pose));
+                let _ = writeln!(
+                    out,
+                    "                     {}: {}",
+                    note_label(&s.pose),
+                    once(n, r)
+                );
             }
         }
     }
-    for s in &r.sides {
-        side_block(&mut out, s, r.kind);
+    // A photo's one frame is its attempt: the form above is all there is.
+    if r.kind == SessionKind::Video {
+        for s in &r.sides {
+            side_block(&mut out, s);
+        }
     }
     if let Some(c) = &r.comparison {
         let _ = writeln!(out, "\nLeft against right: {}", c.summary);
         for m in &c.metrics {
             let _ = writeln!(
                 out,
-                "  {:<24} left {:>7.2}  right {:>7.2}  symmetry index {:.2}",
-                m.metric, m.left, m.right, m.symmetry_index
+                "  {}: left {}, right {} (symmetry index {:.2})",
+                compared_metric_words(&m.metric).0,
+                compared_value(&m.metric, m.left),
+                compared_value(&m.metric, m.right),
+                m.symmetry_index
             );
         }
     }
     let _ = writeln!(out);
     if r.findings.is_empty() {
         if r.sides.is_empty() {
-            let _ = writeln!(out, "Findings: none (no Janusirsasana seen).");
+            let _ = writeln!(out, "Findings: none, as no Janusirsasana was seen.");
         } else {
             let _ = writeln!(out, "Findings: none of the common mistakes was seen.");
         }
     } else {
         let _ = writeln!(out, "Findings:");
         for f in &r.findings {
-            finding_block(&mut out, f);
+            finding_block(&mut out, f, r.kind);
         }
     }
     if let Some(l) = &r.level {
         let _ = writeln!(
             out,
-            "\nLevel: {} (confidence {:.2}): {}",
+            "\nLevel: {}, {} sure. {}",
             l.level,
-            l.confidence,
-            l.reasons.join("; ")
+            percent(l.confidence),
+            l.reasons.join(" ")
         );
         if let Some([lo, hi]) = l.hold_guidance_s {
             let _ = writeln!(out, "  suggested hold per side: {lo}-{hi} s");
@@ -134,146 +171,88 @@ pub fn render(r: &SessionReport) -> String {
             let _ = writeln!(out, "  next: {}", v.text);
         }
     }
-    let view = match r.camera.view {
-        CameraView::Front => "front",
-        CameraView::FrontDiagonal => "front-diagonal",
-        CameraView::Side => "side",
-        CameraView::BackDiagonal => "back-diagonal",
-        CameraView::Back => "back",
-        CameraView::Unknown => "unknown",
-    };
-    let _ = writeln!(
-        out,
-        "\nCamera: {view} view; bent leg hidden in {:.0}% of the pose's frames.",
-        r.camera.bent_leg_hidden_share * 100.0
-    );
-    if let Some(a) = &r.camera.advice {
-        let _ = writeln!(out, "  {a}");
-    }
+    camera_block(&mut out, r);
     out
 }
 
-fn metrics_block(out: &mut String, m: &FrameMetrics) {
-    let _ = writeln!(out, "  fold (trunk to thigh): {}", deg(m.fold_angle_deg));
-    let _ = writeln!(
-        out,
-        "  head to knee: {}",
-        frac(m.head_to_knee, "torso lengths")
-    );
-    let _ = writeln!(
-        out,
-        "  extended knee flexion: {}",
-        deg(m.extended_knee_flexion_deg)
-    );
-    let _ = writeln!(out, "  bent knee flexion: {}", deg(m.bent_knee_flexion_deg));
-    let _ = writeln!(out, "  thighs apart: {}", deg(m.thigh_angle_deg));
-    let _ = writeln!(
-        out,
-        "  bent foot: {}",
-        m.bent_foot.map_or(NOT_VISIBLE, |p| p.as_str())
-    );
-    let _ = writeln!(
-        out,
-        "  hands: {}",
-        m.hand_reach.map_or(NOT_VISIBLE, HandReach::words)
-    );
-    let _ = writeln!(out, "  pelvis turn: {}", deg(m.pelvis_turn_deg));
-    let _ = writeln!(
-        out,
-        "  extended foot roll: {}",
-        deg(m.extended_foot_roll_deg)
-    );
+/// Where the camera stood. Advice, when there is any, says what the view hid
+/// and where to put the camera instead, so it stands alone.
+fn camera_block(out: &mut String, r: &SessionReport) {
+    let c = &r.camera;
+    let line = match (&c.advice, c.view) {
+        (Some(a), _) => a.clone(),
+        (None, CameraView::Unknown) => "Janu could not tell where the camera stood.".into(),
+        (None, v) => format!(
+            "The camera saw the pose {}, and both legs stayed in view.",
+            view_words(v)
+        ),
+    };
+    let _ = writeln!(out, "\nCamera: {line}");
 }
 
-fn side_block(out: &mut String, s: &SideReport, kind: SessionKind) {
+fn side_block(out: &mut String, s: &SideReport) {
     let _ = writeln!(
         out,
-        "\n{} leg extended ({:.1}-{:.1} s)",
+        "\n{} leg extended, {:.1}-{:.1} s",
         capital(s.side.as_str()),
         s.start_s,
         s.end_s
     );
-    if kind == SessionKind::Video {
-        let phases: Vec<String> = s
-            .phases
-            .iter()
-            .map(|p| format!("{} {:.1}-{:.1}", p.name.as_str(), p.start_s, p.end_s))
-            .collect();
+    let phases: Vec<String> = s
+        .phases
+        .iter()
+        .map(|p| format!("{} {:.1}-{:.1} s", p.name.as_str(), p.start_s, p.end_s))
+        .collect();
+    if !phases.is_empty() {
         let _ = writeln!(out, "  phases: {}", phases.join(", "));
-        match s.hold_s {
-            Some(h) => {
-                let _ = writeln!(out, "  hold: {h:.1} s");
-            }
-            None => {
-                let _ = writeln!(out, "  hold: no fold was held");
-            }
-        }
-        match &s.breath {
-            Some(b) => {
-                let _ = writeln!(
-                    out,
-                    "  breath: {} breaths, {:.1} a minute, regularity {:.2}{}",
-                    b.count,
-                    b.rate_per_min,
-                    b.regularity,
-                    if b.holding.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", held {} time(s)", b.holding.len())
-                    }
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "  breath: not measurable (hold too short or no steady rhythm seen)"
-                );
-            }
-        }
     }
-    let m = &s.summary;
-    let _ = writeln!(
-        out,
-        "  fold {}, head to knee {}, extended knee {}, thighs {}, hands {}",
-        deg(m.fold_angle_deg),
-        frac(m.head_to_knee, "torso"),
-        deg(m.extended_knee_flexion_deg),
-        deg(m.thigh_angle_deg),
-        m.hand_reach.map_or(NOT_VISIBLE, HandReach::words)
-    );
-    if m.bent_leg_visible_share < 0.5 {
-        let _ = writeln!(
-            out,
-            "  the bent leg was seen in only {:.0}% of the frames",
-            m.bent_leg_visible_share * 100.0
-        );
+    rows_block(out, "  ", &side_rows(s));
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Low => "low",
+        Severity::Medium => "medium",
+        Severity::High => "high",
     }
 }
 
-fn finding_block(out: &mut String, f: &Finding) {
-    let side = f.side.map(|s| format!(", {s} leg")).unwrap_or_default();
-    let when = f
-        .evidence
-        .first()
-        .map(|e| format!(", {:.1}-{:.1} s", e.start_s, e.end_s))
+/// Where each measure's concern starts, each measure once (a finding may hold
+/// several pauses of the breath against the same limit).
+fn limits(evidence: &[Evidence]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for e in evidence {
+        let part = format!(
+            "{}, {}",
+            metric_words(&e.metric).0,
+            threshold_words(&e.metric, &e.direction, e.threshold)
+        );
+        if !parts.contains(&part) {
+            parts.push(part);
+        }
+    }
+    parts.join("; ")
+}
+
+fn finding_block(out: &mut String, f: &Finding, kind: SessionKind) {
+    let side = f
+        .side
+        .map(|s| format!(", {s} leg extended"))
         .unwrap_or_default();
-    let sev = match f.severity {
-        janu_analysis::Severity::Low => "low",
-        janu_analysis::Severity::Medium => "medium",
-        janu_analysis::Severity::High => "high",
+    let when = match (kind, f.evidence.first()) {
+        (SessionKind::Video, Some(e)) => format!(", {:.1}-{:.1} s", e.start_s, e.end_s),
+        _ => String::new(),
     };
     let _ = writeln!(
         out,
-        "  [{sev}] {}{side}{when} (sure {:.2})",
-        f.title, f.certainty
+        "  [{}] {}{side}{when} ({} sure)",
+        severity_word(f.severity),
+        f.title,
+        percent(f.certainty)
     );
     let _ = writeln!(out, "     {}", f.message);
-    for e in &f.evidence {
-        let _ = writeln!(
-            out,
-            "     evidence: {} = {:.2} {} ({} {:.2})",
-            e.metric, e.value, e.unit, e.direction, e.threshold
-        );
+    if !f.evidence.is_empty() {
+        let _ = writeln!(out, "     limit: {}", limits(&f.evidence));
     }
     for c in f.corrections.iter().take(3) {
         let _ = writeln!(out, "     try: {}", c.text);

@@ -16,13 +16,12 @@
 //! the camera; a footer with the colour key.
 
 mod charts;
-mod words;
+pub(crate) mod words;
 
 use std::fmt::Write as _;
 
 use janu_analysis::{
-    Basis, Finding, FrameReport, HandReach, PoseName, SessionKind, SessionReport, Severity,
-    SideComparison, SideReport,
+    Basis, Finding, PoseName, SessionKind, SessionReport, Severity, SideComparison, SideReport,
 };
 use janu_body::Side;
 use plotters::style::RGBColor;
@@ -32,8 +31,7 @@ use crate::media::{KeyFrame, KeyFrameKind, ReportMedia};
 pub use charts::{CHART_WIDTH, LEFT, RIGHT};
 pub use words::escape;
 use words::{
-    clock, clock_with, metric_value, metric_words, percent, pose_title, side_title, side_word,
-    span, view_words,
+    clock, clock_with, metric_words, percent, pose_title, side_title, side_word, span, view_words,
 };
 
 /// The style sheet, scoped to `.janu-report` so the report can sit inside
@@ -144,13 +142,12 @@ fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
         (Some(p), _) => {
             let side = p
                 .extended_leg
-                .map(|s| {
-                    let sure = p
-                        .extended_leg_confidence
-                        .map(|c| format!(" ({} sure of the leg)", percent(c)))
-                        .unwrap_or_default();
-                    format!(", {} leg extended{sure}", side_word(s))
-                })
+                .map(|s| format!(" with the {} leg extended", side_word(s)))
+                .unwrap_or_default();
+            let leg_sure = p
+                .extended_leg
+                .and(p.extended_leg_confidence)
+                .map(|c| format!(" ({} sure of the leg)", percent(c)))
                 .unwrap_or_default();
             if p.name == PoseName::Nobody {
                 o.push_str(
@@ -159,12 +156,14 @@ fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
             } else {
                 let _ = writeln!(
                     o,
-                    "<p class=\"jr-lead\" data-testid=\"pose-call\"><strong>{}</strong>{side} {}</p>",
+                    "<p class=\"jr-lead\" data-testid=\"pose-call\"><strong>{}</strong>{side}, {}{leg_sure}</p>",
                     escape(pose_title(p.name)),
                     confidence(p.confidence)
                 );
             }
-            if !p.reasons.is_empty() {
+            // A photo of the pose shows its form measures below; the picture
+            // measures behind the call would say the same things twice.
+            if !p.reasons.is_empty() && !crate::form_measures_shown(r) {
                 o.push_str("<ul class=\"jr-reasons\">");
                 for reason in &p.reasons {
                     let _ = write!(o, "<li>{}</li>", escape(reason));
@@ -197,7 +196,7 @@ fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
                         let conf = segs
                             .iter()
                             .find(|g| g.start_s <= s.start_s + 1e-6 && g.end_s >= s.end_s - 1e-6)
-                            .map(|g| format!(" {}", confidence(g.pose.confidence)))
+                            .map(|g| format!(", {}", confidence(g.pose.confidence)))
                             .unwrap_or_default();
                         let hold = s
                             .hold_s
@@ -228,7 +227,7 @@ fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
             "<div><dt>Level</dt><dd data-testid=\"level\"><strong>{}</strong> {}<br><span class=\"jr-small\">{}</span></dd></div>",
             escape(&l.level),
             confidence(l.confidence),
-            escape(&l.reasons.join("; "))
+            escape(&l.reasons.join(" "))
         );
         if let Some(n) = &l.next_variation {
             let _ = write!(
@@ -428,45 +427,13 @@ fn photo(o: &mut String, r: &SessionReport, media: &ReportMedia) {
         None => o.push_str("<p class=\"jr-small\">No picture was kept with this report.</p>"),
     }
     if let (Some(f), Some(p)) = (r.frames.first(), &r.pose) {
-        if p.name.has_extended_leg() || p.name == PoseName::Janusirsasana {
-            measures_table(o, &frame_rows(f));
+        if crate::form_measures_shown(r) {
+            measures_table(o, &words::frame_rows(&f.metrics));
         } else if p.name != PoseName::Nobody {
             o.push_str("<p class=\"jr-small\">The form measures are for Janusirsasana; this picture shows another pose.</p>");
         }
     }
     o.push_str("</div></section>\n");
-}
-
-fn frame_rows(f: &FrameReport) -> Vec<(String, String)> {
-    let m = &f.metrics;
-    let mut rows = Vec::new();
-    let mut push = |metric: &str, v: Option<f32>| {
-        rows.push((
-            metric_words(metric).0.to_string(),
-            v.map_or_else(
-                || "not visible".into(),
-                |v| metric_value(metric, f64::from(v)),
-            ),
-        ));
-    };
-    push("fold_angle_deg", m.fold_angle_deg);
-    push("head_to_knee", m.head_to_knee);
-    push("extended_knee_flexion_deg", m.extended_knee_flexion_deg);
-    push("bent_knee_flexion_deg", m.bent_knee_flexion_deg);
-    push("thigh_angle_deg", m.thigh_angle_deg);
-    push("torso_shortening", m.torso_shortening);
-    push("pelvis_turn_deg", m.pelvis_turn_deg);
-    push("extended_foot_roll_deg", m.extended_foot_roll_deg);
-    rows.push((
-        "bent foot rests".into(),
-        m.bent_foot
-            .map_or_else(|| "not visible".into(), |p| p.as_str().replace('_', " ")),
-    ));
-    rows.push((
-        "hands".into(),
-        m.hand_reach.map_or("not visible", HandReach::words).into(),
-    ));
-    rows
 }
 
 fn measures_table(o: &mut String, rows: &[(String, String)]) {
@@ -475,70 +442,6 @@ fn measures_table(o: &mut String, rows: &[(String, String)]) {
         let _ = write!(o, "<tr><td>{}</td><td>{}</td></tr>", escape(k), escape(v));
     }
     o.push_str("</tbody></table>\n");
-}
-
-fn side_rows(s: &SideReport) -> Vec<(String, String)> {
-    let m = &s.summary;
-    let nv = |metric: &str, v: Option<f32>| {
-        v.map_or_else(
-            || "not visible".into(),
-            |v| metric_value(metric, f64::from(v)),
-        )
-    };
-    let mut rows = vec![
-        (
-            "hold".to_string(),
-            s.hold_s
-                .map_or_else(|| "no fold was held".into(), |h| format!("{h:.1} s")),
-        ),
-        (
-            metric_words("fold_angle_deg").0.into(),
-            nv("fold_angle_deg", m.fold_angle_deg),
-        ),
-        (
-            metric_words("head_to_knee").0.into(),
-            nv("head_to_knee", m.head_to_knee),
-        ),
-        (
-            metric_words("extended_knee_flexion_deg").0.into(),
-            nv("extended_knee_flexion_deg", m.extended_knee_flexion_deg),
-        ),
-        (
-            metric_words("bent_knee_flexion_deg").0.into(),
-            nv("bent_knee_flexion_deg", m.bent_knee_flexion_deg),
-        ),
-        (
-            metric_words("thigh_angle_deg").0.into(),
-            nv("thigh_angle_deg", m.thigh_angle_deg),
-        ),
-        (
-            metric_words("torso_shortening").0.into(),
-            nv("torso_shortening", m.torso_shortening),
-        ),
-        (
-            "hands".into(),
-            m.hand_reach.map_or("not visible", HandReach::words).into(),
-        ),
-        (
-            "bent leg seen".into(),
-            format!("{} of the frames", percent(m.bent_leg_visible_share)),
-        ),
-    ];
-    rows.push((
-        "breath".into(),
-        s.breath.as_ref().map_or_else(
-            || "not measured (hold too short or no steady rhythm seen)".into(),
-            |b| {
-                format!(
-                    "{} breaths, {:.1} a minute, regularity {}",
-                    b.count,
-                    b.rate_per_min,
-                    percent(b.regularity)
-                )
-            },
-        ),
-    ));
-    rows
 }
 
 fn side_section(
@@ -671,7 +574,7 @@ fn side_section(
     }) {
         key_frame_figure(o, k, "");
     }
-    measures_table(o, &side_rows(s));
+    measures_table(o, &words::side_rows(s));
     o.push_str("</div></section>\n");
     Ok(())
 }
@@ -695,10 +598,10 @@ fn comparison(o: &mut String, c: &SideComparison) -> Result<(), ReportError> {
         let (name, unit, digits) = words::compared_metric_words(&m.metric);
         let _ = write!(
             o,
-            "<tr><td>{}</td><td>{:.digits$}{unit}</td><td>{:.digits$}{unit}</td><td>{}{unit}</td><td>{:.2}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{unit}</td><td>{:.2}</td></tr>",
             escape(name),
-            m.left,
-            m.right,
+            escape(&words::compared_value(&m.metric, m.left)),
+            escape(&words::compared_value(&m.metric, m.right)),
             signed(m.difference, digits),
             m.symmetry_index
         );
@@ -784,11 +687,14 @@ fn finding(o: &mut String, f: &Finding, kind: SessionKind, media: &ReportMedia) 
         for e in &f.evidence {
             let _ = write!(
                 o,
-                "<tr><td>{}</td><td>{}</td><td>{} {}</td>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td>",
                 escape(metric_words(&e.metric).0),
-                escape(&metric_value(&e.metric, e.value)),
-                words::direction_words(&e.direction),
-                escape(&metric_value(&e.metric, e.threshold))
+                escape(&words::evidence_value(&e.metric, e.value)),
+                escape(&words::threshold_words(
+                    &e.metric,
+                    &e.direction,
+                    e.threshold
+                ))
             );
             if kind == SessionKind::Video {
                 let _ = write!(
@@ -835,17 +741,21 @@ fn camera(o: &mut String, r: &SessionReport) {
     let class = if c.advice.is_some() { " jr-notice" } else { "" };
     let _ = write!(
         o,
-        "<section class=\"jr-card{class}\" data-testid=\"camera\"><h2>Camera</h2><p>{}",
-        escape(&camera_words(c.view))
+        "<section class=\"jr-card{class}\" data-testid=\"camera\"><h2>Camera</h2>"
     );
-    if c.bent_leg_hidden_share > 0.0 {
-        let _ = write!(
-            o,
-            "; the bent leg was hidden in {} of the pose's frames",
-            percent(c.bent_leg_hidden_share)
-        );
+    // Advice says what the view hid and where to put the camera: it stands
+    // alone rather than after a sentence that says the same.
+    if c.advice.is_none() {
+        let _ = write!(o, "<p>{}", escape(&camera_words(c.view)));
+        if c.bent_leg_hidden_share > 0.0 {
+            let _ = write!(
+                o,
+                "; the bent leg was hidden in {} of the pose's frames",
+                percent(c.bent_leg_hidden_share)
+            );
+        }
+        o.push_str(".</p>");
     }
-    o.push_str(".</p>");
     match (&c.advice, c.view) {
         (Some(a), _) => {
             let _ = write!(o, "<p data-testid=\"camera-advice\">{}</p>", escape(a));
@@ -874,7 +784,13 @@ fn camera_words(v: janu_analysis::CameraView) -> String {
 fn footer(o: &mut String, r: &SessionReport) {
     let _ = writeln!(
         o,
-        "<footer class=\"jr-foot\"><p>Skeleton and charts: <span class=\"jr-left-ink\">blue is the left side</span>, <span class=\"jr-right-ink\">orange the right</span>; faint joints were less sure. Sides always name the extended leg, from your own point of view. Report schema {}, {} frames. Made offline by Janu; guidance from two yoga texts, not medical advice.</p></footer>",
-        r.schema_version, r.frame_count
+        "<footer class=\"jr-foot\"><p>Skeleton and charts: <span class=\"jr-left-ink\">blue is the left side</span>, <span class=\"jr-right-ink\">orange the right</span>; faint joints were less sure. Sides always name the extended leg, from your own point of view. Report schema {}, {} {}. Made offline by Janu; guidance from two yoga texts, not medical advice.</p></footer>",
+        r.schema_version,
+        r.frame_count,
+        if r.frame_count == 1 {
+            "frame"
+        } else {
+            "frames"
+        }
     );
 }
