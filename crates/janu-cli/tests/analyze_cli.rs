@@ -269,3 +269,147 @@ fn a_mirrored_webcam_session_reads_the_right_sides_with_the_flag() {
     assert_eq!(sides.first(), Some(&"left"), "{sides:?}");
     assert!(sides.contains(&"right"), "{sides:?}");
 }
+
+/// The words a person reads on an HTML page, one block a line: the style
+/// sheet, the charts' SVG and the pictures left out, entities undone.
+fn html_sentences(html: &str) -> String {
+    let mut s = html.to_string();
+    for (open, close) in [("<style", "</style>"), ("<svg", "</svg>")] {
+        while let Some(a) = s.find(open) {
+            let b = s[a..].find(close).map_or(s.len(), |b| a + b + close.len());
+            s.replace_range(a..b, "");
+        }
+    }
+    for block in [
+        "</p>",
+        "</li>",
+        "</h1>",
+        "</h2>",
+        "</h3>",
+        "</h4>",
+        "</tr>",
+        "</dt>",
+        "</dd>",
+        "</figcaption>",
+        "<br>",
+    ] {
+        s = s.replace(block, &format!("{block}\n"));
+    }
+    s = s
+        .replace("</td>", "</td> | ")
+        .replace("</th>", "</th> | ")
+        .replace("<p>", "\n<p>")
+        .replace("</span><span", "</span> <span");
+    let mut text = String::new();
+    let mut inside = false;
+    for c in s.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .map(|l| l.trim_end_matches(" |").to_string())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// What a person reads about real photos of the pose, through the real model:
+/// the text report and the HTML page's sentences. One photo bends the straight
+/// knee a little, the other presses it past straight.
+#[test]
+fn real_photos_of_the_pose_read_as_sentences() {
+    let Some(dir) = janu_testkit::shared_data("photos/janu_sirsasana") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    for (name, file) in [
+        ("myfitme", "myfitme_janu.jpg"),
+        ("ashtanga_a", "ashtangaasanas_janu_sirsasana_a.jpg"),
+    ] {
+        let photo = dir.join(file);
+        assert!(photo.is_file(), "{} is missing", photo.display());
+        let p = photo.to_str().unwrap();
+        let text = janu(work.path(), &["analyze", p, "--format", "text"]);
+        assert!(text.status.success(), "{}", stderr(&text));
+        let text = stdout(&text);
+        assert_reads_as_sentences(&text);
+        insta::assert_snapshot!(format!("real_photo_{name}_text"), text);
+        let html = janu(work.path(), &["analyze", p, "--format", "html"]);
+        assert!(html.status.success(), "{}", stderr(&html));
+        let words = html_sentences(&stdout(&html));
+        assert_reads_as_sentences(&words);
+        insta::assert_snapshot!(format!("real_photo_{name}_html_words"), words);
+    }
+}
+
+/// A generated practice with planted mistakes on both sides: each side's form,
+/// the findings with their limits, left against right.
+#[test]
+fn a_session_with_mistakes_reads_as_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Scenario::new(
+        "mistakes",
+        7,
+        vec![
+            Segment::held(SynthPose::Dandasana, Side::Left, 4.0),
+            Segment::janusirsasana(Side::Left)
+                .hold(30.0)
+                .with(janu_synth::Mistake::LockedKnee)
+                .with(janu_synth::Mistake::PelvisTwisted),
+            Segment::held(SynthPose::Dandasana, Side::Left, 4.0),
+            Segment::janusirsasana(Side::Right)
+                .hold(30.0)
+                .with(janu_synth::Mistake::ShoulderStrain)
+                .with(janu_synth::Mistake::CollapsedSpine),
+            Segment::held(SynthPose::Dandasana, Side::Left, 4.0),
+        ],
+    );
+    let syn = generate(&s).unwrap();
+    let path = dir.path().join("mistakes.jsonl");
+    let mut f = std::fs::File::create(&path).unwrap();
+    janu_body::file::write_jsonl(&mut f, &syn.frames).unwrap();
+    let p = path.to_str().unwrap();
+    let text = janu(dir.path(), &["analyze", p, "--format", "text"]);
+    assert!(text.status.success(), "{}", stderr(&text));
+    let text = stdout(&text);
+    assert_reads_as_sentences(&text);
+    assert!(text.contains("past straight"), "{text}");
+    insta::assert_snapshot!("session_with_mistakes_text", text);
+    let html = janu(dir.path(), &["analyze", p, "--format", "html"]);
+    assert!(html.status.success(), "{}", stderr(&html));
+    let words = html_sentences(&stdout(&html));
+    assert_reads_as_sentences(&words);
+    insta::assert_snapshot!("session_with_mistakes_html_words", words);
+}
+
+/// No machine names, no negative bends, no debug-style `name = value` pairs.
+fn assert_reads_as_sentences(words: &str) {
+    for machine in [
+        "not_on_leg",
+        "inner_thigh",
+        "at_knee",
+        "_deg",
+        "torso_shortening",
+        "shoulder_elevation",
+        " = ",
+        "time(s)",
+        "bent -",
+        ": -",
+    ] {
+        assert!(
+            !words.contains(machine),
+            "{machine:?} in what a person reads:\n{words}"
+        );
+    }
+}
