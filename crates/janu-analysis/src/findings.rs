@@ -290,66 +290,66 @@ pub fn find(att: &Attempt<'_>, guidance: Option<HoldGuidance>) -> Vec<RawFinding
     };
 
     // 1. Collapsing the spine: torso shortens while the hips hardly hinge.
-    if let Some(w) = att.check(|m| m.torso_shortening, |v| v >= COLLAPSE_SHORTENING) {
-        if let Some(f) = att.check(|m| m.fold_angle_deg, |v| v >= COLLAPSE_MIN_FOLD_DEG) {
-            let ex = w.value - COLLAPSE_SHORTENING;
-            push(
-                FindingKind::CollapsedSpine,
-                severity(ex, 0.05, 0.12),
-                certainty(
-                    w.visible_share.min(f.visible_share),
-                    ex,
-                    0.1,
-                    caps::COLLAPSED_SPINE * base_cap,
+    if let Some(w) = att.check(|m| m.torso_shortening, |v| v >= COLLAPSE_SHORTENING)
+        && let Some(f) = att.check(|m| m.fold_angle_deg, |v| v >= COLLAPSE_MIN_FOLD_DEG)
+    {
+        let ex = w.value - COLLAPSE_SHORTENING;
+        push(
+            FindingKind::CollapsedSpine,
+            severity(ex, 0.05, 0.12),
+            certainty(
+                w.visible_share.min(f.visible_share),
+                ex,
+                0.1,
+                caps::COLLAPSED_SPINE * base_cap,
+            ),
+            format!(
+                "Your torso is {:.0}% shorter than sitting tall while your trunk stays {:.0}° from the thigh: the back rounds instead of the hips folding.",
+                w.value * 100.0,
+                f.value
+            ),
+            vec![
+                evidence(
+                    "torso_shortening",
+                    &w,
+                    COLLAPSE_SHORTENING,
+                    true,
+                    "fraction",
                 ),
-                format!(
-                    "Your torso is {:.0}% shorter than sitting tall while your trunk stays {:.0}° from the thigh: the back rounds instead of the hips folding.",
-                    w.value * 100.0,
-                    f.value
-                ),
-                vec![
-                    evidence(
-                        "torso_shortening",
-                        &w,
-                        COLLAPSE_SHORTENING,
-                        true,
-                        "fraction",
-                    ),
-                    evidence("fold_angle_deg", &f, COLLAPSE_MIN_FOLD_DEG, true, "deg"),
-                ],
-            );
-        }
+                evidence("fold_angle_deg", &f, COLLAPSE_MIN_FOLD_DEG, true, "deg"),
+            ],
+        );
     }
     // 2. Forcing the head to the knee: the neck drops and the low back rounds.
-    if let Some(w) = att.check(|m| m.head_drop_deg, |v| v >= FORCING_HEAD_DROP_DEG) {
-        if let Some(r) = att.check(|m| m.torso_shortening, |v| v >= FORCING_MIN_SHORTENING) {
-            let ex = w.value - FORCING_HEAD_DROP_DEG;
-            push(
-                FindingKind::ForcingHeadToKnee,
-                severity(ex, 10.0, 25.0),
-                certainty(
-                    w.visible_share.min(r.visible_share),
-                    ex,
-                    20.0,
-                    caps::FORCING_HEAD * base_cap,
+    if let Some(w) = att.check(|m| m.head_drop_deg, |v| v >= FORCING_HEAD_DROP_DEG)
+        && let Some(r) = att.check(|m| m.torso_shortening, |v| v >= FORCING_MIN_SHORTENING)
+    {
+        let ex = w.value - FORCING_HEAD_DROP_DEG;
+        push(
+            FindingKind::ForcingHeadToKnee,
+            severity(ex, 10.0, 25.0),
+            certainty(
+                w.visible_share.min(r.visible_share),
+                ex,
+                20.0,
+                caps::FORCING_HEAD * base_cap,
+            ),
+            format!(
+                "Your head drops {:.0}° more than when sitting tall and your back rounds ({:.0}% shorter): the head is being pushed to the knee.",
+                w.value,
+                r.value * 100.0
+            ),
+            vec![
+                evidence("head_drop_deg", &w, FORCING_HEAD_DROP_DEG, true, "deg"),
+                evidence(
+                    "torso_shortening",
+                    &r,
+                    FORCING_MIN_SHORTENING,
+                    true,
+                    "fraction",
                 ),
-                format!(
-                    "Your head drops {:.0}° more than when sitting tall and your back rounds ({:.0}% shorter): the head is being pushed to the knee.",
-                    w.value,
-                    r.value * 100.0
-                ),
-                vec![
-                    evidence("head_drop_deg", &w, FORCING_HEAD_DROP_DEG, true, "deg"),
-                    evidence(
-                        "torso_shortening",
-                        &r,
-                        FORCING_MIN_SHORTENING,
-                        true,
-                        "fraction",
-                    ),
-                ],
-            );
-        }
+            ],
+        );
     }
     // Depth from one photo is too rough for the turn and roll findings: on the
     // shared real photos, square pelvises (Dandasana) measure 11-19 degrees of
@@ -489,47 +489,46 @@ pub fn find(att: &Attempt<'_>, guidance: Option<HoldGuidance>) -> Vec<RawFinding
         );
     }
     // 9. Holding the breath.
-    if let Some(b) = att.breath {
-        if let Some(longest) = b
+    if let Some(b) = att.breath
+        && let Some(longest) = b
             .holding
             .iter()
             .max_by(|x, y| (x.end_s - x.start_s).total_cmp(&(y.end_s - y.start_s)))
-        {
-            let dur = longest.end_s - longest.start_s;
-            let total: f64 = b.holding.iter().map(|r| r.end_s - r.start_s).sum();
-            push(
-                FindingKind::BreathHolding,
-                if dur >= BREATH_HOLD_HIGH_S {
-                    Severity::High
-                } else {
-                    Severity::Medium
-                },
-                (b.periodicity + 0.3).min(caps::BREATH),
-                match b.holding.len() {
-                    1 => format!("Your breathing stopped for {dur:.0} s while folded."),
-                    n => format!(
-                        "Your breathing stopped {} while folded, {total:.0} s in all; the longest pause was {dur:.0} s.",
-                        if n == 2 {
-                            "twice".to_string()
-                        } else {
-                            format!("{n} times")
-                        }
-                    ),
-                },
-                b.holding
-                    .iter()
-                    .map(|r| Evidence {
-                        metric: "breath_pause_s".into(),
-                        value: r.end_s - r.start_s,
-                        threshold: crate::breath::HOLDING_MIN_S,
-                        direction: "above".into(),
-                        unit: "s".into(),
-                        start_s: r.start_s,
-                        end_s: r.end_s,
-                    })
-                    .collect(),
-            );
-        }
+    {
+        let dur = longest.end_s - longest.start_s;
+        let total: f64 = b.holding.iter().map(|r| r.end_s - r.start_s).sum();
+        push(
+            FindingKind::BreathHolding,
+            if dur >= BREATH_HOLD_HIGH_S {
+                Severity::High
+            } else {
+                Severity::Medium
+            },
+            (b.periodicity + 0.3).min(caps::BREATH),
+            match b.holding.len() {
+                1 => format!("Your breathing stopped for {dur:.0} s while folded."),
+                n => format!(
+                    "Your breathing stopped {} while folded, {total:.0} s in all; the longest pause was {dur:.0} s.",
+                    if n == 2 {
+                        "twice".to_string()
+                    } else {
+                        format!("{n} times")
+                    }
+                ),
+            },
+            b.holding
+                .iter()
+                .map(|r| Evidence {
+                    metric: "breath_pause_s".into(),
+                    value: r.end_s - r.start_s,
+                    threshold: crate::breath::HOLDING_MIN_S,
+                    direction: "above".into(),
+                    unit: "s".into(),
+                    start_s: r.start_s,
+                    end_s: r.end_s,
+                })
+                .collect(),
+        );
     }
     // 10. Hold far outside the guidance.
     if let (Some(hold), Some([lo, hi]), Some((a, b))) = (att.hold_s, guidance, att.hold) {

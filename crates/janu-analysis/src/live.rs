@@ -617,10 +617,10 @@ fn window_median(q: &VecDeque<(f64, f32)>) -> Option<f32> {
 }
 
 fn push_capped(v: &mut Vec<f32>, x: Option<f32>) {
-    if let Some(x) = x.filter(|x| x.is_finite()) {
-        if v.len() < MAX_BASELINE_SAMPLES {
-            v.push(x);
-        }
+    if let Some(x) = x.filter(|x| x.is_finite())
+        && v.len() < MAX_BASELINE_SAMPLES
+    {
+        v.push(x);
     }
 }
 
@@ -886,10 +886,10 @@ impl LiveCoach {
             return;
         };
         let end = *a.hold_end.get_or_insert(t.max(start));
-        if a.breaths.is_none() || a.phase == PhaseName::Hold {
-            if let Some(b) = a.breath_over(start, end) {
-                a.breaths = Some(a.breaths.unwrap_or(0).max(b.count));
-            }
+        if (a.breaths.is_none() || a.phase == PhaseName::Hold)
+            && let Some(b) = a.breath_over(start, end)
+        {
+            a.breaths = Some(a.breaths.unwrap_or(0).max(b.count));
         }
         self.sides_done.push(SideDone {
             side: a.side,
@@ -1159,13 +1159,14 @@ fn step_attempt(
             } else if a.phase == PhaseName::Setup {
                 let base = median(a.setup_torso.iter().copied().map(Some));
                 let now = window_median(&a.torso_raw);
-                if let (Some(base), Some(now)) = (base, now) {
-                    if a.setup_torso.len() >= 5 && now >= base * (1.0 + LENGTHEN_MIN_RISE) {
-                        a.phase = PhaseName::Lengthen;
-                        if !a.cued_fold {
-                            a.cued_fold = true;
-                            fold_cue(pending, t);
-                        }
+                if let (Some(base), Some(now)) = (base, now)
+                    && a.setup_torso.len() >= 5
+                    && now >= base * (1.0 + LENGTHEN_MIN_RISE)
+                {
+                    a.phase = PhaseName::Lengthen;
+                    if !a.cued_fold {
+                        a.cued_fold = true;
+                        fold_cue(pending, t);
                     }
                 }
             }
@@ -1224,18 +1225,19 @@ fn step_attempt(
                     }
                 }
                 let held_s = t - start;
-                if let Some(target) = options.target_hold_s {
-                    if !a.cued_come_up && held_s >= target {
-                        a.cued_come_up = true;
-                        raise(
-                            pending,
-                            "come-up",
-                            "Well held. On your next breath in, come up slowly with a long back."
-                                .into(),
-                            CuePriority::Low,
-                            t,
-                        );
-                    }
+                if let Some(target) = options.target_hold_s
+                    && !a.cued_come_up
+                    && held_s >= target
+                {
+                    a.cued_come_up = true;
+                    raise(
+                        pending,
+                        "come-up",
+                        "Well held. On your next breath in, come up slowly with a long back."
+                            .into(),
+                        CuePriority::Low,
+                        t,
+                    );
                 }
                 if t - a.last_breath_reminder >= KEEP_BREATHING_EVERY_S {
                     a.last_breath_reminder = t;

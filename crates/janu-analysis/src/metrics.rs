@@ -19,7 +19,7 @@ pub const FOOT_AT_KNEE_FROM: f32 = 0.85;
 /// Along the straight leg's thigh beyond which the bent foot is on the calf.
 pub const FOOT_ON_CALF_FROM: f32 = 1.15;
 /// Distance of the bent ankle from the straight leg (torso lengths) beyond which
-/// the foot is not against it at all (see [`crate::recognize::FOOT_NEAR_NONE`]).
+/// the foot is not against it at all.
 pub const FOOT_AWAY_FROM: f32 = 0.6;
 /// A hand further than this (torso lengths) from the straight leg's line is not
 /// reaching along it (it rests on the floor beside it, or is lifted).
@@ -280,12 +280,11 @@ pub fn measure(
     if body.leg_visible(bent) {
         m.bent_knee_flexion_deg = body.knee_angle(bent).map(|a| 180.0 - a);
     }
-    if body.thigh_visible(bent) {
-        if let (Some(eh), Some(ek), Some(bh), Some(bk)) =
+    if body.thigh_visible(bent)
+        && let (Some(eh), Some(ek), Some(bh), Some(bk)) =
             (e_hip, e_knee, p(bent.hip()), p(bent.knee()))
-        {
-            m.thigh_angle_deg = angle_between_deg(ek - eh, bk - bh);
-        }
+    {
+        m.thigh_angle_deg = angle_between_deg(ek - eh, bk - bh);
     }
     if let (Some(foot), Some(eh), Some(ek), Some(ea), Some(t)) = (
         body.distal(bent).map(|(_, p)| p),
@@ -293,29 +292,29 @@ pub fn measure(
         e_knee,
         e_ankle,
         torso,
-    ) {
-        if body.leg_visible(bent) && body.leg_visible(extended) {
-            let thigh = eh.distance(ek);
-            let (along_thigh, d1) = project_on_segment(foot, eh, ek).unwrap_or((0.0, f32::MAX));
-            let (_, d2) = project_on_segment(foot, ek, ea).unwrap_or((0.0, f32::MAX));
-            let along = if along_thigh <= 1.0 {
-                along_thigh
-            } else {
-                1.0 + (foot - ek).dot((ea - ek).normalized().unwrap_or(Vec3::ZERO))
-                    / thigh.max(f32::EPSILON)
-            };
-            let dist = d1.min(d2) / t;
-            m.bent_foot_along = Some(along);
-            m.bent_foot = Some(if dist > FOOT_AWAY_FROM {
-                FootPlacement::Away
-            } else if along < FOOT_AT_KNEE_FROM {
-                FootPlacement::InnerThigh
-            } else if along < FOOT_ON_CALF_FROM {
-                FootPlacement::AtKnee
-            } else {
-                FootPlacement::Calf
-            });
-        }
+    ) && body.leg_visible(bent)
+        && body.leg_visible(extended)
+    {
+        let thigh = eh.distance(ek);
+        let (along_thigh, d1) = project_on_segment(foot, eh, ek).unwrap_or((0.0, f32::MAX));
+        let (_, d2) = project_on_segment(foot, ek, ea).unwrap_or((0.0, f32::MAX));
+        let along = if along_thigh <= 1.0 {
+            along_thigh
+        } else {
+            1.0 + (foot - ek).dot((ea - ek).normalized().unwrap_or(Vec3::ZERO))
+                / thigh.max(f32::EPSILON)
+        };
+        let dist = d1.min(d2) / t;
+        m.bent_foot_along = Some(along);
+        m.bent_foot = Some(if dist > FOOT_AWAY_FROM {
+            FootPlacement::Away
+        } else if along < FOOT_AT_KNEE_FROM {
+            FootPlacement::InnerThigh
+        } else if along < FOOT_ON_CALF_FROM {
+            FootPlacement::AtKnee
+        } else {
+            FootPlacement::Calf
+        });
     }
     m.fold_angle_deg = fold_angle(body, extended);
     if let (Some(head), Some(knee), Some(t)) = (body.head(), e_knee, torso) {
@@ -328,23 +327,21 @@ pub fn measure(
         if let (Some(now), Some(up)) = (neck_flexion_deg(body), b.neck_flexion_deg) {
             m.head_drop_deg = Some(now - up);
         }
-        if let (Some(now), Some(up)) = (ear_shoulder(body), b.ear_shoulder) {
-            if up > f32::EPSILON {
-                m.shoulder_elevation = Some(1.0 - now / up);
-            }
+        if let (Some(now), Some(up)) = (ear_shoulder(body), b.ear_shoulder)
+            && up > f32::EPSILON
+        {
+            m.shoulder_elevation = Some(1.0 - now / up);
         }
     }
-    if depth {
-        if let Some(d) = leg_dir {
-            m.pelvis_turn_deg = line_turn(p(bent.hip()), e_hip, d);
-            m.shoulder_turn_deg = line_turn(p(bent.shoulder()), p(extended.shoulder()), d);
-            m.extended_foot_roll_deg = foot_roll(body, extended, d);
-        }
+    if depth && let Some(d) = leg_dir {
+        m.pelvis_turn_deg = line_turn(p(bent.hip()), e_hip, d);
+        m.shoulder_turn_deg = line_turn(p(bent.shoulder()), p(extended.shoulder()), d);
+        m.extended_foot_roll_deg = foot_roll(body, extended, d);
     }
-    if let (Some(eh), Some(ek), Some(ea), Some(t)) = (e_hip, e_knee, e_ankle, torso) {
-        if body.leg_visible(extended) {
-            reach(body, extended, (eh, ek, ea), t, &mut m);
-        }
+    if let (Some(eh), Some(ek), Some(ea), Some(t)) = (e_hip, e_knee, e_ankle, torso)
+        && body.leg_visible(extended)
+    {
+        reach(body, extended, (eh, ek, ea), t, &mut m);
     }
     m
 }

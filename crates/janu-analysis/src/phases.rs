@@ -106,10 +106,10 @@ pub fn fit_transition(samples: &[(f64, f64)], t0_range: (f64, f64)) -> Option<Tr
     let grid = |t0s: &[f64], ds: &[f64], best: &mut Option<(f64, f64, f64, f64, f64)>| {
         for &t0 in t0s {
             for &d in ds {
-                if let Some((sse, a, b)) = eval(t0, d) {
-                    if best.is_none_or(|x| sse < x.0) {
-                        *best = Some((sse, t0, d, a, b));
-                    }
+                if let Some((sse, a, b)) = eval(t0, d)
+                    && best.is_none_or(|x| sse < x.0)
+                {
+                    *best = Some((sse, t0, d, a, b));
                 }
             }
         }
@@ -347,11 +347,11 @@ pub fn find_phases(times: &[f64], fold: &[Option<f32>], torso: &[Option<f32>]) -
             (hold_start + FIT_MARGIN_S).min(mid),
         );
         if let Some(tr) = fit_transition(&w, ((fold_start - FIT_MARGIN_S).max(start_t), hold_start))
+            && tr.a > tr.b
+            && tr.t0 + tr.duration < mid
         {
-            if tr.a > tr.b && tr.t0 + tr.duration < mid {
-                fold_start = tr.t0.max(start_t);
-                hold_start = tr.t0 + tr.duration;
-            }
+            fold_start = tr.t0.max(start_t);
+            hold_start = tr.t0 + tr.duration;
         }
     }
     if releases {
@@ -367,10 +367,11 @@ pub fn find_phases(times: &[f64], fold: &[Option<f32>], torso: &[Option<f32>]) -
             (hold_end - FIT_MARGIN_S).max(mid),
             (up_time + FIT_MARGIN_S).min(end_t),
         );
-        if let Some(tr) = fit_transition(&w, ((hold_end - FIT_MARGIN_S).max(mid), up_time)) {
-            if tr.b > tr.a && tr.t0 > mid {
-                hold_end = tr.t0;
-            }
+        if let Some(tr) = fit_transition(&w, ((hold_end - FIT_MARGIN_S).max(mid), up_time))
+            && tr.b > tr.a
+            && tr.t0 > mid
+        {
+            hold_end = tr.t0;
         }
     }
     let first_at = |t: f64| times.iter().position(|x| *x >= t).unwrap_or(n);

@@ -104,10 +104,10 @@ fn keypoint_from_raw(raw: &[Option<f64>], index: usize) -> Result<Keypoint, Stri
     let x = coord(0, "x")?.ok_or_else(|| format!("landmark {index} has no x"))?;
     let y = coord(1, "y")?.ok_or_else(|| format!("landmark {index} has no y"))?;
     let visibility = coord(3, "visibility")?;
-    if let Some(v) = visibility {
-        if !(0.0..=1.0).contains(&v) {
-            return Err(format!("landmark {index} visibility {v} is outside 0..1"));
-        }
+    if let Some(v) = visibility
+        && !(0.0..=1.0).contains(&v)
+    {
+        return Err(format!("landmark {index} visibility {v} is outside 0..1"));
     }
     Ok(Keypoint {
         x,

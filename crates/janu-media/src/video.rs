@@ -118,11 +118,11 @@ impl Sampler {
     /// anchored at time 0), so pieces of one video read apart join up.
     pub(crate) fn starting_at(target_fps: Option<f64>, start_s: f64) -> Self {
         let mut s = Self::new(target_fps);
-        if let Some(period) = s.period {
-            if start_s > 0.0 {
-                let steps = ((start_s - SUBSAMPLE_SLACK_S) / period).ceil().max(0.0);
-                s.next = Some(steps * period);
-            }
+        if let Some(period) = s.period
+            && start_s > 0.0
+        {
+            let steps = ((start_s - SUBSAMPLE_SLACK_S) / period).ceil().max(0.0);
+            s.next = Some(steps * period);
         }
         s
     }

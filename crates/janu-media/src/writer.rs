@@ -147,7 +147,7 @@ impl Mp4Writer {
                 format!("the frame rate must be between 0 and 1000 frames per second, not {fps}"),
             ));
         }
-        if options.rotation_degrees % 90 != 0 {
+        if !options.rotation_degrees.is_multiple_of(90) {
             return Err(MediaError::invalid(
                 path,
                 format!(

@@ -485,12 +485,12 @@ fn release(p: &mut Planner<'_>, op: &OpDef, i: usize, last_use: &[usize]) {
 }
 
 fn release_value(p: &mut Planner<'_>, v: usize, i: usize, last_use: &[usize]) {
-    if last_use[v] == i {
-        if let Some(b) = p.buffer_of[v] {
-            if p.buffer_const[b].is_none() && !p.free.contains(&b) {
-                p.free.push(b);
-            }
-        }
+    if last_use[v] == i
+        && let Some(b) = p.buffer_of[v]
+        && p.buffer_const[b].is_none()
+        && !p.free.contains(&b)
+    {
+        p.free.push(b);
     }
 }
 

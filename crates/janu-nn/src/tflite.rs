@@ -653,10 +653,10 @@ pub fn read_model(bytes: &[u8]) -> Result<ModelDef, NnError> {
                     )));
                 }
             };
-            if let Some(q) = t.table(slot::TENSOR_QUANTIZATION)? {
-                if q.vector(slot::QUANT_SCALE, 4)?.is_some_and(|s| s.len > 0) {
-                    return Err(NnError::Unsupported(format!("tensor {name} is quantised")));
-                }
+            if let Some(q) = t.table(slot::TENSOR_QUANTIZATION)?
+                && q.vector(slot::QUANT_SCALE, 4)?.is_some_and(|s| s.len > 0)
+            {
+                return Err(NnError::Unsupported(format!("tensor {name} is quantised")));
             }
             if t.field(slot::TENSOR_SPARSITY)?.is_some() {
                 return Err(NnError::Unsupported(format!(
@@ -673,10 +673,10 @@ pub fn read_model(bytes: &[u8]) -> Result<ModelDef, NnError> {
                         buffers.len
                     )));
                 }
-                if let Some(d) = buffers.table(buffer)?.vector(slot::BUFFER_DATA, 1)? {
-                    if d.len > 0 {
-                        data = Some(d.bytes().to_vec());
-                    }
+                if let Some(d) = buffers.table(buffer)?.vector(slot::BUFFER_DATA, 1)?
+                    && d.len > 0
+                {
+                    data = Some(d.bytes().to_vec());
                 }
             }
             tensors.push(TensorDef {

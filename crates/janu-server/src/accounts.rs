@@ -246,14 +246,13 @@ impl LoginLimiter {
         let mut map = self.map();
         if map.len() >= LIMITER_MAX_KEYS && !map.contains_key(&key) {
             map.retain(|_, (_, since)| now < *since + LOGIN_WINDOW);
-            if map.len() >= LIMITER_MAX_KEYS {
-                if let Some(oldest) = map
+            if map.len() >= LIMITER_MAX_KEYS
+                && let Some(oldest) = map
                     .iter()
                     .min_by_key(|(_, (_, s))| *s)
                     .map(|(k, _)| k.clone())
-                {
-                    map.remove(&oldest);
-                }
+            {
+                map.remove(&oldest);
             }
         }
         let entry = map.entry(key).or_insert((0, now));

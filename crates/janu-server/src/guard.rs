@@ -65,27 +65,27 @@ pub async fn check(State(state): State<AppState>, req: Request, next: Next) -> R
         .get(header::HOST)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    if let Some(host) = &host {
-        if !host_allowed(host, &state.settings().allowed_hosts) {
-            return refuse(
-                StatusCode::MISDIRECTED_REQUEST,
-                "this server does not answer to that host name; open it by its IP address or \
+    if let Some(host) = &host
+        && !host_allowed(host, &state.settings().allowed_hosts)
+    {
+        return refuse(
+            StatusCode::MISDIRECTED_REQUEST,
+            "this server does not answer to that host name; open it by its IP address or \
                  localhost, or add the name to allowed_hosts",
-            );
-        }
+        );
     }
-    if changes_state(req.method(), headers) {
-        if let Some(origin) = headers.get(header::ORIGIN) {
-            let ok = match (origin.to_str(), &host) {
-                (Ok(origin), Some(host)) => same_origin(origin, host),
-                _ => false,
-            };
-            if !ok {
-                return refuse(
-                    StatusCode::FORBIDDEN,
-                    "cross-site request refused: this action may only come from Janu's own pages",
-                );
-            }
+    if changes_state(req.method(), headers)
+        && let Some(origin) = headers.get(header::ORIGIN)
+    {
+        let ok = match (origin.to_str(), &host) {
+            (Ok(origin), Some(host)) => same_origin(origin, host),
+            _ => false,
+        };
+        if !ok {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "cross-site request refused: this action may only come from Janu's own pages",
+            );
         }
     }
     next.run(req).await

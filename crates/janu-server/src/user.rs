@@ -229,19 +229,19 @@ impl FromRequestParts<AppState> for CurrentUser {
         let signed = authenticate(parts, state)
             .await?
             .ok_or_else(sign_in_please)?;
-        if let Via::Cookie { csrf } = &signed.via {
-            if !parts.method.is_safe() {
-                let sent = parts
-                    .headers
-                    .get(CSRF_HEADER)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                if !same_secret(sent, csrf) {
-                    return Err(ServerError::Forbidden(format!(
-                        "a change made with the session cookie needs the page's CSRF token in \
+        if let Via::Cookie { csrf } = &signed.via
+            && !parts.method.is_safe()
+        {
+            let sent = parts
+                .headers
+                .get(CSRF_HEADER)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            if !same_secret(sent, csrf) {
+                return Err(ServerError::Forbidden(format!(
+                    "a change made with the session cookie needs the page's CSRF token in \
                          the {CSRF_HEADER} header; reload the page and try again"
-                    )));
-                }
+                )));
             }
         }
         Ok(CurrentUser(signed))

@@ -226,10 +226,10 @@ impl WorkerPool {
         let _ = tokio::time::timeout(grace, &mut self.monitor).await;
         for r in &self.runners {
             let current = *lock(&r.current);
-            if let Some(id) = current {
-                if let Ok(true) = r.store.release_upload_job(id, &r.name).await {
-                    eprintln!("janu-worker: job {} handed back to the queue", id.0);
-                }
+            if let Some(id) = current
+                && let Ok(true) = r.store.release_upload_job(id, &r.name).await
+            {
+                eprintln!("janu-worker: job {} handed back to the queue", id.0);
             }
         }
         if let Some(dir) = &self.scratch {
@@ -503,10 +503,10 @@ impl LocalUpload {
 
     /// The job has ended: its bytes are no longer needed.
     fn finished(self) {
-        if let Self::Kept(p) = self {
-            if !p.as_os_str().is_empty() {
-                let _ = std::fs::remove_file(p);
-            }
+        if let Self::Kept(p) = self
+            && !p.as_os_str().is_empty()
+        {
+            let _ = std::fs::remove_file(p);
         }
     }
 }

@@ -524,13 +524,13 @@ impl NewSession {
                 (0.0, d + TIME_SLACK_S),
                 " s (the session's duration)",
             )?;
-            if let Some(b) = s.breaths {
-                if b > MAX_BREATHS {
-                    return Err(StoreError::invalid(
-                        f("breaths"),
-                        format!("{b} is more than {MAX_BREATHS}"),
-                    ));
-                }
+            if let Some(b) = s.breaths
+                && b > MAX_BREATHS
+            {
+                return Err(StoreError::invalid(
+                    f("breaths"),
+                    format!("{b} is more than {MAX_BREATHS}"),
+                ));
             }
             check_opt_range(
                 &f("breath_rate_bpm"),

@@ -72,13 +72,13 @@ impl BreathTrack {
             if t >= t_end {
                 break;
             }
-            if l >= 1.0 - LEVEL_EPS {
-                if let Some(i) = pending.iter().position(|&(s, _)| t >= s) {
-                    let (_, dur) = pending.remove(i);
-                    self.push(t + dur, l);
-                    done.push((t, t + dur));
-                    continue;
-                }
+            if l >= 1.0 - LEVEL_EPS
+                && let Some(i) = pending.iter().position(|&(s, _)| t >= s)
+            {
+                let (_, dur) = pending.remove(i);
+                self.push(t + dur, l);
+                done.push((t, t + dur));
+                continue;
             }
             if l <= LEVEL_EPS {
                 let k = (1.0 + b.variability * rng.gauss()).clamp(PERIOD_CLAMP.0, PERIOD_CLAMP.1);

@@ -251,10 +251,8 @@ impl Synthetic {
                     for l in Landmark::ALL {
                         if !keep.contains(&l) {
                             p.landmarks[l.index()] = None;
-                        } else if !with_depth {
-                            if let Some(k) = p.landmarks[l.index()].as_mut() {
-                                k.z = None;
-                            }
+                        } else if !with_depth && let Some(k) = p.landmarks[l.index()].as_mut() {
+                            k.z = None;
                         }
                     }
                     if !with_depth {

@@ -41,7 +41,7 @@ fn the_architecture_table_names_each_crates_real_janu_dependencies() {
         }
         let said: BTreeSet<String> = listed
             .split(',')
-            .map(|d| d.trim().split_whitespace().next().unwrap_or("").to_owned())
+            .map(|d| d.split_whitespace().next().unwrap_or("").to_owned())
             .filter(|d| d.starts_with("janu-"))
             .collect();
         let manifest = std::fs::read_to_string(root.join("crates").join(name).join("Cargo.toml"))

@@ -125,19 +125,18 @@ fn read_graph(bytes: &[u8]) -> Result<Graph, VisionError> {
     let mut tensors = Vec::new();
     for t in sg.tensors().ok_or_else(|| bad("no tensors"))? {
         let name = t.name().unwrap_or_default().to_owned();
-        if let Some(q) = t.quantization() {
-            if q.scale().is_some_and(|s| !s.is_empty()) {
-                return Err(bad(format!("tensor {name} is quantised")));
-            }
+        if let Some(q) = t.quantization()
+            && q.scale().is_some_and(|s| !s.is_empty())
+        {
+            return Err(bad(format!("tensor {name} is quantised")));
         }
         let shape: Vec<i32> = t.shape().map(|s| s.iter().collect()).unwrap_or_default();
         let mut data = None;
-        if t.buffer() != 0 {
-            if let Some(d) = buffers.get(t.buffer() as usize).data() {
-                if !d.is_empty() {
-                    data = Some(d.bytes().to_vec());
-                }
-            }
+        if t.buffer() != 0
+            && let Some(d) = buffers.get(t.buffer() as usize).data()
+            && !d.is_empty()
+        {
+            data = Some(d.bytes().to_vec());
         }
         if let (Some(sparsity), Some(raw)) = (t.sparsity(), data.as_ref()) {
             data = Some(densify(&shape, t.type_(), raw, &sparsity, &name)?);

@@ -132,10 +132,10 @@ impl Bars {
 #[allow(clippy::needless_pass_by_value)] // main.rs hands every command its Args by value
 pub fn run(args: Args) -> anyhow::Result<()> {
     let format = format_of(&args);
-    if let Some(fps) = args.fps {
-        if !(fps.is_finite() && fps > 0.0) {
-            bail!("--fps {fps}: give a number of frames a second above 0");
-        }
+    if let Some(fps) = args.fps
+        && !(fps.is_finite() && fps > 0.0)
+    {
+        bail!("--fps {fps}: give a number of frames a second above 0");
     }
     let options = PipelineOptions {
         fps: args.fps,

@@ -106,10 +106,10 @@ pub fn run(args: Args) -> anyhow::Result<()> {
             _ => Format::Jsonl,
         }
     });
-    if let Some(fps) = args.fps {
-        if !(fps.is_finite() && fps > 0.0) {
-            bail!("--fps {fps}: give a number of frames a second above 0");
-        }
+    if let Some(fps) = args.fps
+        && !(fps.is_finite() && fps > 0.0)
+    {
+        bail!("--fps {fps}: give a number of frames a second above 0");
     }
     let kind = probe(&args.input)?;
     let overlay_ext = args.overlay.as_deref().map(|p| {
@@ -120,18 +120,18 @@ pub fn run(args: Args) -> anyhow::Result<()> {
     });
     let frames = match kind {
         MediaKind::Image => {
-            if let Some(ext) = &overlay_ext {
-                if ext != "png" {
-                    bail!("--overlay for a photo must end in .png");
-                }
+            if let Some(ext) = &overlay_ext
+                && ext != "png"
+            {
+                bail!("--overlay for a photo must end in .png");
             }
             vec![photo(&args)?]
         }
         MediaKind::Video => {
-            if let Some(ext) = &overlay_ext {
-                if ext != "mp4" {
-                    bail!("--overlay for a video must end in .mp4");
-                }
+            if let Some(ext) = &overlay_ext
+                && ext != "mp4"
+            {
+                bail!("--overlay for a video must end in .mp4");
             }
             video(&args)?
         }

@@ -65,7 +65,11 @@ fn panel_widths(n: usize) -> Vec<usize> {
 #[cfg(not(target_arch = "wasm32"))]
 fn panel_widths(n: usize) -> Vec<usize> {
     let mut widths = Vec::new();
-    let main = if n % 48 != 0 && n % 32 == 0 { 32 } else { 48 };
+    let main = if !n.is_multiple_of(48) && n.is_multiple_of(32) {
+        32
+    } else {
+        48
+    };
     let mut left = n;
     while left >= main {
         widths.push(main);

@@ -299,12 +299,12 @@ fn unsure_note(o: &mut String, r: &SessionReport) {
         lines.extend(p.note.clone());
     }
     for g in r.segments.iter().flatten() {
-        if g.pose.name == PoseName::Other {
-            if let Some(n) = &g.pose.note {
-                let line = format!("At {}: {n}", span(g.start_s, g.end_s));
-                if !lines.contains(&line) {
-                    lines.push(line);
-                }
+        if g.pose.name == PoseName::Other
+            && let Some(n) = &g.pose.note
+        {
+            let line = format!("At {}: {n}", span(g.start_s, g.end_s));
+            if !lines.contains(&line) {
+                lines.push(line);
             }
         }
     }
@@ -328,18 +328,19 @@ fn bent_leg_note(o: &mut String, r: &SessionReport) {
             lines.push(line);
         }
     };
-    if let Some(p) = &r.pose {
-        if p.bent_leg_visible == Some(false) {
-            push(p.note.clone().unwrap_or_else(|| {
-                "One leg was hidden, so Janu could not see whether it was bent.".into()
-            }));
-        }
+    if let Some(p) = &r.pose
+        && p.bent_leg_visible == Some(false)
+    {
+        push(p.note.clone().unwrap_or_else(|| {
+            "One leg was hidden, so Janu could not see whether it was bent.".into()
+        }));
     }
     for g in r.segments.iter().flatten() {
-        if g.pose.bent_leg_visible == Some(false) && !g.pose.name.has_extended_leg() {
-            if let Some(n) = &g.pose.note {
-                push(format!("At {}: {n}", span(g.start_s, g.end_s)));
-            }
+        if g.pose.bent_leg_visible == Some(false)
+            && !g.pose.name.has_extended_leg()
+            && let Some(n) = &g.pose.note
+        {
+            push(format!("At {}: {n}", span(g.start_s, g.end_s)));
         }
     }
     for s in &r.sides {

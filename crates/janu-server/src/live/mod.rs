@@ -440,12 +440,11 @@ async fn connection(mut socket: WebSocket, state: AppState, pool: Arc<EstimatorP
                         )),
                         Err(e) => Some(ServerMessage::error("bad_message", bad_message(&e), None, false)),
                     };
-                    if let Some(r) = reply {
-                        if !send(&mut socket, &r).await {
+                    if let Some(r) = reply
+                        && !send(&mut socket, &r).await {
                             slot.control(Control::Gone);
                             break;
                         }
-                    }
                 }
                 Inbound::Other => {}
             },

@@ -357,10 +357,10 @@ pub fn asymmetry_chart(p: &Progress) -> String {
 /// The name of a mistake id as people read it.
 fn mistake_name(id: &str) -> String {
     let dashed = id.replace('_', "-");
-    if let Ok(m) = dashed.parse::<janu_pose::MistakeId>() {
-        if let Some(k) = janu_pose::knowledge().mistake(m) {
-            return k.name.clone();
-        }
+    if let Ok(m) = dashed.parse::<janu_pose::MistakeId>()
+        && let Some(k) = janu_pose::knowledge().mistake(m)
+    {
+        return k.name.clone();
     }
     let s = id.replace(['_', '-'], " ");
     let mut c = s.chars();

@@ -68,13 +68,13 @@ impl Store {
         id: UserId,
         hash: Option<&str>,
     ) -> Result<(), StoreError> {
-        if let Some(h) = hash {
-            if h.is_empty() || h.len() > PASSWORD_HASH_MAX_LEN || h.chars().any(char::is_control) {
-                return Err(StoreError::invalid(
-                    "password_hash",
-                    format!("must be 1 to {PASSWORD_HASH_MAX_LEN} printable characters"),
-                ));
-            }
+        if let Some(h) = hash
+            && (h.is_empty() || h.len() > PASSWORD_HASH_MAX_LEN || h.chars().any(char::is_control))
+        {
+            return Err(StoreError::invalid(
+                "password_hash",
+                format!("must be 1 to {PASSWORD_HASH_MAX_LEN} printable characters"),
+            ));
         }
         let n = with_backend!(self, |pool| {
             sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
