@@ -183,6 +183,23 @@ async fn uploads_and_key_frames_live_in_the_bucket_and_go_with_their_rows() {
     app.sign_in("ana").await;
     let ana = store.user_by_handle("ana").await.unwrap().unwrap().id;
 
+    // 0. A file larger than a part goes up in parts (S3's multipart upload)
+    // and comes back whole.
+    let big = app.dir.path().join("big.bin");
+    let data: Vec<u8> = (0..(2 * janu_store::OBJECT_PART_BYTES + 4321))
+        .map(|i| (i % 253) as u8)
+        .collect();
+    std::fs::write(&big, &data).unwrap();
+    let key = Bucket::upload_key(UserId(0), "big.bin");
+    assert_eq!(
+        bucket.put_file(&key, &big).await.unwrap(),
+        data.len() as u64
+    );
+    let back = app.dir.path().join("big.back");
+    bucket.copy_to_file(&key, &back).await.unwrap();
+    assert!(std::fs::read(&back).unwrap() == data, "the same bytes");
+    bucket.delete(&key).await.unwrap();
+
     // 1. The upload's bytes are in the bucket, only their key in the database.
     let (job, bytes) = upload(&app, "ana", 7).await;
     let row = store.upload_job(job).await.unwrap().unwrap();
