@@ -28,8 +28,6 @@ use janu_server::{Settings, SettingsLayer};
 /// Examples:
 ///   janu worker --database postgres://janu:PW@db.studio/janu
 ///   janu worker --database postgres://janu:PW@db.studio/janu --workers 2 --model lite
-///   AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... janu worker \
-///       --database postgres://janu:PW@db.studio/janu --media-store s3://janu-media/studio
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
