@@ -14,6 +14,10 @@ const MODEL_TIMEOUT_MS = 5 * 60 * 1000;
 // Person-visible seconds the server needs before it saves a session.
 const PRACTICE_MS = 7000;
 
+// Longest wait for the first breath count after the practice time, in device
+// mode: a hold needs 8 s before breaths are read, and the hold may begin late.
+const BREATH_WAIT_MS = 20000;
+
 // Frames-per-second window measured in device mode, milliseconds.
 const FPS_WINDOW_MS = 10000;
 
@@ -124,6 +128,10 @@ await run(async (context) => {
     check(phase !== "–", `the phase is shown: ${phase}`);
     const hold = await page.textContent("#hold");
     check(hold !== "0:00", `the hold is timed: ${hold}`);
+    // Breaths are counted once a hold is long enough to read them in (8 s);
+    // when the coach settled into the hold late, give it that long.
+    await page.waitForFunction(() => /^\d+$/.test(document.getElementById("breaths").textContent),
+      null, { timeout: BREATH_WAIT_MS }).catch(() => {});
     const breaths = await page.textContent("#breaths");
     check(/^\d+$/.test(breaths), `breaths are counted: ${breaths}`);
     check(sockets.length === 0, `no WebSocket was opened: ${sockets}`);
