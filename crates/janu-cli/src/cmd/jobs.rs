@@ -1,10 +1,6 @@
 //! `janu jobs`: the upload queue of a server, for whoever runs it.
 
-use std::path::PathBuf;
-
-use anyhow::Context;
-use janu_server::{Settings, SettingsLayer};
-use janu_store::{Store, UploadJob};
+use janu_store::UploadJob;
 use serde::Serialize;
 
 /// Show the upload queue that `janu serve` replicas fill and workers empty.
@@ -22,15 +18,8 @@ use serde::Serialize;
 pub struct Args {
     #[command(subcommand)]
     action: Action,
-    /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
-    #[arg(long, value_name = "URL", global = true)]
-    database: Option<String>,
-    /// The data folder of the server (its default database).
-    #[arg(long, value_name = "DIR", global = true)]
-    data_dir: Option<PathBuf>,
-    /// The server's TOML settings file.
-    #[arg(long, value_name = "FILE", global = true)]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    store: super::StoreFlags,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -90,22 +79,11 @@ impl From<&UploadJob> for JobRow {
 
 /// Run `janu jobs`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let flags = SettingsLayer {
-        database: args.database,
-        data_dir: args.data_dir,
-        ..Default::default()
-    };
-    let settings = Settings::load(args.config.as_deref(), &|k| std::env::var(k).ok(), flags)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let settings = args.store.settings()?;
+    let runtime = super::store_runtime()?;
     let Action::List { limit, json } = args.action;
     runtime.block_on(async {
-        let store = Store::open(&settings.database)
-            .await
-            .with_context(|| format!("opening {}", settings.database_display()))?;
+        let store = super::open_store(&settings).await?;
         let stats = store.queue_stats().await?;
         let jobs = store.recent_upload_jobs(limit).await?;
         store.close().await;

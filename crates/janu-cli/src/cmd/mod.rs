@@ -12,6 +12,60 @@ pub mod serve;
 pub mod users;
 pub mod worker;
 
+use std::path::PathBuf;
+
+use anyhow::Context;
+use janu_server::{Settings, SettingsLayer};
+use janu_store::Store;
+
+/// Where a server's database is, for the commands that work on it beside the
+/// servers (`janu users`, `janu jobs`).
+#[derive(Debug, clap::Args)]
+pub struct StoreFlags {
+    /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
+    #[arg(long, value_name = "URL", global = true)]
+    database: Option<String>,
+    /// The data folder of the server (its default database and key frames).
+    #[arg(long, value_name = "DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// The server's TOML settings file.
+    #[arg(long, value_name = "FILE", global = true)]
+    config: Option<PathBuf>,
+}
+
+impl StoreFlags {
+    /// The settings these flags, the JANU_* variables and the file give, as
+    /// the servers read them.
+    pub fn settings(self) -> anyhow::Result<Settings> {
+        let flags = SettingsLayer {
+            database: self.database,
+            data_dir: self.data_dir,
+            ..Default::default()
+        };
+        Ok(Settings::load(
+            self.config.as_deref(),
+            &|k| std::env::var(k).ok(),
+            flags,
+        )?)
+    }
+}
+
+/// A one-thread runtime for a command that talks to the store and exits.
+pub fn store_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+}
+
+/// Open the database the settings name, saying which one failed.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+    Store::open(&settings.database)
+        .await
+        .with_context(|| format!("opening {}", settings.database_display()))
+}
+
 /// A janu-pose error in the command line's words: where the library names a
 /// value, say which flag gives it.
 pub fn pose_error(e: janu_pose::PoseError) -> anyhow::Error {

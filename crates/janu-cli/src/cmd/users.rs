@@ -1,11 +1,10 @@
 //! `janu users`: the accounts of a server, for whoever runs it.
 
 use std::io::{BufRead, IsTerminal};
-use std::path::PathBuf;
 
 use anyhow::{Context, bail};
+use janu_server::Settings;
 use janu_server::accounts::{self, Hasher};
-use janu_server::{Settings, SettingsLayer};
 use janu_store::{Page, Store};
 
 /// Manage the accounts of `janu serve`: add people, list them, reset a
@@ -26,15 +25,8 @@ use janu_store::{Page, Store};
 pub struct Args {
     #[command(subcommand)]
     action: Action,
-    /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
-    #[arg(long, value_name = "URL", global = true)]
-    database: Option<String>,
-    /// The data folder of the server (its default database and key frames).
-    #[arg(long, value_name = "DIR", global = true)]
-    data_dir: Option<PathBuf>,
-    /// The server's TOML settings file.
-    #[arg(long, value_name = "FILE", global = true)]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    store: super::StoreFlags,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -97,21 +89,10 @@ fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
 
 /// Run `janu users`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let flags = SettingsLayer {
-        database: args.database,
-        data_dir: args.data_dir,
-        ..Default::default()
-    };
-    let settings = Settings::load(args.config.as_deref(), &|k| std::env::var(k).ok(), flags)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let settings = args.store.settings()?;
+    let runtime = super::store_runtime()?;
     runtime.block_on(async {
-        let store = Store::open(&settings.database)
-            .await
-            .with_context(|| format!("opening {}", settings.database_display()))?;
+        let store = super::open_store(&settings).await?;
         let result = act(args.action, &store, &settings).await;
         store.close().await;
         result
