@@ -73,28 +73,10 @@ fn env(db: &str) -> Vec<(&'static str, String)> {
 }
 
 fn replica(db: &str, dir: &Path) -> Proc {
-    use std::io::BufRead as _;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_janu"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-        .arg(dir)
-        .env_remove("JANU_CONFIG")
-        .envs(env(db))
-        .env("JANU_WORKERS", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut url = String::new();
-    std::io::BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut url)
-        .unwrap();
-    let addr = url
-        .trim()
-        .trim_start_matches("http://")
-        .trim_end_matches('/')
-        .to_owned();
-    assert!(!addr.is_empty(), "the replica never said where it serves");
+    let env = env(db);
+    let mut env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    env.push(("JANU_WORKERS", "0"));
+    let (child, addr) = common::spawn_serve(dir, &env);
     Proc {
         child,
         addr,

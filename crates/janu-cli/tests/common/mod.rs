@@ -40,6 +40,35 @@ pub fn failure(o: &Output) -> String {
     stderr(o)
 }
 
+/// Start `janu serve` on `127.0.0.1:0` with its data in `dir` and `env` set
+/// (no database or settings file from the caller's environment); the child
+/// and the `HOST:PORT` it printed once it serves.
+pub fn spawn_serve(dir: &Path, env: &[(&str, &str)]) -> (std::process::Child, String) {
+    use std::io::BufRead as _;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_janu"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir)
+        .env_remove("JANU_DATABASE")
+        .env_remove("JANU_CONFIG")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let addr = url
+        .trim()
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    assert!(!addr.is_empty(), "the server never said where it serves");
+    (child, addr)
+}
+
 /// A `janu serve` on `127.0.0.1:0` with its data in `dir`; killed (SIGKILL,
 /// as a crash or the OOM killer would) when dropped.
 pub struct Served {
@@ -51,28 +80,7 @@ pub struct Served {
 impl Served {
     /// Start it with `env` set and wait until it serves.
     pub fn start(dir: &Path, env: &[(&str, &str)]) -> Served {
-        use std::io::BufRead as _;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_janu"))
-            .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
-            .arg(dir)
-            .env_remove("JANU_DATABASE")
-            .env_remove("JANU_CONFIG")
-            .envs(env.iter().copied())
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut url = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut url)
-            .unwrap();
-        let addr = url
-            .trim()
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .to_owned();
-        assert!(!addr.is_empty(), "the server never said where it serves");
+        let (child, addr) = spawn_serve(dir, env);
         Served { child, addr }
     }
 
