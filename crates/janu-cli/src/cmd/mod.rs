@@ -50,6 +50,30 @@ impl StoreFlags {
     }
 }
 
+/// Where the servers keep media, for `janu serve` and `janu worker` alike.
+#[derive(Debug, clap::Args)]
+pub struct MediaFlags {
+    /// Keep uploads and key frames in an S3-compatible bucket, s3://BUCKET/PREFIX,
+    /// that every replica and worker reaches (default: in the database; with
+    /// SQLite uploads wait in the data folder). Give every `janu serve` and
+    /// `janu worker` the same value. Credentials, region and endpoint come from
+    /// the standard variables, never from flags: AWS_ACCESS_KEY_ID,
+    /// AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN), AWS_REGION, AWS_ENDPOINT_URL
+    /// for a server other than AWS (MinIO, Ceph, Garage, ...) and
+    /// AWS_ALLOW_HTTP=true when it has no TLS.
+    #[arg(long, value_name = "s3://BUCKET/PREFIX")]
+    pub media_store: Option<String>,
+}
+
+/// ", media in s3://…" for a start-up line when media live in a bucket. Only a
+/// bucket is worth a word: the default keeps media with the history.
+pub fn media_note(settings: &Settings) -> String {
+    match settings.media_store {
+        Some(_) => format!(", media in {}", settings.media_store_display()),
+        None => String::new(),
+    }
+}
+
 /// A one-thread runtime for a command that talks to the store and exits.
 pub fn store_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()

@@ -44,16 +44,8 @@ pub struct Args {
     /// The private key (PEM) of --tls-cert.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Keep uploads and key frames in an S3-compatible bucket, s3://BUCKET/PREFIX,
-    /// that every replica and worker reaches (default: in the database; with
-    /// SQLite uploads wait in the data folder). Give every `janu serve` and
-    /// `janu worker` the same value. Credentials, region and endpoint come from
-    /// the standard variables, never from flags: AWS_ACCESS_KEY_ID,
-    /// AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN), AWS_REGION, AWS_ENDPOINT_URL
-    /// for a server other than AWS (MinIO, Ceph, Garage, ...) and
-    /// AWS_ALLOW_HTTP=true when it has no TLS.
-    #[arg(long, value_name = "s3://BUCKET/PREFIX")]
-    media_store: Option<String>,
+    #[command(flatten)]
+    media: super::MediaFlags,
     /// A TOML file with the settings (keys: addr, database, data_dir, workers,
     /// queue, job_lease_s, max_upload_mb, model, allowed_hosts = ["studio.local"], open_signup,
     /// tls_cert, tls_key, media_store).
@@ -69,7 +61,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         data_dir: args.data_dir,
         tls_cert: args.tls_cert,
         tls_key: args.tls_key,
-        media_store: args.media_store,
+        media_store: args.media.media_store,
         ..Default::default()
     };
     let settings = Settings::load(args.config.as_deref(), &|k| std::env::var(k).ok(), flags)?;
@@ -78,11 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let database = settings.database_display();
-    // Only a bucket is worth a word: the default keeps media with the history.
-    let media_store = match settings.media_store {
-        Some(_) => format!(", media in {}", settings.media_store_display()),
-        None => String::new(),
-    };
+    let media_store = super::media_note(&settings);
     if !settings.addr.ip().is_loopback() && settings.tls.is_none() {
         eprintln!(
             "janu: warning: listening on {} without TLS: anyone on this network can reach the \

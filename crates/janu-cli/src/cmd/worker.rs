@@ -43,16 +43,8 @@ pub struct Args {
     /// Landmark model: lite, full or heavy (default full).
     #[arg(long, value_name = "MODEL")]
     model: Option<String>,
-    /// Keep uploads and key frames in an S3-compatible bucket, s3://BUCKET/PREFIX,
-    /// that every replica and worker reaches (default: in the database; with
-    /// SQLite uploads wait in the data folder). Give every `janu serve` and
-    /// `janu worker` the same value. Credentials, region and endpoint come from
-    /// the standard variables, never from flags: AWS_ACCESS_KEY_ID,
-    /// AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN), AWS_REGION, AWS_ENDPOINT_URL
-    /// for a server other than AWS (MinIO, Ceph, Garage, ...) and
-    /// AWS_ALLOW_HTTP=true when it has no TLS.
-    #[arg(long, value_name = "s3://BUCKET/PREFIX")]
-    media_store: Option<String>,
+    #[command(flatten)]
+    media: super::MediaFlags,
     /// The server's TOML settings file.
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
@@ -65,7 +57,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         data_dir: args.data_dir,
         workers: args.workers,
         model: args.model,
-        media_store: args.media_store,
+        media_store: args.media.media_store,
         ..Default::default()
     };
     let mut settings = Settings::load(args.config.as_deref(), &|k| std::env::var(k).ok(), flags)?;
@@ -78,11 +70,7 @@ pub fn run(args: Args) -> anyhow::Result<()> {
         .build()
         .context("starting the async runtime")?;
     let database = settings.database_display();
-    // Only a bucket is worth a word: the default keeps media with the history.
-    let media_store = match settings.media_store {
-        Some(_) => format!(", media in {}", settings.media_store_display()),
-        None => String::new(),
-    };
+    let media_store = super::media_note(&settings);
     let workers = settings.workers;
     runtime.block_on(janu_server::worker::run(
         &settings,
