@@ -4,8 +4,6 @@
 //! the data file use), parses from it with [`std::str::FromStr`], and lists all of
 //! its values in `ALL`, so a caller can offer them as choices.
 
-use serde::{Deserialize, Serialize};
-
 /// Defines a string-id enum: serde names, `ALL`, `as_str`, `Display`, `FromStr`.
 macro_rules! id_enum {
     (
@@ -15,7 +13,9 @@ macro_rules! id_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+        )]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $id)] $variant ),+
         }
@@ -61,6 +61,9 @@ macro_rules! id_enum {
         }
     };
 }
+
+/// The macro by path, for the other modules' id enums (the live coach's cues).
+pub(crate) use id_enum;
 
 id_enum! {
     /// Where a piece of knowledge comes from.

@@ -12,6 +12,7 @@
 //!   that honours the screening and the time budget.
 //! - [`cue_script`]: the plan as timed cues, with [`CueScript::to_vtt`] for subtitles.
 //! - [`render`]: plain-text renderings of all of the above.
+//! - [`CueId`]: what the live coach says, each cue's id and its words.
 //!
 //! The crate does no I/O.
 //!
@@ -39,6 +40,7 @@
 
 use std::sync::OnceLock;
 
+mod coach_cue;
 mod cue;
 mod error;
 mod ids;
@@ -49,6 +51,7 @@ pub mod render;
 mod screen;
 pub mod validate;
 
+pub use coach_cue::{CueId, other_side_words};
 pub use cue::{BreathPhase, BreathWindow, Cue, CueKind, CueScript, Pacing, ScriptStep, cue_script};
 pub use error::PoseError;
 pub use ids::{ConditionId, Decision, GoalId, Level, MistakeId, Source, Topic};
