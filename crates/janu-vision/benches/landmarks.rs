@@ -1,11 +1,13 @@
 //! Landmark engine benchmarks: per-frame latency of the detector and of the lite,
 //! full and heavy landmark models (janu-nn, the default backend, on one and two
-//! threads; tract on one), the static pipeline on a real photo,
+//! threads; tract on one, when built with the `tract` feature), the static
+//! pipeline on a real photo,
 //! and end-to-end throughput on a 720p H.264 video made from the real photos
 //! (pan and zoom, generated here, never committed) next to the Python MediaPipe
 //! solution in video mode on the same video, in the same run.
 //!
-//! `cargo bench -p janu-vision --bench landmarks`. The end-to-end figures are
+//! `cargo bench -p janu-vision --bench landmarks` (add `--features tract` for
+//! the tract rows). The end-to-end figures are
 //! printed and written to `target/janu-bench/landmarks-summary.md`.
 //! `JANU_BENCH_QUICK=1` shortens the video; `JANU_BENCH_NO_PYTHON=1` skips
 //! MediaPipe.
@@ -40,6 +42,12 @@ const MODEL_RUNS: [(BackendKind, usize); 3] = [
     (BackendKind::Tract, 1),
 ];
 
+/// The runs whose backend is in this build (tract only with its feature).
+fn in_build(runs: [(BackendKind, usize); 3]) -> impl Iterator<Item = (BackendKind, usize)> {
+    runs.into_iter()
+        .filter(|(backend, _)| BackendKind::ALL.contains(backend))
+}
+
 fn models(c: &mut Criterion) {
     let store = ModelStore::from_env().unwrap();
     store.ensure(&mut |_| {}).unwrap();
@@ -47,7 +55,7 @@ fn models(c: &mut Criterion) {
 
     let detector = store.load(ModelKind::Detector, &mut |_| {}).unwrap();
     let input = vec![0.1f32; DETECTOR_INPUT * DETECTOR_INPUT * 3];
-    for (backend, threads) in MODEL_RUNS {
+    for (backend, threads) in in_build(MODEL_RUNS) {
         let mut session = backend
             .create(threads)
             .load(&detector, [1, DETECTOR_INPUT, DETECTOR_INPUT, 3])
@@ -60,7 +68,7 @@ fn models(c: &mut Criterion) {
     let input = vec![0.5f32; LANDMARK_INPUT * LANDMARK_INPUT * 3];
     for size in ModelSize::ALL {
         let bytes = store.load(ModelKind::Landmark(size), &mut |_| {}).unwrap();
-        for (backend, threads) in MODEL_RUNS {
+        for (backend, threads) in in_build(MODEL_RUNS) {
             let mut session = backend
                 .create(threads)
                 .load(&bytes, [1, LANDMARK_INPUT, LANDMARK_INPUT, 3])
@@ -169,7 +177,10 @@ fn end_to_end() {
         (ModelSize::Full, BackendKind::Nn, 2),
         (ModelSize::Heavy, BackendKind::Nn, 2),
         (ModelSize::Full, BackendKind::Tract, 1),
-    ] {
+    ]
+    .into_iter()
+    .filter(|(_, backend, _)| BackendKind::ALL.contains(backend))
+    {
         let (fps, frames, found) = janu_fps(&video, model, backend, threads);
         if model == ModelSize::Full && backend == BackendKind::Nn {
             janu_full = f64::max(janu_full, fps);

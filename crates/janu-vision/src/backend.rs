@@ -4,12 +4,13 @@
 //! takes one NHWC `f32` image tensor and fills the model's outputs, flattened,
 //! in the model's output order. Two pure-Rust backends: [`NnBackend`]
 //! (janu-nn, the default: planned once, several times faster on these models)
-//! and [`TractBackend`] (tract, the cross-check). Another runtime (ONNX
-//! Runtime, say) only needs these two traits.
+//! and `TractBackend` (tract, the cross-check; only with the cargo feature
+//! `tract`, so that the default build does not compile tract). Another
+//! runtime (ONNX Runtime, say) only needs these two traits.
 
-#[cfg(feature = "native")]
+#[cfg(feature = "tract")]
 use tract_linalg::multithread::{Executor, multithread_tract_scope};
-#[cfg(feature = "native")]
+#[cfg(feature = "tract")]
 use tract_tflite::prelude::*;
 
 use crate::VisionError;
@@ -43,7 +44,12 @@ pub trait InferenceSession: Send {
     fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), VisionError>;
 }
 
-#[cfg(feature = "native")]
+/// How to get the tract backend into a build that lacks it.
+pub const TRACT_FEATURE_HINT: &str = "the tract backend is not in this build: build with the \
+     cargo feature `janu-vision/tract` (for the janu binary: \
+     `cargo build --release -p janu-cli --features janu-vision/tract`), or use the nn backend";
+
+#[cfg(feature = "tract")]
 /// The pure-Rust backend: tract, with an optional pool of threads for its
 /// matrix products.
 #[derive(Debug, Clone)]
@@ -51,7 +57,7 @@ pub struct TractBackend {
     threads: usize,
 }
 
-#[cfg(feature = "native")]
+#[cfg(feature = "tract")]
 impl TractBackend {
     /// A backend whose sessions use `threads` threads (1 runs on the caller's).
     pub fn new(threads: usize) -> Self {
@@ -61,7 +67,7 @@ impl TractBackend {
     }
 }
 
-#[cfg(feature = "native")]
+#[cfg(feature = "tract")]
 impl Default for TractBackend {
     fn default() -> Self {
         Self::new(1)
@@ -74,16 +80,19 @@ const LOADING: &str = "loading a model";
 /// As [`LOADING`].
 const RUNNING: &str = "running a model";
 
-#[cfg(feature = "native")]
+#[cfg(feature = "tract")]
 fn tract(stage: &'static str) -> impl Fn(TractError) -> VisionError {
-    move |source| VisionError::Tract { stage, source }
+    move |source| VisionError::Tract {
+        stage,
+        source: source.into(),
+    }
 }
 
 fn nn(stage: &'static str) -> impl Fn(janu_nn::NnError) -> VisionError {
     move |source| VisionError::Inference { stage, source }
 }
 
-#[cfg(feature = "native")]
+#[cfg(feature = "tract")]
 impl InferenceBackend for TractBackend {
     fn name(&self) -> &'static str {
         "tract"
@@ -111,14 +120,14 @@ impl InferenceBackend for TractBackend {
     }
 }
 
-#[cfg(feature = "native")]
+#[cfg(feature = "tract")]
 struct TractSession {
     state: TypedSimpleState,
     executor: Option<Executor>,
     input_shape: [usize; 4],
 }
 
-#[cfg(feature = "native")]
+#[cfg(feature = "tract")]
 impl InferenceSession for TractSession {
     fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), VisionError> {
         let tensor = Tensor::from_shape(&self.input_shape, input).map_err(tract(RUNNING))?;
@@ -146,17 +155,19 @@ pub enum BackendKind {
     #[default]
     Nn,
     /// tract: the general-purpose runtime, kept as the cross-check (native
-    /// builds only).
+    /// builds only). Without the cargo feature `tract` it is not compiled in:
+    /// its name does not parse and its sessions fail to load, both saying how
+    /// to build with it ([`TRACT_FEATURE_HINT`]).
     #[cfg(feature = "native")]
     Tract,
 }
 
 impl BackendKind {
-    /// Every backend, the default first.
-    #[cfg(feature = "native")]
+    /// Every backend in this build, the default first.
+    #[cfg(feature = "tract")]
     pub const ALL: [Self; 2] = [Self::Nn, Self::Tract];
-    /// Every backend, the default first.
-    #[cfg(not(feature = "native"))]
+    /// Every backend in this build, the default first.
+    #[cfg(not(feature = "tract"))]
     pub const ALL: [Self; 1] = [Self::Nn];
 
     /// Its name, as `--backend` and `JANU_BACKEND` take it.
@@ -172,8 +183,10 @@ impl BackendKind {
     pub fn create(self, threads: usize) -> Box<dyn InferenceBackend> {
         match self {
             Self::Nn => Box::new(NnBackend::new(threads)),
-            #[cfg(feature = "native")]
+            #[cfg(feature = "tract")]
             Self::Tract => Box::new(TractBackend::new(threads)),
+            #[cfg(all(feature = "native", not(feature = "tract")))]
+            Self::Tract => Box::new(MissingTract),
         }
     }
 }
@@ -188,10 +201,40 @@ impl std::str::FromStr for BackendKind {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
+        let name = s.trim();
+        if let Some(kind) = Self::ALL
             .into_iter()
-            .find(|b| b.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("unknown backend `{s}`: use nn or tract"))
+            .find(|b| b.name().eq_ignore_ascii_case(name))
+        {
+            return Ok(kind);
+        }
+        if name.eq_ignore_ascii_case("tract") {
+            return Err(TRACT_FEATURE_HINT.to_owned());
+        }
+        Err(format!("unknown backend `{s}`: use nn or tract"))
+    }
+}
+
+/// What [`BackendKind::Tract`] creates in a build without tract: a backend
+/// whose every load fails with [`TRACT_FEATURE_HINT`].
+#[cfg(all(feature = "native", not(feature = "tract")))]
+struct MissingTract;
+
+#[cfg(all(feature = "native", not(feature = "tract")))]
+impl InferenceBackend for MissingTract {
+    fn name(&self) -> &'static str {
+        "tract"
+    }
+
+    fn load(
+        &self,
+        _model: &[u8],
+        _input_shape: [usize; 4],
+    ) -> Result<Box<dyn InferenceSession>, VisionError> {
+        Err(VisionError::Tract {
+            stage: LOADING,
+            source: TRACT_FEATURE_HINT.into(),
+        })
     }
 }
 
@@ -247,5 +290,44 @@ struct NnSession {
 impl InferenceSession for NnSession {
     fn run(&mut self, input: &[f32], outputs: &mut Vec<Vec<f32>>) -> Result<(), VisionError> {
         self.model.run(input, outputs).map_err(nn(RUNNING))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_backend_in_the_build_parses_by_name() {
+        for kind in BackendKind::ALL {
+            assert_eq!(kind.name().parse::<BackendKind>(), Ok(kind));
+            assert_eq!(kind.create(1).name(), kind.name());
+        }
+        let err = "onnx".parse::<BackendKind>().unwrap_err();
+        assert!(err.contains("use nn or tract"), "{err}");
+    }
+
+    /// Without the `tract` feature, asking for tract by name or by variant
+    /// says how to build with it.
+    #[cfg(all(feature = "native", not(feature = "tract")))]
+    #[test]
+    fn tract_outside_the_build_says_how_to_get_it() {
+        let err = "tract".parse::<BackendKind>().unwrap_err();
+        assert!(err.contains("--features janu-vision/tract"), "{err}");
+        let Err(err) = BackendKind::Tract.create(1).load(&[], [1, 1, 1, 3]) else {
+            panic!("a backend that is not built loaded a model");
+        };
+        assert!(matches!(err, VisionError::Tract { .. }), "{err:?}");
+        assert!(
+            err.message().contains("--features janu-vision/tract"),
+            "{err}"
+        );
+    }
+
+    #[cfg(feature = "tract")]
+    #[test]
+    fn tract_is_in_the_build() {
+        assert_eq!("Tract".parse::<BackendKind>(), Ok(BackendKind::Tract));
+        assert_eq!(BackendKind::ALL.len(), 2);
     }
 }

@@ -1,9 +1,10 @@
 //! Pose landmarks from photos and videos: BlazePose (MediaPipe Pose) in Rust.
 //!
-//! - [`models`]: fetch the MediaPipe models (npm package), check their pinned
-//!   sums, prepare them as plain fp32 graphs ([`prepare`]) and cache them.
+//! - [`models`]: the MediaPipe models from `janu-models` (npm package, pinned
+//!   sums, preparation as plain fp32 graphs, the cache), re-exported.
 //! - [`backend`]: the inference backend trait and its two pure-Rust backends:
-//!   janu-nn (the default) and tract (the cross-check).
+//!   janu-nn (the default) and tract (the cross-check, behind the cargo
+//!   feature `tract`).
 //! - [`PoseEstimator`]: MediaPipe's pose pipeline: person detector, rotated
 //!   region of interest, landmark model, heatmap refinement, projection to the
 //!   picture, world landmarks, tracking and smoothing across video frames.
@@ -26,11 +27,7 @@ mod error;
 mod estimator;
 pub mod geometry;
 pub mod models;
-#[cfg(feature = "native")]
-pub mod prepare;
 pub mod preprocess;
-#[cfg(feature = "native")]
-mod store;
 #[cfg(feature = "native")]
 pub mod video;
 

