@@ -9,15 +9,7 @@ use crate::report::{Advice, Finding, PropAdvice};
 
 /// The knowledge's mistake id of a finding, for the six mistakes of the references.
 pub fn mistake_id(kind: FindingKind) -> Option<MistakeId> {
-    Some(match kind {
-        FindingKind::CollapsedSpine => MistakeId::CollapsedSpine,
-        FindingKind::ForcingHeadToKnee => MistakeId::ForcingHeadToKnee,
-        FindingKind::UnevenPelvis => MistakeId::UnevenPelvis,
-        FindingKind::LockedKnee => MistakeId::LockedKnee,
-        FindingKind::PullingFoot => MistakeId::PullingFoot,
-        FindingKind::ForcedRotation => MistakeId::ForcedRotation,
-        _ => return None,
-    })
+    kind.mistake()
 }
 
 /// The modifications (knowledge ids) that answer each finding: the one whose

@@ -9,10 +9,12 @@
 //! threshold, and is capped for mistakes that landmarks show only indirectly.
 
 use janu_body::Side;
+use janu_pose::MistakeId;
 
 use crate::breath::Breath;
 use crate::metrics::{FootPlacement, FrameMetrics, HandReach};
 use crate::report::{Evidence, Severity};
+use crate::rules::{MistakeRule, RULES, Test};
 use crate::series::{median, runs_where};
 
 /// Torso chord shorter than upright by this share means the spine, not the hips,
@@ -118,19 +120,31 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
+    /// The knowledge's mistake, for the six mistakes of the references.
+    pub const fn mistake(self) -> Option<MistakeId> {
+        Some(match self {
+            Self::CollapsedSpine => MistakeId::CollapsedSpine,
+            Self::ForcingHeadToKnee => MistakeId::ForcingHeadToKnee,
+            Self::UnevenPelvis => MistakeId::UnevenPelvis,
+            Self::LockedKnee => MistakeId::LockedKnee,
+            Self::PullingFoot => MistakeId::PullingFoot,
+            Self::ForcedRotation => MistakeId::ForcedRotation,
+            Self::FootPlacement
+            | Self::FootRollingOut
+            | Self::BreathHolding
+            | Self::HoldOutsideGuidance => return None,
+        })
+    }
+
     /// Stable id (the six mistakes use the knowledge's mistake ids).
     pub const fn id(self) -> &'static str {
-        match self {
-            Self::CollapsedSpine => "collapsed-spine",
-            Self::ForcingHeadToKnee => "forcing-head-to-knee",
-            Self::UnevenPelvis => "uneven-pelvis",
-            Self::LockedKnee => "locked-knee",
-            Self::PullingFoot => "pulling-foot",
-            Self::ForcedRotation => "forced-rotation",
-            Self::FootPlacement => "foot-placement",
-            Self::FootRollingOut => "foot-rolling-out",
-            Self::BreathHolding => "breath-holding",
-            Self::HoldOutsideGuidance => "hold-outside-guidance",
+        match (self.mistake(), self) {
+            (Some(m), _) => m.as_str(),
+            (None, Self::FootPlacement) => "foot-placement",
+            (None, Self::FootRollingOut) => "foot-rolling-out",
+            (None, Self::BreathHolding) => "breath-holding",
+            // Hold time is the only kind left without a mistake id.
+            (None, _) => "hold-outside-guidance",
         }
     }
 
@@ -213,6 +227,18 @@ impl Attempt<'_> {
         self.hold.unwrap_or((0, self.metrics.len()))
     }
 
+    /// Whether the hands are at the foot (or beyond) in at least half the
+    /// window's frames.
+    fn hands_at_foot(&self) -> bool {
+        let (a, b) = self.window();
+        let reach = self.metrics[a..b]
+            .iter()
+            .filter_map(|m| m.hand_reach)
+            .filter(|r| *r >= HandReach::Ankle)
+            .count();
+        reach * 2 >= (b - a).max(1)
+    }
+
     /// Median of `get` over the window and the longest stretch where `bad` holds.
     fn check(
         &self,
@@ -242,25 +268,16 @@ impl Attempt<'_> {
     }
 }
 
-fn evidence(metric: &str, w: &Window, threshold: f32, above: bool, unit: &str) -> Evidence {
+/// Evidence of one rule test over a window.
+fn evidence(test: &Test, limit: f32, w: &Window) -> Evidence {
     Evidence {
-        metric: metric.to_string(),
-        value: f64::from(w.value),
-        threshold: f64::from(threshold),
-        direction: if above { "above" } else { "below" }.to_string(),
-        unit: unit.to_string(),
+        metric: test.metric.name().to_string(),
+        value: f64::from(test.shown(w.value)),
+        threshold: f64::from(limit),
+        direction: test.direction().to_string(),
+        unit: test.metric.unit().to_string(),
         start_s: w.start_s,
         end_s: w.end_s,
-    }
-}
-
-fn severity(excess: f32, medium: f32, high: f32) -> Severity {
-    if excess >= high {
-        Severity::High
-    } else if excess >= medium {
-        Severity::Medium
-    } else {
-        Severity::Low
     }
 }
 
@@ -273,11 +290,111 @@ fn certainty(visible_share: f32, excess: f32, scale: f32, cap: f32) -> f32 {
 /// Hold guidance for the findings: seconds `[min, max]` per side.
 pub type HoldGuidance = [u32; 2];
 
+/// A finding's fields, as `find` collects them.
+type Push<'p> = dyn FnMut(FindingKind, Severity, f32, String, Vec<Evidence>) + 'p;
+
+/// Judge one mistake rule over the attempt's window.
+fn judge(att: &Attempt<'_>, rule: &MistakeRule, push: &mut Push<'_>) {
+    let one_frame = att.times.len() == 1;
+    let Some(first_limit) = rule.limit(one_frame) else {
+        return;
+    };
+    let limits: Vec<f32> = std::iter::once(first_limit)
+        .chain(rule.tests[1..].iter().map(|t| t.limit))
+        .collect();
+    let mut windows = Vec::with_capacity(rule.tests.len());
+    for (test, limit) in rule.tests.iter().zip(&limits) {
+        let Some(w) = att.check(|m| test.metric.read(m), |v| test.faulty_at(v, *limit)) else {
+            return;
+        };
+        windows.push(w);
+    }
+    if rule.report_needs_hands_at_foot && !att.hands_at_foot() {
+        return;
+    }
+    let main = &rule.tests[0];
+    let excess = main.excess_at(windows[0].value, first_limit);
+    let visible = windows
+        .iter()
+        .map(|w| w.visible_share)
+        .reduce(f32::min)
+        .unwrap_or(0.0);
+    let base_cap = if !rule.needs_baseline || att.baseline_measured {
+        1.0
+    } else {
+        0.6
+    };
+    let values: Vec<f32> = windows.iter().map(|w| w.value).collect();
+    push(
+        rule.kind,
+        rule.severity(excess),
+        certainty(
+            visible,
+            excess,
+            rule.certainty_scale,
+            rule.certainty_cap * base_cap,
+        ),
+        message(rule.kind, &values),
+        rule.tests
+            .iter()
+            .zip(&limits)
+            .zip(&windows)
+            .map(|((t, l), w)| evidence(t, *l, w))
+            .collect(),
+    );
+}
+
+/// What a rule's finding says, from the medians of its tests (in the rule's
+/// order; a turn keeps its sign).
+fn message(kind: FindingKind, v: &[f32]) -> String {
+    let first = v.first().copied().unwrap_or(0.0);
+    let second = v.get(1).copied().unwrap_or(0.0);
+    match kind {
+        FindingKind::CollapsedSpine => format!(
+            "Your torso is {:.0}% shorter than sitting tall while your trunk stays {:.0}° from the thigh: the back rounds instead of the hips folding.",
+            first * 100.0,
+            second
+        ),
+        FindingKind::ForcingHeadToKnee => format!(
+            "Your head drops {:.0}° more than when sitting tall and your back rounds ({:.0}% shorter): the head is being pushed to the knee.",
+            first,
+            second * 100.0
+        ),
+        FindingKind::UnevenPelvis => {
+            let how = if first >= 0.0 {
+                "the bent-leg hip comes forward"
+            } else {
+                "the bent-leg hip draws back"
+            };
+            format!(
+                "Your pelvis is turned {:.0}° from square to the straight leg ({how}).",
+                first.abs()
+            )
+        }
+        FindingKind::LockedKnee => format!(
+            "Your straight knee is pressed {:.0}° past straight (hyperextended).",
+            -first
+        ),
+        FindingKind::PullingFoot => format!(
+            "Your hands hold the foot while your shoulders lift towards your ears ({:.0}% of the neck's length lost).",
+            first * 100.0
+        ),
+        FindingKind::ForcedRotation => format!(
+            "Your bent knee is pushed {first:.0}° away from the straight leg, behind the line of the hips."
+        ),
+        FindingKind::FootRollingOut => format!(
+            "Your extended foot rolls {first:.0}° outwards instead of pointing the toes up."
+        ),
+        FindingKind::FootPlacement
+        | FindingKind::BreathHolding
+        | FindingKind::HoldOutsideGuidance => kind.title().to_string(),
+    }
+}
+
 /// Find everything in one attempt.
 pub fn find(att: &Attempt<'_>, guidance: Option<HoldGuidance>) -> Vec<RawFinding> {
     let mut out = Vec::new();
     let side = Some(att.side);
-    let base_cap = if att.baseline_measured { 1.0 } else { 0.6 };
     let mut push = |kind, severity, certainty: f32, message: String, evidence| {
         out.push(RawFinding {
             kind,
@@ -289,206 +406,13 @@ pub fn find(att: &Attempt<'_>, guidance: Option<HoldGuidance>) -> Vec<RawFinding
         });
     };
 
-    // 1. Collapsing the spine: torso shortens while the hips hardly hinge.
-    if let Some(w) = att.check(|m| m.torso_shortening, |v| v >= COLLAPSE_SHORTENING)
-        && let Some(f) = att.check(|m| m.fold_angle_deg, |v| v >= COLLAPSE_MIN_FOLD_DEG)
-    {
-        let ex = w.value - COLLAPSE_SHORTENING;
-        push(
-            FindingKind::CollapsedSpine,
-            severity(ex, 0.05, 0.12),
-            certainty(
-                w.visible_share.min(f.visible_share),
-                ex,
-                0.1,
-                caps::COLLAPSED_SPINE * base_cap,
-            ),
-            format!(
-                "Your torso is {:.0}% shorter than sitting tall while your trunk stays {:.0}° from the thigh: the back rounds instead of the hips folding.",
-                w.value * 100.0,
-                f.value
-            ),
-            vec![
-                evidence(
-                    "torso_shortening",
-                    &w,
-                    COLLAPSE_SHORTENING,
-                    true,
-                    "fraction",
-                ),
-                evidence("fold_angle_deg", &f, COLLAPSE_MIN_FOLD_DEG, true, "deg"),
-            ],
-        );
+    // The mistakes read from the body's shape, each by its rule.
+    for rule in &RULES {
+        judge(att, rule, &mut push);
     }
-    // 2. Forcing the head to the knee: the neck drops and the low back rounds.
-    if let Some(w) = att.check(|m| m.head_drop_deg, |v| v >= FORCING_HEAD_DROP_DEG)
-        && let Some(r) = att.check(|m| m.torso_shortening, |v| v >= FORCING_MIN_SHORTENING)
-    {
-        let ex = w.value - FORCING_HEAD_DROP_DEG;
-        push(
-            FindingKind::ForcingHeadToKnee,
-            severity(ex, 10.0, 25.0),
-            certainty(
-                w.visible_share.min(r.visible_share),
-                ex,
-                20.0,
-                caps::FORCING_HEAD * base_cap,
-            ),
-            format!(
-                "Your head drops {:.0}° more than when sitting tall and your back rounds ({:.0}% shorter): the head is being pushed to the knee.",
-                w.value,
-                r.value * 100.0
-            ),
-            vec![
-                evidence("head_drop_deg", &w, FORCING_HEAD_DROP_DEG, true, "deg"),
-                evidence(
-                    "torso_shortening",
-                    &r,
-                    FORCING_MIN_SHORTENING,
-                    true,
-                    "fraction",
-                ),
-            ],
-        );
-    }
-    // Depth from one photo is too rough for the turn and roll findings: on the
-    // shared real photos, square pelvises (Dandasana) measure 11-19 degrees of
-    // turn and Paschimottanasana up to 43; feet with the toes up measure 19-58
-    // degrees of roll. Both are judged over a video's hold, not from one frame.
-    let one_frame = att.times.len() == 1;
-    // 3. Uneven pelvis.
-    // The median of the signed turn: jitter around square must not add up.
-    if let Some(mut w) = att
-        .check(|m| m.pelvis_turn_deg, |v| v.abs() >= UNEVEN_PELVIS_DEG)
-        .filter(|_| !one_frame)
-    {
-        let signed = w.value;
-        w.value = signed.abs();
-        let how = if signed >= 0.0 {
-            "the bent-leg hip comes forward"
-        } else {
-            "the bent-leg hip draws back"
-        };
-        let ex = w.value - UNEVEN_PELVIS_DEG;
-        push(
-            FindingKind::UnevenPelvis,
-            severity(ex, 8.0, 18.0),
-            certainty(w.visible_share, ex, 15.0, caps::UNEVEN_PELVIS),
-            format!(
-                "Your pelvis is turned {:.0}° from square to the straight leg ({how}).",
-                w.value
-            ),
-            vec![evidence(
-                "pelvis_turn_deg",
-                &w,
-                UNEVEN_PELVIS_DEG,
-                true,
-                "deg",
-            )],
-        );
-    }
-    // 4. Locked knee.
-    let locked = if one_frame {
-        PHOTO_LOCKED_KNEE_DEG
-    } else {
-        LOCKED_KNEE_DEG
-    };
-    if let Some(w) = att.check(|m| m.extended_knee_flexion_deg, |v| v <= locked) {
-        let ex = locked - w.value;
-        push(
-            FindingKind::LockedKnee,
-            severity(ex, 3.0, 7.0),
-            certainty(w.visible_share, ex, 5.0, caps::LOCKED_KNEE),
-            format!(
-                "Your straight knee is pressed {:.0}° past straight (hyperextended).",
-                -w.value
-            ),
-            vec![evidence(
-                "extended_knee_flexion_deg",
-                &w,
-                locked,
-                false,
-                "deg",
-            )],
-        );
-    }
-    // 5. Pulling on the foot: hands at the foot and shoulders up to the ears.
-    if let Some(w) = att.check(
-        |m| m.shoulder_elevation,
-        |v| v >= PULLING_SHOULDER_ELEVATION,
-    ) {
-        let (a, b) = att.window();
-        let reach = att.metrics[a..b]
-            .iter()
-            .filter_map(|m| m.hand_reach)
-            .filter(|r| *r >= HandReach::Ankle)
-            .count();
-        if reach * 2 >= (b - a).max(1) {
-            let ex = w.value - PULLING_SHOULDER_ELEVATION;
-            push(
-                FindingKind::PullingFoot,
-                severity(ex, 0.1, 0.25),
-                certainty(w.visible_share, ex, 0.15, caps::PULLING_FOOT * base_cap),
-                format!(
-                    "Your hands hold the foot while your shoulders lift towards your ears ({:.0}% of the neck's length lost).",
-                    w.value * 100.0
-                ),
-                vec![evidence(
-                    "shoulder_elevation",
-                    &w,
-                    PULLING_SHOULDER_ELEVATION,
-                    true,
-                    "fraction",
-                )],
-            );
-        }
-    }
-    // 6. Forcing the bent leg's external rotation.
-    if let Some(w) = att.check(|m| m.thigh_angle_deg, |v| v >= FORCED_ROTATION_THIGH_DEG) {
-        let ex = w.value - FORCED_ROTATION_THIGH_DEG;
-        push(
-            FindingKind::ForcedRotation,
-            severity(ex, 10.0, 25.0),
-            certainty(w.visible_share, ex, 15.0, caps::FORCED_ROTATION),
-            format!(
-                "Your bent knee is pushed {:.0}° away from the straight leg, behind the line of the hips.",
-                w.value
-            ),
-            vec![evidence(
-                "thigh_angle_deg",
-                &w,
-                FORCED_ROTATION_THIGH_DEG,
-                true,
-                "deg",
-            )],
-        );
-    }
-    // 7. Foot placement.
+    // Foot placement.
     foot_placement(att, &mut push);
-    // 8. Extended foot rolling out.
-    if let Some(w) = att
-        .check(|m| m.extended_foot_roll_deg, |v| v >= FOOT_ROLL_OUT_DEG)
-        .filter(|_| !one_frame)
-    {
-        let ex = w.value - FOOT_ROLL_OUT_DEG;
-        push(
-            FindingKind::FootRollingOut,
-            severity(ex, 10.0, 25.0),
-            certainty(w.visible_share, ex, 15.0, caps::FOOT_ROLL),
-            format!(
-                "Your extended foot rolls {:.0}° outwards instead of pointing the toes up.",
-                w.value
-            ),
-            vec![evidence(
-                "extended_foot_roll_deg",
-                &w,
-                FOOT_ROLL_OUT_DEG,
-                true,
-                "deg",
-            )],
-        );
-    }
-    // 9. Holding the breath.
+    // Holding the breath.
     if let Some(b) = att.breath
         && let Some(longest) = b
             .holding
@@ -530,7 +454,7 @@ pub fn find(att: &Attempt<'_>, guidance: Option<HoldGuidance>) -> Vec<RawFinding
                 .collect(),
         );
     }
-    // 10. Hold far outside the guidance.
+    // Hold far outside the guidance.
     if let (Some(hold), Some([lo, hi]), Some((a, b))) = (att.hold_s, guidance, att.hold) {
         let (lo, hi) = (f64::from(lo), f64::from(hi));
         let (short, long) = (
@@ -577,10 +501,7 @@ pub fn find(att: &Attempt<'_>, guidance: Option<HoldGuidance>) -> Vec<RawFinding
     out
 }
 
-fn foot_placement(
-    att: &Attempt<'_>,
-    push: &mut impl FnMut(FindingKind, Severity, f32, String, Vec<Evidence>),
-) {
+fn foot_placement(att: &Attempt<'_>, push: &mut Push<'_>) {
     let (a, b) = att.window();
     let seen: Vec<(usize, FootPlacement)> = (a..b)
         .filter_map(|i| att.metrics[i].bent_foot.map(|p| (i, p)))

@@ -31,6 +31,7 @@ pub mod phases;
 pub mod pose_name;
 pub mod recognize;
 pub mod report;
+pub mod rules;
 pub mod segments;
 pub mod series;
 mod session;

@@ -1,6 +1,7 @@
 //! Renderers of a [`SessionReport`]: JSON (the stable schema), a plain-text
 //! summary for the terminal, CSV of the per-frame metrics, and a self-contained
-//! HTML page with plots and key frames ([`html`]). The pictures and breathing
+//! HTML page with plots and key frames ([`html`]), its charts drawn by the one
+//! chart kit every Janu chart uses ([`chart`]). The pictures and breathing
 //! traces the HTML shows come with the report as [`media::ReportMedia`] (made by
 //! `janu-pipeline` from the source); without them the page shows the rest.
 //!
@@ -14,6 +15,7 @@
 //! assert!(text.contains("nobody"));
 //! ```
 
+pub mod chart;
 pub mod csv;
 pub mod html;
 pub mod json;
@@ -43,9 +45,6 @@ pub enum ReportError {
     /// Serialising to JSON failed (never expected: the report is plain data).
     #[error("cannot write the report as JSON: {0}")]
     Json(#[from] serde_json::Error),
-    /// Drawing a chart failed (never expected: charts are drawn into a string).
-    #[error("cannot draw a chart of the report: {0}")]
-    Chart(String),
 }
 
 /// True when a photo's report shows the form measures of its one frame (the
@@ -63,8 +62,7 @@ pub(crate) fn form_measures_shown(r: &SessionReport) -> bool {
 /// Render a report in a format.
 ///
 /// # Errors
-/// [`ReportError::Json`] if JSON serialisation fails, [`ReportError::Chart`] if
-/// an HTML chart cannot be drawn.
+/// [`ReportError::Json`] if JSON serialisation fails.
 pub fn render(report: &SessionReport, format: Format) -> Result<String, ReportError> {
     Ok(match format {
         Format::Json => json::render(report)?,

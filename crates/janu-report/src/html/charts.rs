@@ -1,5 +1,6 @@
-//! The report's charts, drawn with plotters to SVG (no fonts loaded: the SVG
-//! names a generic family and the browser sets the text).
+//! The report's charts, drawn with the crate's [`crate::chart`] kit: the fold
+//! angle and the breathing of each attempt over time, the session's timeline,
+//! and left against right.
 //!
 //! Every chart has a fixed `viewBox` and scales to its box; the CSS keeps a
 //! minimum width so text stays readable on a phone (the box scrolls sideways
@@ -7,13 +8,14 @@
 
 use janu_analysis::SideComparison;
 use janu_analysis::breath::TimeRange;
-use janu_analysis::phases::{Phase, PhaseName};
+use janu_analysis::phases::Phase;
 use janu_body::Side;
-use plotters::coord::Shift;
-use plotters::prelude::*;
 
 use super::words::{clock, compared_metric_words};
-use crate::ReportError;
+use crate::chart::{
+    Anchor, Colour, INK, LEFT, MISTAKE, MUTED, Paint, Plot, REFERENCE, RIGHT, Rect, Svg, TextStyle,
+    WHITE, line_runs, nice_step, phase_colour, side_colour, text_width, ticks_within, time_step,
+};
 
 /// Width of every chart's drawing, SVG pixels (the report column's width).
 pub const CHART_WIDTH: u32 = 760;
@@ -25,99 +27,54 @@ pub const BREATH_HEIGHT: u32 = 200;
 pub const TIMELINE_HEIGHT: u32 = 96;
 /// Height of one metric's row in the comparison chart.
 pub const COMPARE_ROW: u32 = 46;
-/// Points drawn per line at most: about one per horizontal pixel of the plot;
-/// more only makes the file larger.
-pub const MAX_LINE_POINTS: usize = 700;
 /// Text size in chart pixels: at the chart's minimum CSS width (see the style
 /// sheet) this is still about 12 CSS px.
-pub const FONT_PX: u32 = 16;
-
-/// Ink of axes and text.
-pub const INK: RGBColor = RGBColor(45, 55, 72);
-/// Light grid lines.
-const GRID: RGBColor = RGBColor(226, 232, 240);
-/// The person's left side (the extended leg's colour too); matches the skeleton.
-pub const LEFT: RGBColor = RGBColor(43, 108, 176);
-/// The person's right side.
-pub const RIGHT: RGBColor = RGBColor(221, 107, 32);
-/// Stretches where the breath was held.
-const HELD: RGBColor = RGBColor(197, 48, 48);
-
-/// The colour of a side.
-pub fn side_colour(side: Side) -> RGBColor {
-    match side {
-        Side::Left => LEFT,
-        Side::Right => RIGHT,
-    }
-}
-
-/// The shading of a phase, and its CSS form for the legend.
-pub fn phase_colour(p: PhaseName) -> (RGBColor, &'static str) {
-    match p {
-        PhaseName::Setup => (RGBColor(203, 213, 224), "#cbd5e0"),
-        PhaseName::Lengthen => (RGBColor(246, 224, 94), "#f6e05e"),
-        PhaseName::Fold => (RGBColor(246, 173, 85), "#f6ad55"),
-        PhaseName::Hold => (RGBColor(104, 211, 145), "#68d391"),
-        PhaseName::Release => (RGBColor(183, 148, 244), "#b794f4"),
-    }
-}
-
+pub const FONT_PX: f64 = 16.0;
+/// Room left of a time chart's plot for its value labels and axis title.
+const LABELS_LEFT: f64 = 68.0;
+/// Room right of every plot.
+const ROOM_RIGHT: f64 = 18.0;
+/// Room under a time chart's plot for the clock labels and the axis title.
+const LABELS_BELOW: f64 = 50.0;
+/// Clock labels on a time axis, about.
+const TIME_TICKS: f64 = 8.0;
 /// Opacity of phase shading, so the grid and the line show through.
 const PHASE_ALPHA: f64 = 0.35;
+/// Opacity of a held breath's shading.
+const HELD_ALPHA: f64 = 0.18;
 
-fn font(size: u32) -> TextStyle<'static> {
-    ("sans-serif", size).into_font().color(&INK)
+fn text(colour: Colour) -> TextStyle {
+    TextStyle::new(colour, FONT_PX)
 }
 
-fn err<E: std::fmt::Debug>(e: E) -> ReportError {
-    ReportError::Chart(format!("{e:?}"))
+/// A plot of values over the time `t0..t1` in a chart `height` high, `top`
+/// units under the chart's top edge.
+fn time_plot(height: f64, top: f64, t: (f64, f64), y: (f64, f64)) -> Plot {
+    let area = Rect {
+        x: LABELS_LEFT,
+        y: top,
+        width: f64::from(CHART_WIDTH) - LABELS_LEFT - ROOM_RIGHT,
+        height: height - top - LABELS_BELOW,
+    };
+    Plot::new(area, t, y)
 }
 
-/// Split `(t, v)` samples into runs without gaps, averaged into at most
-/// [`MAX_LINE_POINTS`] bins over `[t0, t1]` (a bin with no value breaks the line).
-fn line_runs(points: &[(f64, Option<f32>)], t0: f64, t1: f64) -> Vec<Vec<(f64, f64)>> {
-    let span = (t1 - t0).max(1e-9);
-    let bins = MAX_LINE_POINTS;
-    let mut sum = vec![(0.0f64, 0.0f64, 0usize); bins];
-    let mut seen = vec![false; bins];
-    for (t, v) in points {
-        let i = (((t - t0) / span) * bins as f64)
-            .floor()
-            .clamp(0.0, (bins - 1) as f64) as usize;
-        seen[i] = true;
-        if let Some(v) = v.filter(|v| v.is_finite()) {
-            sum[i].0 += t;
-            sum[i].1 += f64::from(v);
-            sum[i].2 += 1;
-        }
-    }
-    let mut runs = Vec::new();
-    let mut cur: Vec<(f64, f64)> = Vec::new();
-    for (i, (st, sv, n)) in sum.into_iter().enumerate() {
-        if n > 0 {
-            cur.push((st / n as f64, sv / n as f64));
-        } else if seen[i] && !cur.is_empty() {
-            runs.push(std::mem::take(&mut cur));
-        }
-    }
-    if !cur.is_empty() {
-        runs.push(cur);
-    }
-    runs
-}
-
-fn svg_of(
-    size: (u32, u32),
-    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<(), ReportError>,
-) -> Result<String, ReportError> {
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
-        root.fill(&WHITE).map_err(err)?;
-        draw(&root)?;
-        root.present().map_err(err)?;
-    }
-    Ok(svg)
+/// The clock under a time plot (with upright grid lines), the value ticks
+/// `y_ticks` labelled by `y_label`, the axis lines and both axis titles.
+fn time_axes(
+    svg: &mut Svg,
+    plot: &Plot,
+    y_ticks: &[f64],
+    y_label: &dyn Fn(f64) -> String,
+    y_title: &str,
+) {
+    let (t0, t1) = plot.x.values;
+    let clock_ticks = ticks_within(t0, t1, time_step(t1 - t0, TIME_TICKS));
+    plot.x_ticks(svg, &clock_ticks, &|t| clock(t), text(INK), true);
+    plot.y_ticks(svg, y_ticks, y_label, text(INK));
+    plot.axes(svg);
+    plot.x_title(svg, "time (min:s)", text(INK));
+    plot.y_title(svg, FONT_PX + 2.0, y_title, text(INK));
 }
 
 /// What the fold chart shows of one side.
@@ -135,10 +92,7 @@ pub struct FoldChart<'a> {
 }
 
 /// Fold angle over time with the phases shaded and the deepest moment marked.
-///
-/// # Errors
-/// [`ReportError::Chart`] if plotters fails (not expected when drawing to a string).
-pub fn fold_chart(c: &FoldChart<'_>) -> Result<String, ReportError> {
+pub fn fold_chart(c: &FoldChart<'_>) -> String {
     let (t0, t1) = (c.range.0, c.range.1.max(c.range.0 + 1.0));
     let values = c
         .points
@@ -146,88 +100,73 @@ pub fn fold_chart(c: &FoldChart<'_>) -> Result<String, ReportError> {
         .filter_map(|p| p.1)
         .filter(|v| v.is_finite());
     let (lo, hi) = values.fold((f32::MAX, f32::MIN), |(a, b), v| (a.min(v), b.max(v)));
-    let y0 = if lo <= hi {
-        f64::from(lo - 10.0).clamp(0.0, 30.0)
+    // Always show 90° (sitting upright); the top a little over the highest
+    // angle, the bottom a little under the deepest on a ten.
+    let (y0, y1) = if lo <= hi {
+        (
+            f64::from(lo - 10.0).clamp(0.0, 30.0),
+            f64::from(hi + 5.0).max(100.0),
+        )
     } else {
-        0.0
-    };
-    let y1 = if lo <= hi {
-        f64::from(hi + 5.0).max(100.0)
-    } else {
-        100.0
+        (0.0, 100.0)
     };
     let y0 = (y0 / 10.0).floor() * 10.0;
+    let height = f64::from(FOLD_HEIGHT);
+    let plot = time_plot(height, 12.0, (t0, t1), (y0, y1));
+    let mut svg = Svg::new(
+        f64::from(CHART_WIDTH),
+        height,
+        "fold angle over time",
+        FONT_PX,
+    );
+    for p in c.phases {
+        // A phase of one frame still gets a sliver.
+        let end = if p.end_s > p.start_s {
+            p.end_s
+        } else {
+            p.start_s + 0.2
+        };
+        plot.span(
+            &mut svg,
+            p.start_s,
+            end,
+            Paint::solid(phase_colour(p.name)).opacity(PHASE_ALPHA),
+        );
+    }
+    let y_ticks = ticks_within(y0, y1, nice_step(y1 - y0, 6.0));
+    time_axes(
+        &mut svg,
+        &plot,
+        &y_ticks,
+        &|v| format!("{v:.0}°"),
+        "fold angle",
+    );
+    plot.line(&mut svg, &[(t0, 90.0), (t1, 90.0)], REFERENCE, 1.0);
     let colour = side_colour(c.side);
-    svg_of((CHART_WIDTH, FOLD_HEIGHT), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(12)
-            .margin_right(18)
-            .margin_left(6)
-            .margin_bottom(4)
-            .x_label_area_size(46)
-            .y_label_area_size(62)
-            .build_cartesian_2d(t0..t1, y0..y1)
-            .map_err(err)?;
-        chart
-            .draw_series(c.phases.iter().map(|p| {
-                let (rgb, _) = phase_colour(p.name);
-                let end = if p.end_s > p.start_s {
-                    p.end_s
-                } else {
-                    p.start_s + 0.2
-                };
-                Rectangle::new([(p.start_s, y0), (end, y1)], rgb.mix(PHASE_ALPHA).filled())
-            }))
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID)
-            .axis_style(INK)
-            .x_labels(8)
-            .y_labels(6)
-            .x_label_formatter(&|v| clock(*v))
-            .y_label_formatter(&|v| format!("{v:.0}°"))
-            .label_style(font(FONT_PX))
-            .axis_desc_style(font(FONT_PX))
-            .x_desc("time (min:s)")
-            .y_desc("fold angle")
-            .draw()
-            .map_err(err)?;
-        // 90° = sitting upright: a reference line.
-        chart
-            .draw_series(LineSeries::new(
-                [(t0, 90.0), (t1, 90.0)],
-                ShapeStyle::from(INK.mix(0.35)).stroke_width(1),
-            ))
-            .map_err(err)?;
-        for run in line_runs(&c.points, t0, t1) {
-            chart
-                .draw_series(LineSeries::new(
-                    run,
-                    ShapeStyle::from(colour).stroke_width(3),
-                ))
-                .map_err(err)?;
-        }
-        if let Some((t, v)) = c.deepest {
-            let v = f64::from(v);
-            chart
-                .draw_series([Circle::new((t, v), 6, ShapeStyle::from(INK).filled())])
-                .map_err(err)?;
-            let label = format!("deepest {v:.0}°");
-            // Keep the label inside the plot: left of the dot near the right edge.
-            let right_half = (t - t0) / (t1 - t0) > 0.7;
-            let dx = if right_half {
-                -(label.len() as i32) * 9 - 8
-            } else {
-                10
-            };
-            chart
-                .draw_series([EmptyElement::at((t, v)) + Text::new(label, (dx, 10), font(FONT_PX))])
-                .map_err(err)?;
-        }
-        Ok(())
-    })
+    for run in line_runs(&c.points, t0, t1) {
+        plot.line(&mut svg, &run, colour, 3.0);
+    }
+    if let Some((t, v)) = c.deepest {
+        let v = f64::from(v);
+        let (x, y) = plot.point(t, v);
+        svg.dot((x, y), 6.0, INK, None);
+        // Keep the label inside the plot: left of the dot near the right
+        // edge, above it near the bottom.
+        let label = format!("deepest {v:.0}°");
+        let (dx, anchor) = if (t - t0) / (t1 - t0) > 0.7 {
+            (-10.0, Anchor::End)
+        } else {
+            (10.0, Anchor::Start)
+        };
+        let below = y + 24.0;
+        let baseline = if below > plot.area.bottom() - 4.0 {
+            y - 12.0
+        } else {
+            below
+        };
+        svg.text((x + dx, baseline), &label, text(INK).anchor(anchor));
+    }
+    svg.finish()
 }
 
 /// What the breathing chart shows.
@@ -243,10 +182,7 @@ pub struct BreathChart<'a> {
 }
 
 /// The breathing motion during a hold, with held breaths shaded.
-///
-/// # Errors
-/// [`ReportError::Chart`] if plotters fails.
-pub fn breath_chart(c: &BreathChart<'_>) -> Result<String, ReportError> {
+pub fn breath_chart(c: &BreathChart<'_>) -> String {
     let t0 = c.t.first().copied().unwrap_or(0.0);
     let t1 = c.t.last().copied().unwrap_or(1.0).max(t0 + 1.0);
     let peak = c
@@ -255,71 +191,52 @@ pub fn breath_chart(c: &BreathChart<'_>) -> Result<String, ReportError> {
         .filter(|v| v.is_finite())
         .fold(1.0f32, |m, v| m.max(v.abs()));
     let y = f64::from(peak) * 1.15;
-    let colour = side_colour(c.side);
     let points: Vec<(f64, Option<f32>)> =
         c.t.iter()
             .zip(c.value)
             .map(|(t, v)| (*t, Some(*v)))
             .collect();
-    svg_of((CHART_WIDTH, BREATH_HEIGHT), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(10)
-            .margin_right(18)
-            .margin_left(6)
-            .margin_bottom(4)
-            .x_label_area_size(46)
-            .y_label_area_size(62)
-            .build_cartesian_2d(t0..t1, -y..y)
-            .map_err(err)?;
-        chart
-            .draw_series(
-                c.holding.iter().map(|h| {
-                    Rectangle::new([(h.start_s, -y), (h.end_s, y)], HELD.mix(0.18).filled())
-                }),
-            )
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID)
-            .axis_style(INK)
-            .x_labels(8)
-            .y_labels(3)
-            .x_label_formatter(&|v| clock(*v))
-            .y_label_formatter(&|v| {
-                if *v > 0.1 {
-                    "in".into()
-                } else if *v < -0.1 {
-                    "out".into()
-                } else {
-                    String::new()
-                }
-            })
-            .label_style(font(FONT_PX))
-            .axis_desc_style(font(FONT_PX))
-            .x_desc("time (min:s)")
-            .y_desc("breath")
-            .draw()
-            .map_err(err)?;
-        for run in line_runs(&points, t0, t1) {
-            chart
-                .draw_series(LineSeries::new(
-                    run,
-                    ShapeStyle::from(colour).stroke_width(2),
-                ))
-                .map_err(err)?;
-        }
-        for h in c.holding {
-            chart
-                .draw_series([Text::new(
-                    "breath held".to_string(),
-                    (h.start_s, y * 0.92),
-                    font(FONT_PX - 2).color(&HELD),
-                )])
-                .map_err(err)?;
-        }
-        Ok(())
-    })
+    let height = f64::from(BREATH_HEIGHT);
+    let plot = time_plot(height, 10.0, (t0, t1), (-y, y));
+    let mut svg = Svg::new(
+        f64::from(CHART_WIDTH),
+        height,
+        "breathing over time",
+        FONT_PX,
+    );
+    for h in c.holding {
+        plot.span(
+            &mut svg,
+            h.start_s,
+            h.end_s,
+            Paint::solid(MISTAKE).opacity(HELD_ALPHA),
+        );
+    }
+    // Up is a breath in, down a breath out; the size has no unit worth reading.
+    let in_out = |v: f64| match v {
+        v if v > 0.0 => "in".to_string(),
+        v if v < 0.0 => "out".to_string(),
+        _ => String::new(),
+    };
+    time_axes(
+        &mut svg,
+        &plot,
+        &[-y / 2.0, 0.0, y / 2.0],
+        &in_out,
+        "breath",
+    );
+    for run in line_runs(&points, t0, t1) {
+        plot.line(&mut svg, &run, side_colour(c.side), 2.0);
+    }
+    for h in c.holding {
+        let (x, top) = plot.point(h.start_s.max(t0), y);
+        svg.text(
+            (x + 4.0, top + FONT_PX),
+            "breath held",
+            TextStyle::new(MISTAKE, FONT_PX - 2.0),
+        );
+    }
+    svg.finish()
 }
 
 /// One stretch of the session timeline.
@@ -331,150 +248,115 @@ pub struct TimelineItem {
     /// Short label.
     pub label: String,
     /// Fill.
-    pub colour: RGBColor,
+    pub colour: Colour,
 }
 
 /// The whole session as a band of coloured stretches over a time axis.
-///
-/// # Errors
-/// [`ReportError::Chart`] if plotters fails.
-pub fn timeline_chart(items: &[TimelineItem], duration_s: f64) -> Result<String, ReportError> {
+pub fn timeline_chart(items: &[TimelineItem], duration_s: f64) -> String {
     let t1 = duration_s.max(1.0);
     let t0 = items.first().map_or(0.0, |i| i.start_s.min(0.0));
-    svg_of((CHART_WIDTH, TIMELINE_HEIGHT), |root| {
-        let mut chart = ChartBuilder::on(root)
-            .margin_top(6)
-            .margin_right(18)
-            .margin_left(12)
-            .x_label_area_size(40)
-            .build_cartesian_2d(t0..t1, 0.0..1.0)
-            .map_err(err)?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .disable_y_axis()
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID.mix(0.0))
-            .axis_style(INK)
-            .x_labels(8)
-            .x_label_formatter(&|v| clock(*v))
-            .label_style(font(FONT_PX))
-            .draw()
-            .map_err(err)?;
-        let px_per_s = f64::from(CHART_WIDTH - 40) / (t1 - t0).max(1e-9);
-        for it in items {
-            // A stretch of one frame still gets a sliver.
-            let end = it.end_s.max(it.start_s + 0.5 / px_per_s.max(1e-9));
-            chart
-                .draw_series([Rectangle::new(
-                    [(it.start_s, 0.1), (end, 0.9)],
-                    it.colour.filled(),
-                )])
-                .map_err(err)?;
-            let width_px = (end - it.start_s) * px_per_s;
-            let text_px = it.label.chars().count() as f64 * f64::from(FONT_PX) * 0.6;
-            if width_px > text_px + 10.0 {
-                chart
-                    .draw_series([Text::new(
-                        it.label.clone(),
-                        (it.start_s + 4.0 / px_per_s, 0.68),
-                        font(FONT_PX).color(&WHITE),
-                    )])
-                    .map_err(err)?;
-            }
+    let height = f64::from(TIMELINE_HEIGHT);
+    // Room at the left for half of the first clock label.
+    let area = Rect {
+        x: 24.0,
+        y: 6.0,
+        width: f64::from(CHART_WIDTH) - 24.0 - ROOM_RIGHT,
+        height: height - 6.0 - 40.0,
+    };
+    let plot = Plot::new(area, (t0, t1), (0.0, 1.0));
+    let mut svg = Svg::new(
+        f64::from(CHART_WIDTH),
+        height,
+        "the session's poses over time",
+        FONT_PX,
+    );
+    let px_per_s = plot.x.per_unit();
+    for it in items {
+        // A stretch of one frame still gets a sliver.
+        let end = it.end_s.max(it.start_s + 0.5 / px_per_s.max(1e-9));
+        let (x0, top) = plot.point(it.start_s, 0.9);
+        let (x1, bottom) = plot.point(end, 0.1);
+        svg.rect(
+            Rect::between((x0, top), (x1, bottom)),
+            Paint::solid(it.colour),
+            Some(&it.label),
+        );
+        if x1 - x0 > text_width(&it.label, FONT_PX) + 10.0 {
+            svg.text(
+                (x0 + 4.0, (top + bottom) / 2.0 + FONT_PX * 0.35),
+                &it.label,
+                text(WHITE),
+            );
         }
-        Ok(())
-    })
+    }
+    let clock_ticks = ticks_within(t0, t1, time_step(t1 - t0, TIME_TICKS));
+    plot.x_ticks(&mut svg, &clock_ticks, &|t| clock(t), text(INK), false);
+    svg.line(
+        (area.x, area.bottom()),
+        (area.right(), area.bottom()),
+        INK,
+        1.0,
+    );
+    svg.finish()
 }
 
 /// Left against right: for each measure a bar to the left (left leg extended)
 /// and one to the right (right leg extended), each as long as its share of the
 /// larger of the two, with the values written at the ends.
-///
-/// # Errors
-/// [`ReportError::Chart`] if plotters fails.
-pub fn comparison_chart(c: &SideComparison) -> Result<String, ReportError> {
+pub fn comparison_chart(c: &SideComparison) -> String {
     let rows = c.metrics.len().max(1) as u32;
-    let height = 40 + rows * COMPARE_ROW;
-    svg_of((CHART_WIDTH, height), |root| {
-        let mid = CHART_WIDTH as i32 / 2;
-        let half = (CHART_WIDTH as i32 / 2) - 120;
-        root.draw(&Text::new(
-            "left leg extended".to_string(),
-            (mid - 160, 8),
-            font(FONT_PX).color(&LEFT),
-        ))
-        .map_err(err)?;
-        root.draw(&Text::new(
-            "right leg extended".to_string(),
-            (mid + 20, 8),
-            font(FONT_PX).color(&RIGHT),
-        ))
-        .map_err(err)?;
-        for (i, m) in c.metrics.iter().enumerate() {
-            let top = 34 + i as i32 * COMPARE_ROW as i32;
-            let scale = m.left.abs().max(m.right.abs()).max(1e-9);
-            let lw = ((m.left.abs() / scale) * f64::from(half)) as i32;
-            let rw = ((m.right.abs() / scale) * f64::from(half)) as i32;
-            let (name, unit, digits) = compared_metric_words(&m.metric);
-            root.draw(&Text::new(
-                name.to_string(),
-                (
-                    mid - (name.chars().count() as i32 * FONT_PX as i32 * 3 / 10),
-                    top,
-                ),
-                font(FONT_PX - 1),
-            ))
-            .map_err(err)?;
-            let bar_top = top + 18;
-            let bar_bottom = top + 36;
-            root.draw(&Rectangle::new(
-                [(mid - lw, bar_top), (mid - 1, bar_bottom)],
-                LEFT.filled(),
-            ))
-            .map_err(err)?;
-            root.draw(&Rectangle::new(
-                [(mid + 1, bar_top), (mid + rw, bar_bottom)],
-                RIGHT.filled(),
-            ))
-            .map_err(err)?;
-            let lt = format!("{:.*}{unit}", digits, m.left);
-            let rt = format!("{:.*}{unit}", digits, m.right);
-            let lt_px = lt.chars().count() as i32 * FONT_PX as i32 * 6 / 10;
-            root.draw(&Text::new(
-                lt,
-                (mid - lw - 8 - lt_px, bar_top + 1),
-                font(FONT_PX),
-            ))
-            .map_err(err)?;
-            root.draw(&Text::new(rt, (mid + rw + 8, bar_top + 1), font(FONT_PX)))
-                .map_err(err)?;
-            root.draw(&PathElement::new(
-                [(mid, bar_top - 3), (mid, bar_bottom + 3)],
-                ShapeStyle::from(INK).stroke_width(2),
-            ))
-            .map_err(err)?;
+    let height = f64::from(40 + rows * COMPARE_ROW);
+    let width = f64::from(CHART_WIDTH);
+    let mut svg = Svg::new(width, height, "left against right", FONT_PX);
+    let mid = width / 2.0;
+    // The longest bar leaves room for its value beside it.
+    let half = mid - 120.0;
+    svg.text(
+        (mid - 12.0, 20.0),
+        "left leg extended",
+        text(LEFT).anchor(Anchor::End),
+    );
+    svg.text((mid + 12.0, 20.0), "right leg extended", text(RIGHT));
+    for (i, m) in c.metrics.iter().enumerate() {
+        let top = 34.0 + f64::from(COMPARE_ROW) * i as f64;
+        let scale = m.left.abs().max(m.right.abs()).max(1e-9);
+        let (name, unit, digits) = compared_metric_words(&m.metric);
+        svg.text(
+            (mid, top + 12.0),
+            name,
+            TextStyle::new(MUTED, FONT_PX - 1.0).anchor(Anchor::Middle),
+        );
+        let (bar_top, bar_bottom) = (top + 18.0, top + 36.0);
+        let baseline = bar_bottom - 4.0;
+        for (value, colour, towards) in [(m.left, LEFT, -1.0), (m.right, RIGHT, 1.0)] {
+            let length = value.abs() / scale * half;
+            let end = mid + towards * length;
+            svg.rect(
+                Rect::between((mid + towards, bar_top), (end, bar_bottom)),
+                Paint::solid(colour),
+                None,
+            );
+            let anchor = if towards < 0.0 {
+                Anchor::End
+            } else {
+                Anchor::Start
+            };
+            svg.text(
+                (end + towards * 8.0, baseline),
+                &format!("{value:.digits$}{unit}"),
+                text(INK).anchor(anchor),
+            );
         }
-        Ok(())
-    })
+        svg.line((mid, bar_top - 3.0), (mid, bar_bottom + 3.0), INK, 2.0);
+    }
+    svg.finish()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use janu_analysis::phases::PhaseName;
 
-    #[test]
-    fn lines_break_at_gaps_and_stay_short() {
-        let mut pts: Vec<(f64, Option<f32>)> = (0..10_000)
-            .map(|i| (f64::from(i) / 100.0, Some(50.0)))
-            .collect();
-        for p in &mut pts[4000..5000] {
-            p.1 = None;
-        }
-        let runs = line_runs(&pts, 0.0, 100.0);
-        assert_eq!(runs.len(), 2);
-        assert!(runs.iter().map(Vec::len).sum::<usize>() <= MAX_LINE_POINTS);
-    }
+    use super::*;
 
     #[test]
     fn a_fold_chart_is_svg_with_the_line_and_the_marker() {
@@ -491,8 +373,7 @@ mod tests {
                 .map(|i| (f64::from(i) / 10.0, Some(90.0 - i as f32 / 2.0)))
                 .collect(),
             deepest: Some((9.9, 40.5)),
-        })
-        .unwrap();
+        });
         assert!(svg.starts_with("<svg"), "{svg}");
         assert!(svg.contains("polyline"), "{svg}");
         assert!(
@@ -500,5 +381,7 @@ mod tests {
             "{svg}"
         );
         assert!(svg.contains("fold angle"));
+        assert!(svg.contains("#2b6cb0"), "the left side's blue");
+        assert!(svg.contains("#68d391"), "the hold's shade");
     }
 }

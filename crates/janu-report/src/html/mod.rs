@@ -1,5 +1,5 @@
 //! The report as one self-contained HTML page: the style is inline, the charts
-//! are inline SVG drawn with plotters, the key frames are `data:` URIs; nothing
+//! are inline SVG drawn by [`crate::chart`], the key frames are `data:` URIs; nothing
 //! is fetched and no script runs. The same input gives the same bytes.
 //!
 //! [`document`] is the whole page (what `janu analyze --format html` writes);
@@ -20,15 +20,15 @@ pub(crate) mod words;
 
 use std::fmt::Write as _;
 
+use crate::ReportError;
+use crate::chart::{Colour, phase_colour, side_colour};
+pub use crate::chart::{LEFT, RIGHT};
+use crate::media::{KeyFrame, KeyFrameKind, ReportMedia};
+pub use charts::CHART_WIDTH;
 use janu_analysis::{
     Basis, Finding, PoseName, SessionKind, SessionReport, Severity, SideComparison, SideReport,
 };
 use janu_body::Side;
-use plotters::style::RGBColor;
-
-use crate::ReportError;
-use crate::media::{KeyFrame, KeyFrameKind, ReportMedia};
-pub use charts::{CHART_WIDTH, LEFT, RIGHT};
 pub use words::escape;
 use words::{
     clock, clock_with, metric_words, percent, pose_title, side_title, side_word, span, view_words,
@@ -46,7 +46,8 @@ pub const BENT_LEG_SEEN_MIN: f32 = 0.5;
 /// input's file name).
 ///
 /// # Errors
-/// [`ReportError::Chart`] if a chart cannot be drawn (not expected).
+/// None at present (the charts are written into a string); the `Result`
+/// leaves room for a part that can fail.
 pub fn document(
     report: &SessionReport,
     media: &ReportMedia,
@@ -67,7 +68,8 @@ pub fn document(
 /// headed `title`.
 ///
 /// # Errors
-/// [`ReportError::Chart`] if a chart cannot be drawn (not expected).
+/// None at present (the charts are written into a string); the `Result`
+/// leaves room for a part that can fail.
 pub fn fragment(
     report: &SessionReport,
     media: &ReportMedia,
@@ -86,17 +88,17 @@ fn fragment_titled(
     o.push_str(STYLE);
     o.push_str("</style>\n");
     header(&mut o, r, title);
-    summary(&mut o, r)?;
+    summary(&mut o, r);
     if r.kind == SessionKind::Photo {
         photo(&mut o, r, media);
     }
     for s in &r.sides {
         if r.kind == SessionKind::Video {
-            side_section(&mut o, r, s, media)?;
+            side_section(&mut o, r, s, media);
         }
     }
     if let Some(c) = &r.comparison {
-        comparison(&mut o, c)?;
+        comparison(&mut o, c);
     }
     findings(&mut o, r, media);
     camera(&mut o, r);
@@ -136,7 +138,7 @@ fn confidence(c: f32) -> String {
     format!("<span class=\"jr-conf\">{} sure</span>", percent(c))
 }
 
-fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
+fn summary(o: &mut String, r: &SessionReport) {
     o.push_str("<section class=\"jr-card jr-summary\" data-testid=\"summary\"><h2>Summary</h2>\n");
     match (&r.pose, &r.segments) {
         (Some(p), _) => {
@@ -265,7 +267,7 @@ fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
                 colour: pose_colour(s.pose.name, s.pose.extended_leg),
             })
             .collect();
-        let svg = charts::timeline_chart(&items, r.duration_s)?;
+        let svg = charts::timeline_chart(&items, r.duration_s);
         o.push_str(
             "<figure class=\"jr-chart\" data-testid=\"chart-timeline\"><div class=\"jr-svg\">",
         );
@@ -278,7 +280,7 @@ fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
                 .extended_leg
                 .map(|x| format!(", {} leg extended", side_word(x)))
                 .unwrap_or_default();
-            let (_, css) = colour_css(pose_colour(s.pose.name, s.pose.extended_leg));
+            let css = pose_colour(s.pose.name, s.pose.extended_leg);
             let _ = write!(
                 o,
                 "<li><span class=\"jr-swatch\" style=\"background:{css}\"></span><span class=\"jr-t\">{}</span> {}{side}</li>",
@@ -289,7 +291,6 @@ fn summary(o: &mut String, r: &SessionReport) -> Result<(), ReportError> {
         o.push_str("</ol>\n");
     }
     o.push_str("</section>\n");
-    Ok(())
 }
 
 /// When Janu could not tell the pose: why, and what to change.
@@ -383,25 +384,21 @@ fn short_pose(p: PoseName) -> &'static str {
     }
 }
 
-fn pose_colour(p: PoseName, side: Option<Side>) -> RGBColor {
+/// A pose's colour on the timeline: the side's colour for the pose with its
+/// extended leg known.
+fn pose_colour(p: PoseName, side: Option<Side>) -> Colour {
     match (p, side) {
-        (PoseName::Janusirsasana | PoseName::ParivrttaJanusirsasana, Some(s)) => {
-            charts::side_colour(s)
-        }
-        (PoseName::Janusirsasana, None) => RGBColor(44, 122, 123),
-        (PoseName::ParivrttaJanusirsasana, None) => RGBColor(49, 151, 149),
-        (PoseName::Paschimottanasana, _) => RGBColor(128, 90, 213),
-        (PoseName::Dandasana, _) => RGBColor(113, 128, 150),
-        (PoseName::BaddhaKonasana, _) => RGBColor(213, 63, 140),
-        (PoseName::UpavisthaKonasana, _) => RGBColor(56, 161, 105),
-        (PoseName::ArdhaMatsyendrasana, _) => RGBColor(183, 121, 31),
-        (PoseName::Other, _) => RGBColor(160, 174, 192),
-        (PoseName::Nobody, _) => RGBColor(226, 232, 240),
+        (PoseName::Janusirsasana | PoseName::ParivrttaJanusirsasana, Some(s)) => side_colour(s),
+        (PoseName::Janusirsasana, None) => Colour(44, 122, 123),
+        (PoseName::ParivrttaJanusirsasana, None) => Colour(49, 151, 149),
+        (PoseName::Paschimottanasana, _) => Colour(128, 90, 213),
+        (PoseName::Dandasana, _) => Colour(113, 128, 150),
+        (PoseName::BaddhaKonasana, _) => Colour(213, 63, 140),
+        (PoseName::UpavisthaKonasana, _) => Colour(56, 161, 105),
+        (PoseName::ArdhaMatsyendrasana, _) => Colour(183, 121, 31),
+        (PoseName::Other, _) => Colour(160, 174, 192),
+        (PoseName::Nobody, _) => Colour(226, 232, 240),
     }
-}
-
-fn colour_css(c: RGBColor) -> (RGBColor, String) {
-    (c, format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2))
 }
 
 fn key_frame_figure(o: &mut String, k: &KeyFrame, class: &str) {
@@ -445,12 +442,7 @@ fn measures_table(o: &mut String, rows: &[(String, String)]) {
     o.push_str("</tbody></table>\n");
 }
 
-fn side_section(
-    o: &mut String,
-    r: &SessionReport,
-    s: &SideReport,
-    media: &ReportMedia,
-) -> Result<(), ReportError> {
+fn side_section(o: &mut String, r: &SessionReport, s: &SideReport, media: &ReportMedia) {
     let w = side_word(s.side);
     let _ = writeln!(
         o,
@@ -504,14 +496,14 @@ fn side_section(
         phases: &s.phases,
         points,
         deepest,
-    })?;
+    });
     let _ = write!(
         o,
         "<figure class=\"jr-chart\" data-testid=\"chart-fold-{w}\"><h3>Fold angle</h3><div class=\"jr-svg\">{svg}</div><figcaption>Angle between trunk and straight thigh: 90° is sitting upright, smaller is a deeper fold. "
     );
     o.push_str("<span class=\"jr-legend\">");
     for p in &s.phases {
-        let (_, css) = charts::phase_colour(p.name);
+        let css = phase_colour(p.name);
         let _ = write!(
             o,
             "<span><span class=\"jr-swatch\" style=\"background:{css}\"></span>{} {}</span> ",
@@ -535,7 +527,7 @@ fn side_section(
                 t: &tr.t,
                 value: &tr.value,
                 holding: &b.holding,
-            })?;
+            });
             let held = if b.holding.is_empty() {
                 "No held breath.".to_string()
             } else {
@@ -577,7 +569,6 @@ fn side_section(
     }
     measures_table(o, &words::side_rows(s));
     o.push_str("</div></section>\n");
-    Ok(())
 }
 
 fn signal_words(signal: &str) -> &'static str {
@@ -589,7 +580,7 @@ fn signal_words(signal: &str) -> &'static str {
     }
 }
 
-fn comparison(o: &mut String, c: &SideComparison) -> Result<(), ReportError> {
+fn comparison(o: &mut String, c: &SideComparison) {
     o.push_str(
         "<section class=\"jr-card\" data-testid=\"comparison\"><h2>Left against right</h2>\n",
     );
@@ -608,13 +599,12 @@ fn comparison(o: &mut String, c: &SideComparison) -> Result<(), ReportError> {
         );
     }
     o.push_str("</tbody></table></div>\n");
-    let svg = charts::comparison_chart(c)?;
+    let svg = charts::comparison_chart(c);
     let _ = writeln!(
         o,
         "<figure class=\"jr-chart\" data-testid=\"chart-compare\"><div class=\"jr-svg\">{svg}</div><figcaption>Each bar is as long as its side's share of the larger value.</figcaption></figure>"
     );
     o.push_str("</section>\n");
-    Ok(())
 }
 
 /// `+3`, `-0.12`, and `0` rather than `-0` for a difference that rounds to nothing.
