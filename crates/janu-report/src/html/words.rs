@@ -117,38 +117,44 @@ pub fn metric_value(metric: &str, v: f64) -> String {
 
 /// The straight leg's knee from its signed flexion (negative past straight).
 pub fn straight_knee_words(flexion_deg: f64) -> String {
-    let d = flexion_deg.abs().round();
-    if d < 1.0 {
-        "straight".into()
-    } else if flexion_deg < 0.0 {
-        format!("straight ({d:.0}° past straight)")
-    } else {
-        format!("bent {d:.0}°")
-    }
+    which_way(
+        flexion_deg,
+        "straight",
+        ("bent ", "°"),
+        ("straight (", "° past straight)"),
+    )
 }
 
 /// A turn from square (positive: the bent-leg hip or shoulder comes forward).
 fn turn_words(deg: f64) -> String {
-    let d = deg.abs().round();
-    if d < 1.0 {
-        "square".into()
-    } else if deg > 0.0 {
-        format!("{d:.0}°, the bent-leg side forward")
-    } else {
-        format!("{d:.0}°, the bent-leg side back")
-    }
+    which_way(
+        deg,
+        "square",
+        ("", "°, the bent-leg side forward"),
+        ("", "°, the bent-leg side back"),
+    )
 }
 
 /// The straight leg's foot roll from toes-up (positive: outwards).
 fn roll_words(deg: f64) -> String {
-    let d = deg.abs().round();
-    if d < 1.0 {
-        "toes straight up".into()
-    } else if deg > 0.0 {
-        format!("rolled {d:.0}° outwards")
-    } else {
-        format!("rolled {d:.0}° inwards")
+    which_way(
+        deg,
+        "toes straight up",
+        ("rolled ", "° outwards"),
+        ("rolled ", "° inwards"),
+    )
+}
+
+/// A signed angle in words: `level` when it rounds to under a degree, else its
+/// size in whole degrees between the words of its direction, `(before, after)`
+/// for a positive angle, then for a negative one.
+fn which_way(deg: f64, level: &str, positive: (&str, &str), negative: (&str, &str)) -> String {
+    let size = deg.abs().round();
+    if size < 1.0 {
+        return level.into();
     }
+    let (before, after) = if deg > 0.0 { positive } else { negative };
+    format!("{before}{size:.0}{after}")
 }
 
 /// The threshold of a finding's measure, as the reader's words: where the
