@@ -52,7 +52,7 @@ fn start_and_stop(addr: &str) -> String {
 fn serving_beyond_this_machine_without_tls_warns() {
     let said = start_and_stop("0.0.0.0:0");
     assert!(
-        said.contains("warning") && said.contains("without TLS"),
+        said.contains("WARN") && said.contains("without TLS"),
         "{said}"
     );
 }
@@ -60,5 +60,78 @@ fn serving_beyond_this_machine_without_tls_warns() {
 #[test]
 fn serving_on_loopback_says_no_warning() {
     let said = start_and_stop("127.0.0.1:0");
-    assert!(!said.contains("warning"), "{said}");
+    assert!(!said.contains("WARN"), "{said}");
+}
+
+#[test]
+fn the_json_log_is_one_object_a_line_with_each_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_janu"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
+        .arg("--data-dir")
+        .arg(dir.path())
+        .env_remove("JANU_DATABASE")
+        .env_remove("JANU_CONFIG")
+        .env_remove("JANU_LOG_FORMAT")
+        .env_remove("RUST_LOG")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    let addr = url
+        .trim()
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    assert!(!addr.is_empty(), "the server never said where it serves");
+    // The query string holds a token: the log names the route, never the URI.
+    let request = format!(
+        "GET /api/health?token=s3cr3t HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    );
+    let answer = common::http(addr, request.as_bytes());
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let started = Instant::now();
+    let mut log = String::new();
+    let mut answered = None;
+    while let Some(left) = START_LIMIT.checked_sub(started.elapsed()) {
+        let Ok(line) = rx.recv_timeout(left) else {
+            break;
+        };
+        log.push_str(&line);
+        log.push('\n');
+        let event: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if event["message"] == "answered" {
+            answered = Some(event);
+            break;
+        }
+    }
+    child.kill().ok();
+    child.wait().ok();
+    assert!(log.contains("serving on"), "{log}");
+    assert!(!log.contains("s3cr3t"), "{log}");
+    let event = answered.unwrap_or_else(|| panic!("no request in the log: {log}"));
+    assert_eq!(event["level"], "INFO", "{event}");
+    let span = &event["span"];
+    assert_eq!(span["name"], "request", "{event}");
+    assert_eq!(span["method"], "GET", "{event}");
+    assert_eq!(span["path"], "/api/health", "{event}");
+    assert_eq!(span["status"], 200, "{event}");
+    assert!(
+        span["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0),
+        "{event}"
+    );
 }

@@ -115,7 +115,7 @@ impl IntoResponse for ServerError {
     fn into_response(self) -> Response {
         let status = self.status();
         if status.is_server_error() && !matches!(self, Self::Busy) {
-            eprintln!("janu-server: {self}");
+            tracing::error!(error = %self, "request failed");
         }
         let body = serde_json::json!({ "error": self.public_message() });
         let mut res = (status, Json(body)).into_response();

@@ -262,9 +262,10 @@ impl Analyzer {
         };
         if let Err(e) = self.queue.enqueue(row.id).await {
             // The row is saved: a worker's sweep queues it again.
-            eprintln!(
-                "janu-server: job {} recorded but not queued yet ({e}); a worker will find it",
-                row.id.0
+            tracing::warn!(
+                job = row.id.0,
+                error = %e,
+                "job recorded but not queued yet; a worker will find it"
             );
         }
         Ok(Job::from_row(&row))

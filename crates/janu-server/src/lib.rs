@@ -43,6 +43,7 @@ pub mod jobs;
 pub mod live;
 mod pages;
 pub mod report_view;
+mod request_log;
 pub mod shared_video;
 pub mod tls;
 pub mod user;
@@ -109,9 +110,10 @@ impl AppState {
         })?;
         let swept = remove_files_named(&uploads, api::UPLOAD_PREFIX);
         if swept > 0 {
-            eprintln!(
-                "janu-server: removed {swept} upload file(s) left by an earlier run in {}",
-                uploads.display()
+            tracing::info!(
+                files = swept,
+                folder = %uploads.display(),
+                "removed upload files left by an earlier run"
             );
         }
         let media = report_view::MediaStore::open(&settings.data_dir)?;
@@ -122,7 +124,10 @@ impl AppState {
         tokio::runtime::Handle::current().spawn(async move {
             let n = sweep_media.sweep_orphans(&sweep_store).await;
             if n > 0 {
-                eprintln!("janu-server: removed key frames of {n} session(s) that no longer exist");
+                tracing::info!(
+                    sessions = n,
+                    "removed key frames of sessions that no longer exist"
+                );
             }
             if let Some(bucket) = sweep_objects.bucket() {
                 match bucket
@@ -130,11 +135,16 @@ impl AppState {
                     .await
                 {
                     Ok(0) => {}
-                    Ok(n) => eprintln!(
-                        "janu-server: removed {n} object(s) no upload or session names from {}",
-                        bucket.location()
+                    Ok(n) => tracing::info!(
+                        objects = n,
+                        bucket = %bucket.location(),
+                        "removed objects no upload or session names"
                     ),
-                    Err(e) => eprintln!("janu-server: sweeping {}: {e}", bucket.location()),
+                    Err(e) => tracing::warn!(
+                        bucket = %bucket.location(),
+                        error = %e,
+                        "sweeping the media bucket failed"
+                    ),
                 }
             }
         });
@@ -195,7 +205,10 @@ impl AppState {
         );
         let n = queue.requeue_stranded(self.store()).await?;
         if n > 0 {
-            eprintln!("janu-server: {n} upload(s) accepted before the last stop are queued again");
+            tracing::info!(
+                uploads = n,
+                "uploads accepted before the last stop are queued again"
+            );
         }
         if self.analyzer().place() == jobs::UploadPlace::Folder {
             jobs::sweep_upload_files(self.store(), self.uploads_dir()).await?;
@@ -273,6 +286,15 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(conn::time_limit))
         .layer(axum::middleware::map_response(headers::add))
+        // Outermost, so the latency and the status are the client's: after
+        // the guard, the time limit and the headers. Server errors are logged
+        // with their cause where they are turned into responses (`ServerError`).
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(request_log::request_span)
+                .on_response(request_log::answered)
+                .on_failure(()),
+        )
         .with_state(state)
 }
 

@@ -243,7 +243,7 @@ pub async fn session_media(
         Ok(Some(json)) => serde_json::from_slice(&json).ok(),
         Ok(None) => files.load(session.id, MediaOwner::of(&session.data)),
         Err(e) => {
-            eprintln!("janu-server: key frames of session {}: {e}", session.id.0);
+            tracing::warn!(session = session.id.0, error = %e, "reading key frames failed");
             None
         }
     }

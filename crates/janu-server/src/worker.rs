@@ -182,7 +182,7 @@ impl WorkerPool {
                 Ok(())
             };
             if let Err(e) = monitor.run_with_signal(signal).await {
-                eprintln!("janu-worker: the job queue stopped: {e}");
+                tracing::error!(error = %e, "the job queue stopped");
             }
         });
         let (sweep_store, sweep_queue) = (store.clone(), queue.clone());
@@ -192,8 +192,8 @@ impl WorkerPool {
                 every.tick().await;
                 match sweep_queue.requeue_stranded(&sweep_store).await {
                     Ok(0) => {}
-                    Ok(n) => eprintln!("janu-worker: {n} job(s) no worker held are queued again"),
-                    Err(e) => eprintln!("janu-worker: looking for stranded jobs: {e}"),
+                    Ok(n) => tracing::info!(jobs = n, "jobs no worker held are queued again"),
+                    Err(e) => tracing::warn!(error = %e, "looking for stranded jobs failed"),
                 }
             }
         });
@@ -229,7 +229,7 @@ impl WorkerPool {
             if let Some(id) = current
                 && let Ok(true) = r.store.release_upload_job(id, &r.name).await
             {
-                eprintln!("janu-worker: job {} handed back to the queue", id.0);
+                tracing::info!(job = id.0, "job handed back to the queue");
             }
         }
         if let Some(dir) = &self.scratch {
@@ -282,8 +282,8 @@ async fn analyse(task: AnalyseUpload, runner: Data<Arc<Runner>>) -> Result<(), U
         // takes the piece again after its lease, and says why if it fails.
         match tokio::task::spawn_blocking(move || worker.help(id)).await {
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => eprintln!("janu-worker: helping with job {}: {e}", id.0),
-            Err(e) => eprintln!("janu-worker: helping with job {}: {e}", id.0),
+            Ok(Err(e)) => tracing::warn!(job = id.0, error = %e, "helping with a job failed"),
+            Err(e) => tracing::warn!(job = id.0, error = %e, "helping with a job failed"),
         }
         return Ok(());
     }
@@ -360,7 +360,7 @@ impl Runner {
             Err(e @ ServerError::Store(_)) => Err(e),
             Err(e) => {
                 if e.status().is_server_error() {
-                    eprintln!("janu-worker: job {}: {e}", id.0);
+                    tracing::error!(job = id.0, error = %e, "job failed");
                 }
                 self.runtime.block_on(self.store.fail_upload_job(
                     id,
@@ -550,7 +550,7 @@ pub async fn run(
     )?;
     let requeued = queue.requeue_stranded(&store).await?;
     if requeued > 0 {
-        eprintln!("janu-worker: {requeued} job(s) no worker held are queued again");
+        tracing::info!(jobs = requeued, "jobs no worker held are queued again");
     }
     on_ready(&process_name());
     shutdown.await;

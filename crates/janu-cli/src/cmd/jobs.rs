@@ -3,6 +3,9 @@
 use janu_store::UploadJob;
 use serde::Serialize;
 
+/// The flags and the action of `janu jobs`.
+pub type Args = super::StoreCommand<Action>;
+
 /// Show the upload queue that `janu serve` replicas fill and workers empty.
 ///
 /// Give the same --database / --data-dir / --config as the servers (or the
@@ -14,16 +17,8 @@ use serde::Serialize;
 /// Examples:
 ///   janu jobs list
 ///   janu jobs list --limit 200 --json | jq '.jobs[] | select(.state == "failed")'
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-    #[command(flatten)]
-    store: super::StoreFlags,
-}
-
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+pub enum Action {
     /// The queue's counts and the newest jobs of every user.
     List {
         /// How many jobs, newest first.
@@ -79,14 +74,9 @@ impl From<&UploadJob> for JobRow {
 
 /// Run `janu jobs`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let settings = args.store.settings()?;
-    let runtime = super::store_runtime()?;
-    let Action::List { limit, json } = args.action;
-    runtime.block_on(async {
-        let store = super::open_store(&settings).await?;
+    args.run(async |Action::List { limit, json }, store, _| {
         let stats = store.queue_stats().await?;
         let jobs = store.recent_upload_jobs(limit).await?;
-        store.close().await;
         if json {
             let doc = serde_json::json!({
                 "queue": janu_server::api::QueueHealth::from(stats),

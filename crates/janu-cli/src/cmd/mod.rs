@@ -12,14 +12,42 @@ pub mod serve;
 pub mod users;
 pub mod worker;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use janu_server::{Settings, SettingsLayer};
 use janu_store::Store;
 
+/// A command that works on a server's database beside the servers (`janu
+/// users`, `janu jobs`): its action and where the database is.
+#[derive(Debug, clap::Args)]
+pub struct StoreCommand<A: clap::Subcommand> {
+    #[command(subcommand)]
+    action: A,
+    #[command(flatten)]
+    store: StoreFlags,
+}
+
+impl<A: clap::Subcommand> StoreCommand<A> {
+    /// Open the database the flags name, run `act` on the action, then close
+    /// the database whatever `act` gave.
+    pub fn run(
+        self,
+        act: impl AsyncFnOnce(A, &Store, &Settings) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let settings = self.store.settings()?;
+        let runtime = store_runtime()?;
+        runtime.block_on(async {
+            let store = open_store(&settings).await?;
+            let result = act(self.action, &store, &settings).await;
+            store.close().await;
+            result
+        })
+    }
+}
+
 /// Where a server's database is, for the commands that work on it beside the
-/// servers (`janu users`, `janu jobs`).
+/// servers.
 #[derive(Debug, clap::Args)]
 pub struct StoreFlags {
     /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
@@ -36,23 +64,20 @@ pub struct StoreFlags {
 impl StoreFlags {
     /// The settings these flags, the JANU_* variables and the file give, as
     /// the servers read them.
-    pub fn settings(self) -> anyhow::Result<Settings> {
+    fn settings(self) -> anyhow::Result<Settings> {
         let flags = SettingsLayer {
             database: self.database,
             data_dir: self.data_dir,
             ..Default::default()
         };
-        Ok(Settings::load(
-            self.config.as_deref(),
-            &|k| std::env::var(k).ok(),
-            flags,
-        )?)
+        load_settings(self.config.as_deref(), flags)
     }
 }
 
-/// Where the servers keep media, for `janu serve` and `janu worker` alike.
+/// What `janu serve` and `janu worker` share: where media live, the settings
+/// file, and how they log.
 #[derive(Debug, clap::Args)]
-pub struct MediaFlags {
+pub struct ServerFlags {
     /// Keep uploads and key frames in an S3-compatible bucket, s3://BUCKET/PREFIX,
     /// that every replica and worker reaches (default: in the database; with
     /// SQLite uploads wait in the data folder). Give every `janu serve` and
@@ -62,20 +87,95 @@ pub struct MediaFlags {
     /// for a server other than AWS (MinIO, Ceph, Garage, ...) and
     /// AWS_ALLOW_HTTP=true when it has no TLS.
     #[arg(long, value_name = "s3://BUCKET/PREFIX")]
-    pub media_store: Option<String>,
+    media_store: Option<String>,
+    /// A TOML file with the settings (keys: addr, database, data_dir, workers,
+    /// queue, job_lease_s, max_upload_mb, model, allowed_hosts = ["studio.local"],
+    /// open_signup, tls_cert, tls_key, media_store).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// How the log on standard error is written: text, lines for people, or
+    /// json, one JSON object a line for a log collector (every request is one
+    /// `answered` line with its method, route, status and latency_ms). Which
+    /// lines are written follows RUST_LOG (default info), e.g. RUST_LOG=warn,
+    /// RUST_LOG=info,janu_server::request_log=warn (no request lines) or
+    /// RUST_LOG=debug.
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_enum,
+        env = "JANU_LOG_FORMAT",
+        default_value_t = LogFormat::Text
+    )]
+    log_format: LogFormat,
 }
 
-/// ", media in s3://…" for a start-up line when media live in a bucket. Only a
-/// bucket is worth a word: the default keeps media with the history.
-pub fn media_note(settings: &Settings) -> String {
+/// How `janu serve` and `janu worker` write their log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object a line.
+    Json,
+}
+
+impl ServerFlags {
+    /// Start the log on standard error, then load the settings (defaults, the
+    /// file, the JANU_* variables, then `flags` with this media store) and
+    /// make the runtime a server runs on.
+    pub fn start(
+        self,
+        flags: SettingsLayer,
+    ) -> anyhow::Result<(Settings, tokio::runtime::Runtime)> {
+        start_log(self.log_format)?;
+        let flags = SettingsLayer {
+            media_store: self.media_store,
+            ..flags
+        };
+        let settings = load_settings(self.config.as_deref(), flags)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .context("starting the async runtime")?;
+        Ok((settings, runtime))
+    }
+}
+
+/// Send `tracing` events to standard error as `format` says, filtered by
+/// RUST_LOG (info when it is unset).
+fn start_log(format: LogFormat) -> anyhow::Result<()> {
+    let filter = tracing_subscriber::EnvFilter::builder()
+        .with_default_directive(tracing_subscriber::filter::LevelFilter::INFO.into())
+        .from_env()
+        .context("reading RUST_LOG")?;
+    let log = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => log.try_init(),
+        LogFormat::Json => log.json().flatten_event(true).try_init(),
+    }
+    .map_err(|e| anyhow::anyhow!("starting the log: {e}"))
+}
+
+/// The settings from the defaults, the TOML file, the JANU_* variables and
+/// then `flags`, as every command that works on a server's data reads them.
+fn load_settings(config: Option<&Path>, flags: SettingsLayer) -> anyhow::Result<Settings> {
+    Ok(Settings::load(config, &|k| std::env::var(k).ok(), flags)?)
+}
+
+/// Where a server keeps its history, for a start-up line: the database and,
+/// when media live in a bucket, ", media in s3://…" (the default keeps media
+/// with the history).
+pub fn history_note(settings: &Settings) -> String {
+    let database = settings.database_display();
     match settings.media_store {
-        Some(_) => format!(", media in {}", settings.media_store_display()),
-        None => String::new(),
+        Some(_) => format!("{database}, media in {}", settings.media_store_display()),
+        None => database,
     }
 }
 
 /// A one-thread runtime for a command that talks to the store and exits.
-pub fn store_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+fn store_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
@@ -84,7 +184,7 @@ pub fn store_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 /// Open the database the settings name, saying which one failed.
-pub async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
+async fn open_store(settings: &Settings) -> anyhow::Result<Store> {
     Store::open(&settings.database)
         .await
         .with_context(|| format!("opening {}", settings.database_display()))

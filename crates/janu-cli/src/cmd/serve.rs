@@ -2,8 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
-use janu_server::{Settings, SettingsLayer};
+use janu_server::SettingsLayer;
 
 /// Serve the Janu web app: screening, plans, live coaching from the webcam,
 /// uploads with reports, history.
@@ -14,6 +13,11 @@ use janu_server::{Settings, SettingsLayer};
 /// (JANU_ADDR, JANU_DATABASE, JANU_DATA_DIR, JANU_WORKERS, JANU_QUEUE,
 /// JANU_JOB_LEASE_S, JANU_MAX_UPLOAD_MB, JANU_MODEL, JANU_ALLOWED_HOSTS, JANU_OPEN_SIGNUP,
 /// JANU_TLS_CERT, JANU_TLS_KEY, JANU_MEDIA_STORE), then these flags. Stop it with Ctrl-C.
+///
+/// It logs to standard error: text for people, or JSON lines with
+/// --log-format json (JANU_LOG_FORMAT), filtered by RUST_LOG (default info).
+/// Every request is logged with its method, route, status and latency; the
+/// URL it serves on is also printed alone on standard output.
 ///
 /// People sign in with a handle and a password. Make their accounts with
 /// `janu users add HANDLE` (same --data-dir / --database); or let anyone make
@@ -45,46 +49,34 @@ pub struct Args {
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
     #[command(flatten)]
-    media: super::MediaFlags,
-    /// A TOML file with the settings (keys: addr, database, data_dir, workers,
-    /// queue, job_lease_s, max_upload_mb, model, allowed_hosts = ["studio.local"], open_signup,
-    /// tls_cert, tls_key, media_store).
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    server: super::ServerFlags,
 }
 
 /// Run `janu serve`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let flags = SettingsLayer {
+    let (settings, runtime) = args.server.start(SettingsLayer {
         addr: args.addr,
         database: args.database,
         data_dir: args.data_dir,
         tls_cert: args.tls_cert,
         tls_key: args.tls_key,
-        media_store: args.media.media_store,
         ..Default::default()
-    };
-    let settings = Settings::load(args.config.as_deref(), &|k| std::env::var(k).ok(), flags)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let database = settings.database_display();
-    let media_store = super::media_note(&settings);
+    })?;
+    let history = super::history_note(&settings);
     if !settings.addr.ip().is_loopback() && settings.tls.is_none() {
-        eprintln!(
-            "janu: warning: listening on {} without TLS: anyone on this network can reach the \
-             server, and what they send (pictures of practice, sign-ins) travels unencrypted. \
-             Serve on 127.0.0.1 unless the network is yours.",
+        tracing::warn!(
+            "listening on {} without TLS: anyone on this network can reach the server, and \
+             what they send (pictures of practice, sign-ins) travels unencrypted. Serve on \
+             127.0.0.1 unless the network is yours.",
             settings.addr
         );
     }
     runtime.block_on(janu_server::serve(settings, shutdown_signal(), |url| {
-        eprintln!("janu: history in {database}{media_store}");
-        eprintln!("janu: serving on {url} (Ctrl-C to stop)");
+        tracing::info!("history in {history}");
+        tracing::info!("serving on {url} (Ctrl-C to stop)");
         println!("{url}");
     }))?;
-    eprintln!("janu: stopped");
+    tracing::info!("stopped");
     Ok(())
 }
 
@@ -108,5 +100,5 @@ pub async fn shutdown_signal() {
         () = ctrl_c => {},
         () = term => {},
     }
-    eprintln!("janu: stopping (finishing the work in flight)");
+    tracing::info!("stopping (finishing the work in flight)");
 }

@@ -2,8 +2,7 @@
 
 use std::path::PathBuf;
 
-use anyhow::Context;
-use janu_server::{Settings, SettingsLayer};
+use janu_server::SettingsLayer;
 
 /// Analyse uploads from the job queue of a Janu database, on this machine.
 ///
@@ -23,7 +22,8 @@ use janu_server::{Settings, SettingsLayer};
 ///
 /// Settings come from the same places as `janu serve` (defaults, TOML file,
 /// JANU_* variables, flags). Stop it with Ctrl-C or SIGTERM: it finishes the
-/// upload it is on (up to 20 s) or hands it back to the queue.
+/// upload it is on (up to 20 s) or hands it back to the queue. It logs to
+/// standard error like `janu serve`: --log-format text or json, RUST_LOG.
 ///
 /// Examples:
 ///   janu worker --database postgres://janu:PW@db.studio/janu
@@ -44,44 +44,31 @@ pub struct Args {
     #[arg(long, value_name = "MODEL")]
     model: Option<String>,
     #[command(flatten)]
-    media: super::MediaFlags,
-    /// The server's TOML settings file.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    server: super::ServerFlags,
 }
 
 /// Run `janu worker`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    let flags = SettingsLayer {
+    let (mut settings, runtime) = args.server.start(SettingsLayer {
         database: args.database,
         data_dir: args.data_dir,
         workers: args.workers,
         model: args.model,
-        media_store: args.media.media_store,
         ..Default::default()
-    };
-    let mut settings = Settings::load(args.config.as_deref(), &|k| std::env::var(k).ok(), flags)?;
+    })?;
     // A server's `workers = 0` means "only queue"; a worker always works.
     if settings.workers == 0 {
         settings.workers = janu_server::config::DEFAULT_WORKERS;
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
-    let database = settings.database_display();
-    let media_store = super::media_note(&settings);
+    let history = super::history_note(&settings);
     let workers = settings.workers;
     runtime.block_on(janu_server::worker::run(
         &settings,
         super::serve::shutdown_signal(),
         |name| {
-            eprintln!(
-                "janu: {workers} worker(s) {name} on the queue in {database}{media_store} \
-                 (Ctrl-C to stop)"
-            );
+            tracing::info!("{workers} worker(s) {name} on the queue in {history} (Ctrl-C to stop)");
         },
     ))?;
-    eprintln!("janu: worker stopped");
+    tracing::info!("worker stopped");
     Ok(())
 }

@@ -136,7 +136,7 @@ impl DeviceModels {
             }
             Err(e) => {
                 let e = e.message();
-                eprintln!("janu-server: the models for in-browser live coaching: {e}");
+                tracing::warn!(error = %e, "the models for in-browser live coaching cannot be served");
                 None
             }
         }

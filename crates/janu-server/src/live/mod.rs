@@ -368,7 +368,7 @@ async fn connection(mut socket: WebSocket, state: AppState, pool: Arc<EstimatorP
     {
         Ok(h) => h,
         Err(e) => {
-            eprintln!("janu-server: live: starting a worker: {e}");
+            tracing::error!(error = %e, "live coaching: starting a worker failed");
             let msg = ServerMessage::error(
                 "internal",
                 "the server could not start a worker",

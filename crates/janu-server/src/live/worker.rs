@@ -241,7 +241,7 @@ impl Worker {
     pub fn run(mut self) {
         let model = format!("{:?}", self.lease.model).to_lowercase();
         if let Err(e) = self.lease.estimator() {
-            eprintln!("janu-server: live: {e}");
+            tracing::error!(error = %e, "live coaching: the pose model could not be loaded");
             let _ = self.out.blocking_send(ServerMessage::error(
                 "internal",
                 "the pose model could not be loaded; the server log has the details",
@@ -446,7 +446,7 @@ pub(crate) fn record_save(summary: &mut Summary, saved: Result<i64, ServerError>
             summary.url = Some(format!("/sessions/{id}"));
         }
         Err(e) => {
-            eprintln!("janu-server: live: saving a session: {e}");
+            tracing::error!(error = %e, "live coaching: saving a session failed");
             summary.reason = Some(e.public_message());
         }
     }

@@ -43,7 +43,7 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let status = self.0.status();
         if status.is_server_error() {
-            eprintln!("janu-server: {}", self.0);
+            tracing::error!(error = %self.0, "page failed");
         }
         let body = format!(
             "<h1>{}</h1>{}<p><a href=\"/\">Back to the start</a></p>",
