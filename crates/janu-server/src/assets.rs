@@ -20,27 +20,29 @@ pub struct Asset {
 /// assets show up within minutes.
 const CACHE_CONTROL: &str = "public, max-age=300";
 
+/// Media type of a script.
+pub(crate) const JAVASCRIPT: &str = "text/javascript; charset=utf-8";
+/// Media type of a style sheet.
+pub(crate) const CSS: &str = "text/css; charset=utf-8";
+
+/// The [`Asset`] of the file `$name` in the crate's `assets/` folder, of media
+/// type `$type`.
+macro_rules! asset {
+    ($name:literal, $type:expr) => {
+        $crate::assets::Asset {
+            name: $name,
+            content_type: $type,
+            body: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/", $name)),
+        }
+    };
+}
+pub(crate) use asset;
+
 const ASSETS: &[Asset] = &[
-    Asset {
-        name: "style.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_str!("../assets/style.css"),
-    },
-    Asset {
-        name: "app.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../assets/app.js"),
-    },
-    Asset {
-        name: "upload.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../assets/upload.js"),
-    },
-    Asset {
-        name: "icon.svg",
-        content_type: "image/svg+xml",
-        body: include_str!("../assets/icon.svg"),
-    },
+    asset!("style.css", CSS),
+    asset!("app.js", JAVASCRIPT),
+    asset!("upload.js", JAVASCRIPT),
+    asset!("icon.svg", "image/svg+xml"),
 ];
 
 /// The asset called `name`, from this list or the live module's.

@@ -31,10 +31,10 @@ use std::path::{Path, PathBuf};
 use janu_analysis::SessionReport;
 use janu_report::media::ReportMedia;
 use janu_store::{NewSession, SessionId};
+use maud::{Markup, PreEscaped, html};
 use serde::{Deserialize, Serialize};
 
 use crate::ServerError;
-use crate::html::escape;
 
 /// Folder under the data folder holding the sessions' key frames.
 pub const REPORT_MEDIA_DIR: &str = "report-media";
@@ -204,7 +204,7 @@ pub fn stored_report_html(
     report: &serde_json::Value,
     media: Option<&ReportMedia>,
     title: &str,
-) -> String {
+) -> Markup {
     let parsed = serde_json::from_value::<SessionReport>(report.clone())
         .map_err(|e| e.to_string())
         .and_then(|r| {
@@ -213,20 +213,18 @@ pub fn stored_report_html(
                 .map_err(|e| e.to_string())
         });
     match parsed {
-        Ok(html) => {
-            if media.is_none() {
-                format!(
-                    "<p class=\"small\" data-testid=\"no-media\">The key frames of this session were not kept.</p>{html}"
-                )
-            } else {
-                html
+        Ok(fragment) => html! {
+            @if media.is_none() {
+                p.small data-testid="no-media" { "The key frames of this session were not kept." }
             }
-        }
-        Err(_) => format!(
-            "<p>This report was written by another version of Janu; here it is as saved.</p>\
-             <pre>{}</pre>",
-            escape(&serde_json::to_string_pretty(report).unwrap_or_default())
-        ),
+            // Safe: janu-report made this fragment and escapes every text it
+            // puts in.
+            (PreEscaped(fragment))
+        },
+        Err(_) => html! {
+            p { "This report was written by another version of Janu; here it is as saved." }
+            pre { (serde_json::to_string_pretty(report).unwrap_or_default()) }
+        },
     }
 }
 
@@ -254,7 +252,7 @@ pub fn session_html(
     media: Option<&ReportMedia>,
     session: &janu_store::Session,
     title: &str,
-) -> String {
+) -> Markup {
     stored_report_html(&session.data.report, media, title)
 }
 

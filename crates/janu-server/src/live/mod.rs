@@ -31,10 +31,13 @@ use axum::routing::{get, post};
 use axum::{Extension, Json, Router};
 use janu_body::{Landmark, SKELETON};
 use janu_store::User;
+use maud::{Markup, html};
 use tokio::sync::mpsc;
 
+use crate::assets::{CSS, JAVASCRIPT, asset};
+use crate::html::{page, sign_in_href};
 use crate::user::MaybeUser;
-use crate::{AppState, Asset, ServerError, escape};
+use crate::{AppState, Asset, ServerError};
 use protocol::{
     ClientMessage, FRAME_HEADER_BYTES, Feedback, ServerMessage, Summary, SummaryFinding, Timing,
     parse_frame,
@@ -67,21 +70,9 @@ pub const OUT_QUEUE: usize = 4;
 
 /// Files of the live page, served under `/assets/`.
 pub const ASSETS: &[Asset] = &[
-    Asset {
-        name: "live.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../assets/live.js"),
-    },
-    Asset {
-        name: "live-worker.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: include_str!("../../assets/live-worker.js"),
-    },
-    Asset {
-        name: "live.css",
-        content_type: "text/css; charset=utf-8",
-        body: include_str!("../../assets/live.css"),
-    },
+    asset!("live.js", JAVASCRIPT),
+    asset!("live-worker.js", JAVASCRIPT),
+    asset!("live.css", CSS),
 ];
 
 /// The routes of live coaching: the page and the WebSocket. Each app gets its
@@ -127,24 +118,61 @@ fn skeleton_json() -> String {
     format!("[{}]", bones.join(","))
 }
 
-/// The page's `data-` attributes that let it run the model on the device:
-/// the engine's and the models' URLs. Empty when this binary has no engine or
-/// the models cannot be had (the page then uses the server).
-async fn device_data(models: &Arc<device::DeviceModels>, size: janu_vision::ModelSize) -> String {
-    let Some(engine) = device::engine() else {
-        return String::new();
-    };
-    let Some((detector, landmark)) = models.for_page(size).await else {
-        return String::new();
-    };
-    format!(
-        " data-engine=\"/web/{hash}/janu_web.js\" data-detector=\"{}\" data-landmark=\"{}\" \
-         data-model-bytes=\"{}\" data-model=\"{size}\"",
-        escape(&detector.url),
-        escape(&landmark.url),
-        detector.bytes + landmark.bytes,
-        hash = engine.hash,
-    )
+/// What lets the page run the model on the device: the engine's and the
+/// models' URLs, for its `data-` attributes.
+struct OnDevice {
+    engine: String,
+    detector: String,
+    landmark: String,
+    model_bytes: u64,
+    size: janu_vision::ModelSize,
+}
+
+/// What the page needs to run the model on the device; `None` when this
+/// binary has no engine or the models cannot be had (the page then uses the
+/// server).
+async fn on_device(
+    models: &Arc<device::DeviceModels>,
+    size: janu_vision::ModelSize,
+) -> Option<OnDevice> {
+    let engine = device::engine()?;
+    let (detector, landmark) = models.for_page(size).await?;
+    Some(OnDevice {
+        engine: format!("/web/{}/janu_web.js", engine.hash),
+        model_bytes: detector.bytes + landmark.bytes,
+        detector: detector.url,
+        landmark: landmark.url,
+        size,
+    })
+}
+
+/// How to set up the camera and what happens to its pictures.
+fn setting_up() -> Markup {
+    html! {
+        details.card {
+            summary { "Setting up" }
+            ul {
+                li {
+                    "Put the camera at the front-diagonal of the foot you will stretch out: about \
+                     45° between facing your soles and facing your side, at hip height, 2-3 m away. Both \
+                     legs must stay in view, or Janu cannot tell a bent knee from a hidden one."
+                }
+                li { "Sit on your mat in Dandasana, the whole body in the picture, then press Start." }
+                li {
+                    "Janu names the pose and the extended leg, times your hold, counts your breaths \
+                     and speaks a cue now and then. Press Stop when you are done: the session is \
+                     analysed and saved to your history."
+                }
+                li {
+                    "Where your browser can, the pose model runs on this device and the camera's \
+                     pictures never leave it; otherwise they go only to this Janu server, are analysed as \
+                     they arrive, and are not stored. Either way only the landmarks and the report are \
+                     kept. After the first visit the page and the model work offline; save when you are \
+                     back online."
+                }
+            }
+        }
+    }
 }
 
 async fn live_page(
@@ -152,76 +180,90 @@ async fn live_page(
     Extension(models): Extension<Arc<device::DeviceModels>>,
     MaybeUser(user): MaybeUser,
 ) -> Html<String> {
-    let how = "<details class=\"card\"><summary>Setting up</summary><ul>\
-        <li>Put the camera at the front-diagonal of the foot you will stretch out: about \
-        45° between facing your soles and facing your side, at hip height, 2-3 m away. Both \
-        legs must stay in view, or Janu cannot tell a bent knee from a hidden one.</li>\
-        <li>Sit on your mat in Dandasana, the whole body in the picture, then press Start.</li>\
-        <li>Janu names the pose and the extended leg, times your hold, counts your breaths \
-        and speaks a cue now and then. Press Stop when you are done: the session is \
-        analysed and saved to your history.</li>\
-        <li>Where your browser can, the pose model runs on this device and the camera's \
-        pictures never leave it; otherwise they go only to this Janu server, are analysed as \
-        they arrive, and are not stored. Either way only the landmarks and the report are \
-        kept. After the first visit the page and the model work offline; save when you are \
-        back online.</li></ul></details>";
-    let body = match &user {
-        None => format!(
-            "<h1>Live coaching</h1><p class=\"lead\">Practise in front of your webcam and \
-             hear what your body is doing, cue by cue.</p>\
-             <p class=\"card notice\" id=\"signin-first\"><a href=\"/login?next=%2Flive\">Sign \
-             in</a> to start: your live sessions are saved to your history.</p>{how}"
-        ),
-        Some(u) => format!(
-            "<h1>Live coaching</h1>\
-             <p class=\"lead\">Practise in front of your webcam: Janu watches, times your hold, \
-             counts your breaths and speaks a cue now and then.</p>\
-             <div class=\"live\" id=\"live\" data-fps=\"{fps}\" data-width=\"{width}\" \
-             data-max-bytes=\"{max_bytes}\" data-skeleton=\"{skeleton}\" data-handle=\"{handle}\"{device}>\
-             <div class=\"stage mirror\" id=\"stage\">\
-             <video id=\"video\" playsinline muted></video>\
-             <canvas id=\"overlay\" data-testid=\"overlay\"></canvas>\
-             <p class=\"stage-note\" id=\"camera-off\">Camera off</p>\
-             <p class=\"stage-note warn\" id=\"nobody\" hidden>I can't see you: come back into \
-             the picture.</p></div>\
-             <aside class=\"panel\">\
-             <p class=\"cue\" id=\"cue\" aria-live=\"polite\" data-testid=\"cue\">Sit on your mat, \
-             whole body in view, and press Start.</p>\
-             <dl class=\"readout\">\
-             <div><dt>Pose</dt><dd id=\"pose\" data-testid=\"pose\">–</dd></div>\
-             <div><dt>Extended leg</dt><dd id=\"side\">–</dd></div>\
-             <div><dt>Phase</dt><dd id=\"phase\" data-testid=\"phase\">–</dd></div>\
-             <div><dt>Hold</dt><dd id=\"hold\" class=\"big\">0:00</dd></div>\
-             <div><dt>Breaths</dt><dd id=\"breaths\" class=\"big\">–</dd></div></dl>\
-             <p class=\"notice small\" id=\"camera-hint\" hidden></p>\
-             <div class=\"controls\"><button id=\"start\" type=\"button\">Start</button> \
-             <button id=\"stop\" type=\"button\" hidden>Stop and save</button></div>\
-             <label class=\"check\">Camera <select id=\"facing\"><option value=\"user\">front \
-             (facing you)</option><option value=\"environment\">rear</option></select></label>\
-             <label class=\"check\"><input type=\"checkbox\" id=\"mute\"> Mute the voice</label>\
-             <label class=\"check\"><input type=\"checkbox\" id=\"mirrored\"> My camera mirrors \
-             its picture (left and right swapped)</label>\
-             <p class=\"small\" id=\"mirror-note\">The preview is shown like a mirror. Janu reads \
-             left and right from the camera's own picture; tick the box above only if your \
-             camera already flips it.</p>\
-             <p class=\"small\" id=\"status\" data-testid=\"status\">Camera off.</p>\
-             <p class=\"small\" id=\"engine-mode\" data-testid=\"engine-mode\"></p>\
-             <p class=\"small slow\" id=\"slow\" data-testid=\"slow\" hidden></p>\
-             </aside></div>\
-             <p id=\"live-error\" class=\"error\" role=\"alert\" data-testid=\"live-error\" hidden></p>\
-             <section id=\"summary\" class=\"card\" data-testid=\"summary\" hidden></section>\
-             {how}\
-             <link rel=\"stylesheet\" href=\"/assets/live.css\">\
-             <script src=\"/assets/live.js\"></script>",
-            fps = SUGGESTED_FPS,
-            width = SUGGESTED_WIDTH,
-            max_bytes = MAX_FRAME_BYTES,
-            skeleton = escape(&skeleton_json()),
-            handle = escape(&u.handle),
-            device = device_data(&models, state.settings().model).await,
-        ),
+    let Some(u) = user else {
+        let body = html! {
+            h1 { "Live coaching" }
+            p.lead {
+                "Practise in front of your webcam and \
+                 hear what your body is doing, cue by cue."
+            }
+            p class="card notice" id="signin-first" {
+                a href=(sign_in_href("/live")) { "Sign in" }
+                " to start: your live sessions are saved to your history."
+            }
+            (setting_up())
+        };
+        return page("Live coaching", "/live", None, &body);
     };
-    Html(crate::page("Live coaching", "/live", user.as_ref(), &body))
+    let device = on_device(&models, state.settings().model).await;
+    let body = html! {
+        h1 { "Live coaching" }
+        p.lead {
+            "Practise in front of your webcam: Janu watches, times your hold, \
+             counts your breaths and speaks a cue now and then."
+        }
+        div.live id="live" data-fps=(SUGGESTED_FPS) data-width=(SUGGESTED_WIDTH)
+            data-max-bytes=(MAX_FRAME_BYTES) data-skeleton=(skeleton_json())
+            data-handle=(u.handle)
+            data-engine=[device.as_ref().map(|d| &d.engine)]
+            data-detector=[device.as_ref().map(|d| &d.detector)]
+            data-landmark=[device.as_ref().map(|d| &d.landmark)]
+            data-model-bytes=[device.as_ref().map(|d| d.model_bytes)]
+            data-model=[device.as_ref().map(|d| d.size)] {
+            div class="stage mirror" id="stage" {
+                video id="video" playsinline muted {}
+                canvas id="overlay" data-testid="overlay" {}
+                p class="stage-note" id="camera-off" { "Camera off" }
+                p class="stage-note warn" id="nobody" hidden {
+                    "I can't see you: come back into the picture."
+                }
+            }
+            aside.panel {
+                p class="cue" id="cue" aria-live="polite" data-testid="cue" {
+                    "Sit on your mat, whole body in view, and press Start."
+                }
+                dl.readout {
+                    div { dt { "Pose" } dd id="pose" data-testid="pose" { "–" } }
+                    div { dt { "Extended leg" } dd id="side" { "–" } }
+                    div { dt { "Phase" } dd id="phase" data-testid="phase" { "–" } }
+                    div { dt { "Hold" } dd id="hold" class="big" { "0:00" } }
+                    div { dt { "Breaths" } dd id="breaths" class="big" { "–" } }
+                }
+                p class="notice small" id="camera-hint" hidden {}
+                div.controls {
+                    button id="start" type="button" { "Start" }
+                    " "
+                    button id="stop" type="button" hidden { "Stop and save" }
+                }
+                label.check {
+                    "Camera "
+                    select id="facing" {
+                        option value="user" { "front (facing you)" }
+                        option value="environment" { "rear" }
+                    }
+                }
+                label.check { input type="checkbox" id="mute"; " Mute the voice" }
+                label.check {
+                    input type="checkbox" id="mirrored";
+                    " My camera mirrors its picture (left and right swapped)"
+                }
+                p class="small" id="mirror-note" {
+                    "The preview is shown like a mirror. Janu reads \
+                     left and right from the camera's own picture; tick the box above only if your \
+                     camera already flips it."
+                }
+                p class="small" id="status" data-testid="status" { "Camera off." }
+                p class="small" id="engine-mode" data-testid="engine-mode" {}
+                p class="small slow" id="slow" data-testid="slow" hidden {}
+            }
+        }
+        p id="live-error" class="error" role="alert" data-testid="live-error" hidden {}
+        section id="summary" class="card" data-testid="summary" hidden {}
+        (setting_up())
+        link rel="stylesheet" href="/assets/live.css";
+        script src="/assets/live.js" {}
+    };
+    page("Live coaching", "/live", Some(&u), &body)
 }
 
 /// Live coaching: a WebSocket. Who it is comes from the session cookie (the

@@ -8,14 +8,15 @@ use axum::Router;
 use axum::extract::{Form, Path, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use janu_store::HANDLE_MAX_CHARS;
+use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::{PageError, alert, date, fmt_opt, one, pairs};
+use super::{PageError, alert, count, date, fmt_opt, one, pairs, session_what};
 use crate::api::accounts as acct;
-use crate::html::{csrf_field, escape, page};
+use crate::html::{csrf_field, page, sign_in_href};
 use crate::user::{self, LOGIN_CSRF_COOKIE, MaybeUser, Signed, SignedForm, same_secret};
 use crate::{AppState, ServerError, accounts};
 
@@ -70,36 +71,46 @@ fn credentials_form(
     } else {
         ("Sign in", "/login", "Sign in", "current-password")
     };
-    let extra = if signup {
-        "<label>Your name (shown on pages) <input name=\"display_name\" maxlength=\"100\" \
-         autocomplete=\"name\"></label>"
-            .to_owned()
-    } else if state.settings().open_signup {
-        "<p class=\"small\">New here? <a href=\"/signup\">Create an account</a>.</p>".to_owned()
+    let min = if signup {
+        accounts::PASSWORD_MIN_CHARS
     } else {
-        "<p class=\"small\">No account yet? Ask whoever runs this server to make one \
-         (<code>janu users add</code>).</p>"
-            .to_owned()
+        1
     };
-    let body = format!(
-        "<h1>{title}</h1>{err}<form class=\"card narrow\" method=\"post\" action=\"{action}\" \
-         id=\"credentials\">\
-         <input type=\"hidden\" name=\"csrf\" value=\"{token}\">\
-         <input type=\"hidden\" name=\"next\" value=\"{next}\">\
-         <label>Handle <input name=\"handle\" required maxlength=\"{HANDLE_MAX_CHARS}\" \
-         autocomplete=\"username\" autocapitalize=\"none\"></label>\
-         <label>Password <input type=\"password\" name=\"password\" required minlength=\"{min}\" \
-         maxlength=\"{max}\" autocomplete=\"{password_autocomplete}\"></label>\
-         <button type=\"submit\">{button}</button></form>{extra}",
-        err = error.map(alert).unwrap_or_default(),
-        next = escape(next),
-        min = if signup {
-            accounts::PASSWORD_MIN_CHARS
-        } else {
-            1
-        },
-        max = accounts::PASSWORD_MAX_CHARS,
-    );
+    let body = html! {
+        h1 { (title) }
+        @if let Some(e) = error { (alert(e)) }
+        form class="card narrow" method="post" action=(action) id="credentials" {
+            input type="hidden" name="csrf" value=(token);
+            input type="hidden" name="next" value=(next);
+            label {
+                "Handle "
+                input name="handle" required maxlength=(HANDLE_MAX_CHARS)
+                    autocomplete="username" autocapitalize="none";
+            }
+            label {
+                "Password "
+                input type="password" name="password" required minlength=(min)
+                    maxlength=(accounts::PASSWORD_MAX_CHARS) autocomplete=(password_autocomplete);
+            }
+            @if signup {
+                label {
+                    "Your name (shown on pages) "
+                    input name="display_name" maxlength="100" autocomplete="name";
+                }
+            }
+            button type="submit" { (button) }
+        }
+        @if !signup {
+            @if state.settings().open_signup {
+                p.small { "New here? " a href="/signup" { "Create an account" } "." }
+            } @else {
+                p.small {
+                    "No account yet? Ask whoever runs this server to make one ("
+                    code { "janu users add" } ")."
+                }
+            }
+        }
+    };
     let status = error.map_or(StatusCode::OK, ServerError::status);
     (
         status,
@@ -107,7 +118,7 @@ fn credentials_form(
             header::SET_COOKIE,
             user::login_csrf_cookie(&token, secure(state)),
         )],
-        Html(page(title, "", None, &body)),
+        page(title, "", None, &body),
     )
         .into_response()
 }
@@ -231,127 +242,167 @@ async fn logout_post(
     if let Err(e) = user::log_out(&parts, &state).await {
         return PageError(e, None).into_response();
     }
-    (
-        [(
-            header::SET_COOKIE,
-            user::clear_session_cookie(secure(&state)),
-        )],
-        Redirect::to("/"),
-    )
-        .into_response()
+    signing_out(&state, Redirect::to("/"))
 }
 
 // ---------------------------------------------------------------------------
 // The account page.
 
-/// The account page, with `notice` (HTML) on top: what the last form did.
-async fn account_view(state: &AppState, u: &Signed, notice: &str, status: StatusCode) -> Response {
+/// The account page, with `notice` on top: what the last form did.
+async fn account_view(
+    state: &AppState,
+    u: &Signed,
+    notice: &Markup,
+    status: StatusCode,
+) -> Response {
     let store = state.store();
     let (tokens, teachers) = match (store.api_tokens(u.id).await, store.teachers_of(u.id).await) {
         (Ok(t), Ok(s)) => (t, s),
         (Err(e), _) | (_, Err(e)) => return PageError(e.into(), Some(u.clone())).into_response(),
     };
     let csrf = csrf_field(u);
-    let token_rows: String = tokens
-        .iter()
-        .map(|t| {
-            format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td><form method=\"post\" \
-                 action=\"/account/tokens/revoke\">{csrf}<input type=\"hidden\" name=\"id\" \
-                 value=\"{}\"><button class=\"link\">revoke</button></form></td></tr>",
-                escape(&t.name),
-                date(t.created_at),
-                t.last_used_at.map_or_else(|| "never".into(), date),
-                t.id
-            )
-        })
-        .collect();
-    let tokens_html = if tokens.is_empty() {
-        "<p>No tokens.</p>".to_owned()
-    } else {
-        format!(
-            "<table><thead><tr><th>Name</th><th>Made</th><th>Last used</th><th></th></tr></thead>\
-             <tbody>{token_rows}</tbody></table>"
-        )
+    let body = html! {
+        h1 { "Your account" }
+        (notice)
+        p.lead { "Signed in as " strong { (u.handle) } " (" (u.display_name) ")." }
+        section.card {
+            h2 { "Share with a teacher" }
+            p {
+                "A teacher you name can read your history and reports (never change them). \
+                 Take it back at any time."
+            }
+            @if teachers.is_empty() {
+                p { "You share your history with nobody." }
+            } @else {
+                ul data-testid="teachers" {
+                    @for t in &teachers {
+                        li {
+                            strong { (t.handle) } " (" (t.display_name) ") "
+                            form.inline method="post" action="/account/shares/remove" {
+                                (csrf)
+                                input type="hidden" name="handle" value=(t.handle);
+                                button.link { "stop sharing" }
+                            }
+                        }
+                    }
+                }
+            }
+            form method="post" action="/account/shares" {
+                (csrf)
+                label {
+                    "Teacher's handle "
+                    input name="handle" required maxlength=(HANDLE_MAX_CHARS);
+                }
+                " " button type="submit" { "Share" }
+            }
+        }
+        section.card {
+            h2 { "API tokens" }
+            p {
+                "For programs: send " code { "Authorization: Bearer TOKEN" }
+                ". A token is shown once, when made."
+            }
+            @if tokens.is_empty() {
+                p { "No tokens." }
+            } @else {
+                table {
+                    thead { tr { th { "Name" } th { "Made" } th { "Last used" } th {} } }
+                    tbody {
+                        @for t in &tokens {
+                            tr {
+                                td { (t.name) }
+                                td { (date(t.created_at)) }
+                                td { (t.last_used_at.map_or_else(|| "never".into(), date)) }
+                                td {
+                                    form method="post" action="/account/tokens/revoke" {
+                                        (csrf)
+                                        input type="hidden" name="id" value=(t.id);
+                                        button.link { "revoke" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            form method="post" action="/account/tokens" {
+                (csrf)
+                label {
+                    "Name "
+                    input name="name" required maxlength=(janu_store::TOKEN_NAME_MAX_CHARS)
+                        placeholder="e.g. phone";
+                }
+                " " button type="submit" { "Make a token" }
+            }
+        }
+        section.card {
+            h2 { "Password" }
+            form method="post" action="/account/password" {
+                (csrf)
+                label {
+                    "Current password "
+                    input type="password" name="current_password" required
+                        autocomplete="current-password";
+                }
+                label {
+                    "New password "
+                    input type="password" name="new_password" required
+                        minlength=(accounts::PASSWORD_MIN_CHARS)
+                        maxlength=(accounts::PASSWORD_MAX_CHARS) autocomplete="new-password";
+                }
+                button type="submit" { "Change the password" }
+            }
+            p.small { "Changing it signs you out everywhere." }
+        }
+        section.card {
+            h2 { "Your data" }
+            p {
+                a.button href="/account/export" download { "Download everything" }
+                " (sessions, reports and key frames, as a " code { ".tar.gz" } ")."
+            }
+            form method="post" action="/account/delete" {
+                (csrf)
+                p { "Delete the account and everything it owns, now and for good:" }
+                label {
+                    "Your password "
+                    input type="password" name="password" required autocomplete="current-password";
+                }
+                " " button type="submit" class="danger" { "Delete my account" }
+            }
+        }
     };
-    let teacher_rows: String = teachers
-        .iter()
-        .map(|t| {
-            format!(
-                "<li><strong>{}</strong> ({}) <form class=\"inline\" method=\"post\" \
-                 action=\"/account/shares/remove\">{csrf}<input type=\"hidden\" name=\"handle\" \
-                 value=\"{}\"><button class=\"link\">stop sharing</button></form></li>",
-                escape(&t.handle),
-                escape(&t.display_name),
-                escape(&t.handle)
-            )
-        })
-        .collect();
-    let shares_html = if teachers.is_empty() {
-        "<p>You share your history with nobody.</p>".to_owned()
-    } else {
-        format!("<ul data-testid=\"teachers\">{teacher_rows}</ul>")
-    };
-    let body = format!(
-        "<h1>Your account</h1>{notice}\
-         <p class=\"lead\">Signed in as <strong>{handle}</strong> ({name}).</p>\
-         <section class=\"card\"><h2>Share with a teacher</h2>\
-         <p>A teacher you name can read your history and reports (never change them). \
-         Take it back at any time.</p>{shares_html}\
-         <form method=\"post\" action=\"/account/shares\">{csrf}\
-         <label>Teacher's handle <input name=\"handle\" required maxlength=\"{HANDLE_MAX_CHARS}\"></label> \
-         <button type=\"submit\">Share</button></form></section>\
-         <section class=\"card\"><h2>API tokens</h2><p>For programs: send \
-         <code>Authorization: Bearer TOKEN</code>. A token is shown once, when made.</p>\
-         {tokens_html}<form method=\"post\" action=\"/account/tokens\">{csrf}\
-         <label>Name <input name=\"name\" required maxlength=\"{name_max}\" \
-         placeholder=\"e.g. phone\"></label> <button type=\"submit\">Make a token</button></form>\
-         </section>\
-         <section class=\"card\"><h2>Password</h2>\
-         <form method=\"post\" action=\"/account/password\">{csrf}\
-         <label>Current password <input type=\"password\" name=\"current_password\" required \
-         autocomplete=\"current-password\"></label>\
-         <label>New password <input type=\"password\" name=\"new_password\" required \
-         minlength=\"{min}\" maxlength=\"{max}\" autocomplete=\"new-password\"></label>\
-         <button type=\"submit\">Change the password</button></form>\
-         <p class=\"small\">Changing it signs you out everywhere.</p></section>\
-         <section class=\"card\"><h2>Your data</h2>\
-         <p><a class=\"button\" href=\"/account/export\" download>Download everything</a> \
-         (sessions, reports and key frames, as a <code>.tar.gz</code>).</p>\
-         <form method=\"post\" action=\"/account/delete\">{csrf}\
-         <p>Delete the account and everything it owns, now and for good:</p>\
-         <label>Your password <input type=\"password\" name=\"password\" required \
-         autocomplete=\"current-password\"></label> \
-         <button type=\"submit\" class=\"danger\">Delete my account</button></form></section>",
-        handle = escape(&u.handle),
-        name = escape(&u.display_name),
-        name_max = janu_store::TOKEN_NAME_MAX_CHARS,
-        min = accounts::PASSWORD_MIN_CHARS,
-        max = accounts::PASSWORD_MAX_CHARS,
-    );
-    (status, Html(page("Account", "", Some(u), &body))).into_response()
+    (status, page("Account", "", Some(u), &body)).into_response()
 }
 
-fn signed_in_first(state_path: &str) -> Response {
-    Redirect::to(&format!(
-        "/login?next={}",
-        form_urlencoded::byte_serialize(state_path.as_bytes()).collect::<String>()
-    ))
-    .into_response()
+/// Not signed in: to the sign-in page, then back to `path`.
+fn signed_in_first(path: &str) -> Response {
+    Redirect::to(&sign_in_href(path)).into_response()
+}
+
+/// `response` with the session cookie cleared: the browser is signed out.
+fn signing_out(state: &AppState, response: impl IntoResponse) -> Response {
+    (
+        [(
+            header::SET_COOKIE,
+            user::clear_session_cookie(secure(state)),
+        )],
+        response,
+    )
+        .into_response()
 }
 
 async fn account_page(State(state): State<AppState>, MaybeUser(signed): MaybeUser) -> Response {
     match signed {
-        Some(u) => account_view(&state, &u, "", StatusCode::OK).await,
+        Some(u) => account_view(&state, &u, &html! {}, StatusCode::OK).await,
         None => signed_in_first("/account"),
     }
 }
 
 /// The account page after a form: its outcome on top.
-async fn after(state: &AppState, u: &Signed, outcome: Result<String, ServerError>) -> Response {
+async fn after(state: &AppState, u: &Signed, outcome: Result<Markup, ServerError>) -> Response {
     match outcome {
         Ok(notice) => {
-            let notice = format!("<div class=\"card notice\" role=\"status\">{notice}</div>");
+            let notice = html! { div.card.notice role="status" { (notice) } };
             account_view(state, u, &notice, StatusCode::OK).await
         }
         Err(e) => account_view(state, u, &alert(&e), e.status()).await,
@@ -369,14 +420,7 @@ async fn password_post(
     SignedForm { user: u, form: f }: SignedForm<PasswordForm>,
 ) -> Response {
     match acct::set_password(&state, &u, f.current_password, f.new_password).await {
-        Ok(()) => (
-            [(
-                header::SET_COOKIE,
-                user::clear_session_cookie(secure(&state)),
-            )],
-            Redirect::to("/login?next=%2Faccount"),
-        )
-            .into_response(),
+        Ok(()) => signing_out(&state, Redirect::to("/login?next=%2Faccount")),
         Err(e) => after(&state, &u, Err(e)).await,
     }
 }
@@ -391,12 +435,10 @@ async fn token_post(
     SignedForm { user: u, form: f }: SignedForm<NameForm>,
 ) -> Response {
     let outcome = acct::make_token(&state, &u, &f.name).await.map(|t| {
-        format!(
-            "<p>Your new token <strong>{}</strong>; copy it now, it is not shown again:</p>\
-             <p><code data-testid=\"new-token\">{}</code></p>",
-            escape(&t.name),
-            escape(&t.token)
-        )
+        html! {
+            p { "Your new token " strong { (t.name) } "; copy it now, it is not shown again:" }
+            p { code data-testid="new-token" { (t.token) } }
+        }
     });
     after(&state, &u, outcome).await
 }
@@ -411,7 +453,7 @@ async fn revoke_post(
     SignedForm { user: u, form: f }: SignedForm<IdForm>,
 ) -> Response {
     let outcome = match state.store().revoke_api_token(u.id, f.id).await {
-        Ok(true) => Ok("<p>The token is revoked.</p>".to_owned()),
+        Ok(true) => Ok(html! { p { "The token is revoked." } }),
         Ok(false) => Err(ServerError::NotFound("no such token of yours".into())),
         Err(e) => Err(e.into()),
     };
@@ -423,22 +465,26 @@ struct HandleForm {
     handle: String,
 }
 
+/// The handle typed in a sharing form, normalized, and the user it names.
+async fn teacher_named(
+    state: &AppState,
+    typed: &str,
+) -> Result<(String, Option<janu_store::User>), ServerError> {
+    let handle = user::normalize_handle(typed)?;
+    let teacher = state.store().user_by_handle(&handle).await?;
+    Ok((handle, teacher))
+}
+
 async fn share_post(
     State(state): State<AppState>,
     SignedForm { user: u, form: f }: SignedForm<HandleForm>,
 ) -> Response {
     let outcome = async {
-        let handle = user::normalize_handle(&f.handle)?;
-        let teacher = state
-            .store()
-            .user_by_handle(&handle)
-            .await?
+        let (handle, teacher) = teacher_named(&state, &f.handle).await?;
+        let teacher = teacher
             .ok_or_else(|| ServerError::NotFound(format!("no user with the handle {handle:?}")))?;
         state.store().share(u.id, teacher.id).await?;
-        Ok(format!(
-            "<p>{} can now read your history.</p>",
-            escape(&teacher.handle)
-        ))
+        Ok(html! { p { (teacher.handle) " can now read your history." } })
     }
     .await;
     after(&state, &u, outcome).await
@@ -449,15 +495,11 @@ async fn unshare_post(
     SignedForm { user: u, form: f }: SignedForm<HandleForm>,
 ) -> Response {
     let outcome = async {
-        let handle = user::normalize_handle(&f.handle)?;
-        let teacher = state.store().user_by_handle(&handle).await?;
+        let (handle, teacher) = teacher_named(&state, &f.handle).await?;
         if let Some(t) = teacher {
             state.store().unshare(u.id, t.id).await?;
         }
-        Ok(format!(
-            "<p>{} no longer sees your history.</p>",
-            escape(&handle)
-        ))
+        Ok(html! { p { (handle) " no longer sees your history." } })
     }
     .await;
     after(&state, &u, outcome).await
@@ -488,20 +530,16 @@ async fn delete_post(
     }
     .await;
     match deleted {
-        Ok(()) => (
-            [(
-                header::SET_COOKIE,
-                user::clear_session_cookie(secure(&state)),
-            )],
-            Html(page(
-                "Account deleted",
-                "",
-                None,
-                "<h1>Account deleted</h1><p class=\"lead\">Your account, sessions, reports and \
-                 key frames are gone from this server.</p>",
-            )),
-        )
-            .into_response(),
+        Ok(()) => {
+            let body = html! {
+                h1 { "Account deleted" }
+                p.lead {
+                    "Your account, sessions, reports and \
+                     key frames are gone from this server."
+                }
+            };
+            signing_out(&state, page("Account deleted", "", None, &body))
+        }
         Err(e) => after(&state, &u, Err(e)).await,
     }
 }
@@ -517,55 +555,50 @@ async fn students_page(State(state): State<AppState>, MaybeUser(signed): MaybeUs
         Ok(s) => s,
         Err(e) => return PageError(e, Some(u)).into_response(),
     };
-    let mut body = String::from("<h1>Your students</h1>");
-    if students.is_empty() {
-        body.push_str(
-            "<div class=\"card notice\"><p>Nobody shares their history with you yet. A student \
-             adds your handle on their account page.</p></div>",
-        );
-    }
-    for s in &students {
-        let trend: String = s
-            .trend
-            .iter()
-            .map(|w| {
-                format!(
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(&w.monday),
-                    fmt_opt(w.left_fold_deg, 0, "°"),
-                    fmt_opt(w.right_fold_deg, 0, "°"),
-                    fmt_opt(w.asymmetry, 2, "")
-                )
-            })
-            .collect();
-        let latest: String = s
-            .latest
-            .iter()
-            .map(|x| {
-                format!(
-                    "<li><a href=\"/sessions/{}\">{}</a> · {}{}</li>",
-                    x.id,
-                    date(x.started_at),
-                    x.source.as_str(),
-                    x.media_name
-                        .as_deref()
-                        .map(|n| format!(": {}", escape(n)))
-                        .unwrap_or_default()
-                )
-            })
-            .collect();
-        body.push_str(&format!(
-            "<section class=\"card\" data-testid=\"student\"><h2><a href=\"/students/{h}\">{name}</a> \
-             <small>@{h}</small></h2><p>{n} session{plural}.</p><ul>{latest}</ul>\
-             <table><thead><tr><th>Week of</th><th>Left fold</th><th>Right fold</th>\
-             <th>Asymmetry</th></tr></thead><tbody>{trend}</tbody></table></section>",
-            h = escape(&s.user.handle),
-            name = escape(&s.user.display_name),
-            n = s.sessions,
-            plural = if s.sessions == 1 { "" } else { "s" },
-        ));
-    }
-    Html(page("Students", "", Some(&u), &body)).into_response()
+    let body = html! {
+        h1 { "Your students" }
+        @if students.is_empty() {
+            div.card.notice {
+                p {
+                    "Nobody shares their history with you yet. A student \
+                     adds your handle on their account page."
+                }
+            }
+        }
+        @for s in &students {
+            section.card data-testid="student" {
+                h2 {
+                    a href={ "/students/" (s.user.handle) } { (s.user.display_name) }
+                    " " small { "@" (s.user.handle) }
+                }
+                p { (count(s.sessions, "session")) "." }
+                ul {
+                    @for x in &s.latest {
+                        li {
+                            a href={ "/sessions/" (x.id) } { (date(x.started_at)) }
+                            " · " (session_what(x.source, x.media_name.as_deref()))
+                        }
+                    }
+                }
+                table {
+                    thead {
+                        tr { th { "Week of" } th { "Left fold" } th { "Right fold" } th { "Asymmetry" } }
+                    }
+                    tbody {
+                        @for w in &s.trend {
+                            tr {
+                                td { (w.monday) }
+                                td { (fmt_opt(w.left_fold_deg, 0, "°")) }
+                                td { (fmt_opt(w.right_fold_deg, 0, "°")) }
+                                td { (fmt_opt(w.asymmetry, 2, "")) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    page("Students", "", Some(&u), &body).into_response()
 }
 
 async fn student_page(
@@ -592,27 +625,24 @@ async fn student_page(
         Ok(x) => x,
         Err(e) => return PageError(e, Some(u)).into_response(),
     };
-    let rows: String = list
-        .items
-        .iter()
-        .map(|x| {
-            format!(
-                "<tr><td><a href=\"/sessions/{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                x.id,
-                date(x.started_at),
-                x.source.as_str(),
-                fmt_opt(x.asymmetry_index, 2, ""),
-                x.finding_count
-            )
-        })
-        .collect();
-    let body = format!(
-        "<p><a href=\"/students\">← Your students</a></p><h1>{}</h1>\
-         <table data-testid=\"sessions\"><thead><tr><th>When</th><th>What</th><th>Asymmetry</th>\
-         <th>Findings</th></tr></thead><tbody>{rows}</tbody></table>",
-        escape(&student.display_name)
-    );
-    Html(page("Student", "", Some(&u), &body)).into_response()
+    let body = html! {
+        p { a href="/students" { "← Your students" } }
+        h1 { (student.display_name) }
+        table data-testid="sessions" {
+            thead { tr { th { "When" } th { "What" } th { "Asymmetry" } th { "Findings" } } }
+            tbody {
+                @for x in &list.items {
+                    tr {
+                        td { a href={ "/sessions/" (x.id) } { (date(x.started_at)) } }
+                        td { (x.source.as_str()) }
+                        td { (fmt_opt(x.asymmetry_index, 2, "")) }
+                        td { (x.finding_count) }
+                    }
+                }
+            }
+        }
+    };
+    page("Student", "", Some(&u), &body).into_response()
 }
 
 #[cfg(test)]

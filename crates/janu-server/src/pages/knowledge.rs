@@ -5,7 +5,7 @@
 use janu_pose::Topic;
 use serde_json::{Map, Value};
 
-use crate::html::escape;
+use maud::{Markup, html};
 
 /// The topic's heading.
 pub fn topic_title(t: Topic) -> String {
@@ -28,29 +28,32 @@ pub fn topic_title(t: Topic) -> String {
     }
 }
 
-/// Source tags `[A] [B]` as badges.
-pub fn sources(list: &[janu_pose::Source]) -> String {
-    list.iter()
-        .map(|s| format!("<span class=\"src\">{}</span>", s.as_str()))
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Source tags `[A] [B]` as badges, one space apart.
+pub fn sources(list: &[janu_pose::Source]) -> Markup {
+    tags(list.iter().map(|s| s.as_str()))
+}
+
+/// Each tag as a badge, one space apart.
+fn tags<S: AsRef<str>>(tags: impl IntoIterator<Item = S>) -> Markup {
+    html! {
+        @for (i, t) in tags.into_iter().enumerate() {
+            @if i > 0 { " " }
+            span.src { (t.as_ref()) }
+        }
+    }
 }
 
 /// The topic as HTML.
-pub fn topic_html(t: Topic) -> String {
+pub fn topic_html(t: Topic) -> Markup {
     let v = janu_pose::render::topic_json(janu_pose::knowledge(), t);
-    let mut o = String::new();
     match &v {
-        Value::Object(m) => {
-            for (k, v) in m {
-                o.push_str(&format!("<section><h2>{}</h2>", escape(&humanize(k))));
-                value_html(v, &mut o, 0);
-                o.push_str("</section>");
+        Value::Object(m) => html! {
+            @for (k, v) in m {
+                section { h2 { (humanize(k)) } (value_html(v, 0)) }
             }
-        }
-        other => value_html(other, &mut o, 0),
+        },
+        other => value_html(other, 0),
     }
-    o
 }
 
 /// `level_up` -> `Level up`.
@@ -88,76 +91,43 @@ fn scalar(v: &Value) -> Option<String> {
     }
 }
 
-fn source_tags(m: &Map<String, Value>) -> String {
-    let mut tags = Vec::new();
+fn source_tags(m: &Map<String, Value>) -> Markup {
+    let mut found = Vec::new();
     for key in ["sources", "source"] {
         match m.get(key) {
-            Some(Value::Array(a)) => tags.extend(a.iter().filter_map(scalar)),
-            Some(v) => tags.extend(scalar(v)),
+            Some(Value::Array(a)) => found.extend(a.iter().filter_map(scalar)),
+            Some(v) => found.extend(scalar(v)),
             None => {}
         }
     }
-    tags.iter()
-        .map(|s| format!("<span class=\"src\">{}</span>", escape(s)))
-        .collect::<Vec<_>>()
-        .join(" ")
+    tags(found)
 }
 
-fn value_html(v: &Value, o: &mut String, depth: usize) {
+fn value_html(v: &Value, depth: usize) -> Markup {
     match v {
-        Value::Array(items) if items.iter().all(|i| scalar(i).is_some()) => {
-            o.push_str("<ul>");
-            for i in items {
-                o.push_str(&format!(
-                    "<li>{}</li>",
-                    escape(&scalar(i).unwrap_or_default())
-                ));
-            }
-            o.push_str("</ul>");
-        }
-        Value::Array(items) => {
-            o.push_str("<div class=\"items\">");
-            for i in items {
-                value_html(i, o, depth + 1);
-            }
-            o.push_str("</div>");
-        }
-        Value::Object(m) => object_html(m, o, depth),
-        other => o.push_str(&format!(
-            "<p>{}</p>",
-            escape(&scalar(other).unwrap_or_default())
-        )),
+        Value::Array(items) if items.iter().all(|i| scalar(i).is_some()) => html! {
+            ul { @for i in items { li { (scalar(i).unwrap_or_default()) } } }
+        },
+        Value::Array(items) => html! {
+            div.items { @for i in items { (value_html(i, depth + 1)) } }
+        },
+        Value::Object(m) => object_html(m, depth),
+        other => html! { p { (scalar(other).unwrap_or_default()) } },
     }
 }
 
-fn object_html(m: &Map<String, Value>, o: &mut String, depth: usize) {
+fn object_html(m: &Map<String, Value>, depth: usize) -> Markup {
     let title_key = TITLE_KEYS
         .iter()
         .find(|k| m.get(**k).and_then(scalar).is_some());
     let text_key = TEXT_KEYS
         .iter()
         .find(|k| Some(**k) != title_key.copied() && m.get(**k).and_then(scalar).is_some());
-    let class = if depth <= 1 { "card item" } else { "item" };
-    o.push_str(&format!("<div class=\"{class}\">"));
-    if let Some(k) = title_key {
-        o.push_str(&format!(
-            "<h3>{}</h3>",
-            escape(&m.get(*k).and_then(scalar).unwrap_or_default())
-        ));
-    }
-    if let Some(k) = text_key {
-        o.push_str(&format!(
-            "<p>{} {}</p>",
-            escape(&m.get(*k).and_then(scalar).unwrap_or_default()),
-            source_tags(m)
-        ));
-    } else {
-        let tags = source_tags(m);
-        if !tags.is_empty() {
-            o.push_str(&format!("<p>{tags}</p>"));
-        }
-    }
+    let text_of = |k: &str| m.get(k).and_then(scalar).unwrap_or_default();
+    // The other fields: short ones on one meta line, nested ones under their
+    // own headings.
     let mut meta = Vec::new();
+    let mut nested = Vec::new();
     for (k, v) in m {
         let shown = Some(&k.as_str()) == title_key
             || Some(&k.as_str()) == text_key
@@ -168,26 +138,39 @@ fn object_html(m: &Map<String, Value>, o: &mut String, depth: usize) {
         match v {
             Value::Null => {}
             Value::Array(a) if a.is_empty() => {}
-            v if scalar(v).is_some() => meta.push(format!(
-                "<span><em>{}</em>: {}</span>",
-                escape(&humanize(k)),
-                escape(&scalar(v).unwrap_or_default())
-            )),
-            Value::Array(a) if a.iter().all(|i| scalar(i).is_some()) => meta.push(format!(
-                "<span><em>{}</em>: {}</span>",
-                escape(&humanize(k)),
-                escape(&a.iter().filter_map(scalar).collect::<Vec<_>>().join(", "))
-            )),
-            nested => {
-                o.push_str(&format!("<h4>{}</h4>", escape(&humanize(k))));
-                value_html(nested, o, depth + 1);
+            v if scalar(v).is_some() => meta.push((k, scalar(v).unwrap_or_default())),
+            Value::Array(a) if a.iter().all(|i| scalar(i).is_some()) => {
+                meta.push((
+                    k,
+                    a.iter().filter_map(scalar).collect::<Vec<_>>().join(", "),
+                ));
+            }
+            v => nested.push((k, v)),
+        }
+    }
+    let tags = source_tags(m);
+    html! {
+        div class=(if depth <= 1 { "card item" } else { "item" }) {
+            @if let Some(k) = title_key { h3 { (text_of(k)) } }
+            @if let Some(k) = text_key {
+                p { (text_of(k)) " " (tags) }
+            } @else if !tags.0.is_empty() {
+                p { (tags) }
+            }
+            @for (k, v) in nested {
+                h4 { (humanize(k)) }
+                (value_html(v, depth + 1))
+            }
+            @if !meta.is_empty() {
+                p.meta {
+                    @for (i, (k, v)) in meta.iter().enumerate() {
+                        @if i > 0 { " · " }
+                        span { em { (humanize(k)) } ": " (v) }
+                    }
+                }
             }
         }
     }
-    if !meta.is_empty() {
-        o.push_str(&format!("<p class=\"meta\">{}</p>", meta.join(" · ")));
-    }
-    o.push_str("</div>");
 }
 
 #[cfg(test)]
@@ -197,13 +180,14 @@ mod tests {
     #[test]
     fn every_topic_renders_its_items() {
         for t in Topic::ALL {
-            let html = topic_html(*t);
+            let html = topic_html(*t).into_string();
             assert!(html.contains("<h2>"), "{t:?}");
             assert!(html.len() > 300, "{t:?}: {html}");
         }
-        let mistakes = topic_html(Topic::Mistakes);
+        let mistakes = topic_html(Topic::Mistakes).into_string();
         for m in &janu_pose::knowledge().mistakes {
-            assert!(mistakes.contains(&escape(&m.name)), "{}", m.name);
+            let name = html! { (m.name) }.into_string();
+            assert!(mistakes.contains(&name), "{}", m.name);
         }
     }
 }
