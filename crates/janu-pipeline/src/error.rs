@@ -95,6 +95,15 @@ pub enum PipelineError {
         #[source]
         source: MediaError,
     },
+    /// A key frame could not be encoded as a picture.
+    #[error("{file}: drawing a key frame failed")]
+    KeyFrame {
+        /// The file being analysed.
+        file: String,
+        /// What the encoder said.
+        #[source]
+        source: image::ImageError,
+    },
     /// Anything else that is not the input's fault.
     #[error("{file}: {message}")]
     Internal {
@@ -134,6 +143,7 @@ impl PipelineError {
             | Self::Model { file, .. }
             | Self::Analysis { file, .. }
             | Self::Output { file, .. }
+            | Self::KeyFrame { file, .. }
             | Self::Internal { file, .. } => file,
         }
     }
@@ -156,16 +166,7 @@ impl PipelineError {
                     text.replace(&*path, file)
                 }
             }
-            _ => {
-                let mut text = self.to_string();
-                let mut cause = std::error::Error::source(self);
-                while let Some(e) = cause {
-                    text.push_str(": ");
-                    text.push_str(&e.to_string());
-                    cause = e.source();
-                }
-                text
-            }
+            _ => janu_vision::message_chain(self),
         }
     }
 }

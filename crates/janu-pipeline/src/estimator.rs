@@ -2,28 +2,49 @@
 //! keeps one for its life), the pipeline borrows it only when a picture needs
 //! the model, so a landmark file never loads a model.
 
-use janu_vision::{EstimatorOptions, InstallStep, PoseEstimator, VisionError};
+use janu_vision::{EstimatorOptions, InstallStep, PoseEstimate, PoseEstimator, VisionError};
 
-/// Lends a [`PoseEstimator`], loading it on first use if need be.
+/// Lends a pose estimator ([`PoseEstimate`]), loading it on first use if need
+/// be.
 pub trait EstimatorSource {
     /// The estimator.
     ///
     /// # Errors
     /// The model cannot be installed or loaded.
-    fn estimator(&mut self) -> Result<&mut PoseEstimator, VisionError>;
+    fn estimator(&mut self) -> Result<&mut dyn PoseEstimate, VisionError>;
 
     /// Whether the model is loaded already (false: the next call may take a
     /// while, which is worth telling the user).
     fn is_loaded(&self) -> bool;
+
+    /// How to load one more [`PoseEstimator`] like this one, on one thread,
+    /// for each piece of a video tracked at once (see [`crate::segments`]).
+    /// `None` (the default, for an estimator that cannot be copied that way):
+    /// a video is tracked in one pass with [`EstimatorSource::estimator`].
+    fn piece_options(&self) -> Option<EstimatorOptions> {
+        None
+    }
+}
+
+/// The options of `options` on one thread.
+fn one_thread(options: &EstimatorOptions) -> EstimatorOptions {
+    EstimatorOptions {
+        threads: 1,
+        ..options.clone()
+    }
 }
 
 impl EstimatorSource for PoseEstimator {
-    fn estimator(&mut self) -> Result<&mut PoseEstimator, VisionError> {
+    fn estimator(&mut self) -> Result<&mut dyn PoseEstimate, VisionError> {
         Ok(self)
     }
 
     fn is_loaded(&self) -> bool {
         true
+    }
+
+    fn piece_options(&self) -> Option<EstimatorOptions> {
+        Some(one_thread(self.options()))
     }
 }
 
@@ -73,23 +94,22 @@ impl LazyEstimator {
 }
 
 impl EstimatorSource for LazyEstimator {
-    fn estimator(&mut self) -> Result<&mut PoseEstimator, VisionError> {
-        if self.inner.is_none() {
-            let est = match self.install.as_mut() {
+    fn estimator(&mut self) -> Result<&mut dyn PoseEstimate, VisionError> {
+        let est = match self.inner.take() {
+            Some(est) => est,
+            None => match self.install.as_mut() {
                 Some(report) => PoseEstimator::with_progress(self.options.clone(), report)?,
                 None => PoseEstimator::new(self.options.clone())?,
-            };
-            self.inner = Some(est);
-        }
-        match self.inner.as_mut() {
-            Some(e) => Ok(e),
-            None => Err(VisionError::ModelCache(
-                "the pose model was not kept".into(),
-            )),
-        }
+            },
+        };
+        Ok(self.inner.insert(est))
     }
 
     fn is_loaded(&self) -> bool {
         self.inner.is_some()
+    }
+
+    fn piece_options(&self) -> Option<EstimatorOptions> {
+        Some(one_thread(&self.options))
     }
 }

@@ -13,6 +13,8 @@ use janu_body::{Frame, Pose, Side};
 use janu_media::{RgbImage, SkeletonStyle};
 use janu_report::media::{KeyFrame, KeyFrameKind};
 
+use crate::PipelineError;
+
 /// Longest side of a key frame, pixels: sharp in a report column (about 640 CSS
 /// px wide) and small in a self-contained file (40-80 kB as JPEG).
 pub const KEY_FRAME_MAX_SIDE: u32 = 640;
@@ -290,17 +292,20 @@ pub fn canvas_for(frame: &Frame) -> (RgbImage, Option<Pose>) {
     (canvas, pose)
 }
 
-/// The key frame of `pick`: `thumb` (already scaled down, or a plain canvas when
-/// `picture` is false) with `pose` drawn on it, as JPEG.
+/// The key frame of `pick` in the input the user knows as `file`: `thumb`
+/// (already scaled down, or a plain canvas when `picture` is false) with
+/// `pose` drawn on it, as JPEG.
 ///
 /// # Errors
-/// The JPEG encoder's message (not expected for an in-memory RGB picture).
+/// [`PipelineError::KeyFrame`] holding the JPEG encoder's error (not expected
+/// for an in-memory RGB picture).
 pub fn draw(
     pick: &Pick,
     pose: Option<&Pose>,
     mut thumb: RgbImage,
     picture: bool,
-) -> Result<KeyFrame, String> {
+    file: &str,
+) -> Result<KeyFrame, PipelineError> {
     if let Some(pose) = pose {
         let mut style = skeleton_style();
         if !picture {
@@ -313,7 +318,10 @@ pub fn draw(
     let mut jpeg = Vec::new();
     image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, KEY_FRAME_JPEG_QUALITY)
         .encode_image(&thumb)
-        .map_err(|e| e.to_string())?;
+        .map_err(|source| PipelineError::KeyFrame {
+            file: file.to_string(),
+            source,
+        })?;
     let caption = if picture {
         pick.caption.clone()
     } else {

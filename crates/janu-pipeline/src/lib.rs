@@ -9,7 +9,9 @@
 //! photo, open a video's container, read a landmark file) and [`Input::run`] is
 //! slow (the pose model, the analysis, the key frames). [`analyze_file`] does
 //! both. The pose estimator is the caller's ([`EstimatorSource`]): a worker keeps
-//! one for its life, and it is loaded only when a picture needs it.
+//! one for its life, and it is loaded only when a picture needs it. Anything
+//! that implements [`janu_vision::PoseEstimate`] will do, so a test can run the
+//! pipeline on a scripted estimator without a model.
 //!
 //! ```
 //! use janu_pipeline::{Input, InputKind, LazyEstimator, PipelineOptions};
@@ -36,6 +38,7 @@ mod estimator;
 pub mod key_frames;
 mod photo;
 pub mod segments;
+pub mod tracking;
 
 use std::path::{Path, PathBuf};
 
@@ -43,7 +46,7 @@ use janu_analysis::{AnalysisError, AnalysisOptions, SessionReport};
 use janu_body::{Frame, LandmarkFileError};
 use janu_media::{MediaError, MediaKind, RgbImage, VideoOptions, VideoSource};
 use janu_report::media::{KeyFrame, ReportMedia};
-use janu_vision::VisionError;
+use janu_vision::{PoseEstimate, VisionError};
 
 pub use error::PipelineError;
 pub use estimator::{EstimatorSource, InstallProgress, LazyEstimator};
@@ -312,7 +315,7 @@ impl Input {
     /// [`PipelineError::BadLandmarks`] when a landmark file's times go back,
     /// [`PipelineError::Model`] when the model cannot be loaded or run,
     /// [`PipelineError::Analysis`] when the analysis refuses the landmarks,
-    /// [`PipelineError::Internal`] when a key frame cannot be encoded.
+    /// [`PipelineError::KeyFrame`] when a key frame cannot be encoded.
     pub fn run(
         self,
         estimator: &mut dyn EstimatorSource,
@@ -464,7 +467,7 @@ pub fn analyze_file(
 fn load<'a>(
     estimator: &'a mut dyn EstimatorSource,
     progress: &mut dyn FnMut(Progress),
-) -> Result<&'a mut janu_vision::PoseEstimator, VisionError> {
+) -> Result<&'a mut dyn PoseEstimate, VisionError> {
     if !estimator.is_loaded() {
         progress(Progress {
             stage: Stage::LoadingModel,
@@ -506,6 +509,7 @@ fn video_landmarks(
 ) -> Result<Vec<Frame>, PipelineError> {
     let target_fps = options.fps;
     let info = video.info().clone();
+    let piece_options = estimator.piece_options();
     let est = load(estimator, progress).map_err(|source| PipelineError::Model {
         file: name.to_string(),
         source,
@@ -516,62 +520,58 @@ fn video_landmarks(
         done: 0,
         total,
     });
-    let pieces = segments::plan(info.duration_s, options.segments);
-    if pieces.len() > 1 {
-        drop(video);
-        let one_thread = janu_vision::EstimatorOptions {
-            threads: 1,
-            ..est.options().clone()
-        };
-        let read = VideoOptions {
-            target_fps,
-            ..Default::default()
-        };
-        return segments::landmarks_in_parallel(path, &read, &one_thread, &pieces, &mut |done| {
-            progress(Progress {
-                stage: Stage::Landmarks,
-                done,
-                total: total.map(|t| t.max(done)),
-            });
-        })
-        .map_err(|e| match e {
-            segments::SegmentError::Media(m) => media_error(m, name),
-            segments::SegmentError::Vision(source) => PipelineError::Model {
-                file: name.to_string(),
-                source,
-            },
-            segments::SegmentError::Thread(message) => PipelineError::Internal {
-                file: name.to_string(),
-                message: format!("a piece of the video could not be analysed: {message}"),
-            },
-        });
-    }
-    let frames = video.spawn(DECODE_AHEAD).map(|f| f.map(|f| (f.t, f.image)));
-    let mut done = 0u64;
-    janu_vision::video::landmarks_from_frames(est, frames, &mut |_| {
-        done += 1;
+    let mut frames_done = |done| {
         progress(Progress {
             stage: Stage::Landmarks,
             done,
             total: total.map(|t| t.max(done)),
         });
-    })
-    .map_err(|e| match e {
-        VisionError::Source(frame) => match frame.downcast::<MediaError>() {
-            Ok(m) => media_error(*m, name),
-            Err(other) => PipelineError::Model {
-                file: name.to_string(),
-                source: VisionError::Source(other),
-            },
-        },
-        source => PipelineError::Model {
+    };
+    let pieces = segments::plan(info.duration_s, options.segments);
+    if pieces.len() > 1
+        && let Some(one_thread) = piece_options
+    {
+        drop(video);
+        let read = VideoOptions {
+            target_fps,
+            ..Default::default()
+        };
+        return segments::landmarks_in_parallel(
+            path,
+            &read,
+            &one_thread,
+            &pieces,
+            &mut frames_done,
+        )
+        .map_err(|e| segment_error(e, name));
+    }
+    let mut frames = Vec::new();
+    for tracked in tracking::track_video(est, video) {
+        frames.push(tracked.map_err(|e| segment_error(e, name))?.frame);
+        frames_done(frames.len() as u64);
+    }
+    Ok(frames)
+}
+
+/// A tracking error about the file the user knows as `name`.
+fn segment_error(e: segments::SegmentError, name: &str) -> PipelineError {
+    match e {
+        segments::SegmentError::Media(m) => media_error(m, name),
+        segments::SegmentError::Vision(source) => PipelineError::Model {
             file: name.to_string(),
             source,
         },
-    })
+        segments::SegmentError::Thread(message) => PipelineError::Internal {
+            file: name.to_string(),
+            message: format!("a piece of the video could not be analysed: {message}"),
+        },
+    }
 }
 
-fn expected_frames(info: &janu_media::VideoInfo, target_fps: Option<f64>) -> Option<u64> {
+/// Frames a video is expected to give at `target_fps` (every frame when
+/// `None`): the container's count, or its duration times the rate; `None`
+/// when the container tells neither.
+pub fn expected_frames(info: &janu_media::VideoInfo, target_fps: Option<f64>) -> Option<u64> {
     let fps = target_fps.map_or(info.fps, |f| f.min(info.fps));
     let n = info
         .frame_count
@@ -598,10 +598,6 @@ fn capture_key_frames(
         done: 0,
         total,
     });
-    let internal = |message: String| PipelineError::Internal {
-        file: name.to_string(),
-        message: format!("drawing a key frame: {message}"),
-    };
     // The pictures, one per pick (None: draw on a plain canvas).
     let mut thumbs: Vec<Option<RgbImage>> = vec![None; picks.len()];
     match kind {
@@ -622,13 +618,13 @@ fn capture_key_frames(
     for (i, (p, thumb)) in picks.iter().zip(thumbs).enumerate() {
         let frame = &frames[p.index];
         let key_frame = match thumb {
-            Some(t) => key_frames::draw(p, frame.pose.as_ref(), t, true),
+            Some(t) => key_frames::draw(p, frame.pose.as_ref(), t, true, name)?,
             None => {
                 let (canvas, pose) = key_frames::canvas_for(frame);
-                key_frames::draw(p, pose.as_ref(), canvas, false)
+                key_frames::draw(p, pose.as_ref(), canvas, false, name)?
             }
         };
-        out.push(key_frame.map_err(internal)?);
+        out.push(key_frame);
         progress(Progress {
             stage: Stage::KeyFrames,
             done: i as u64 + 1,

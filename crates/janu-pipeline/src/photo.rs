@@ -2,7 +2,7 @@
 
 use image::RgbImage;
 use janu_body::Frame;
-use janu_vision::{PhotoView, PoseEstimator, VisionError};
+use janu_vision::{PhotoView, PoseEstimate, VisionError};
 
 /// How Janu looks at a photo. MediaPipe's one detector crop fits a body folded
 /// flat over its legs badly; with the crop also left upright and both crops
@@ -17,9 +17,9 @@ pub const PHOTO_VIEWS: [PhotoView; 5] = PhotoView::ALL;
 /// a photo without anyone gives one empty frame.
 ///
 /// # Errors
-/// As [`PoseEstimator::estimate_image`].
+/// As [`PoseEstimate::estimate_image`].
 pub fn photo_looks(
-    est: &mut PoseEstimator,
+    est: &mut dyn PoseEstimate,
     image: &RgbImage,
     mediapipe_only: bool,
 ) -> Result<Vec<(usize, Frame)>, VisionError> {

@@ -16,7 +16,11 @@ use std::path::Path;
 
 use janu_body::Frame;
 use janu_media::VideoOptions;
-use janu_vision::{EstimatorOptions, PoseEstimator, TRACK_ANCHOR_S, VisionError, track_anchor};
+use janu_vision::{
+    EstimatorOptions, PoseEstimate, PoseEstimator, TRACK_ANCHOR_S, VisionError, track_anchor,
+};
+
+use crate::tracking;
 
 /// Shortest piece worth its own thread: below this the model loading (a few
 /// hundred milliseconds) eats what the split gains. One tracking stretch.
@@ -92,7 +96,7 @@ fn between(cuts: &[f64]) -> Vec<Segment> {
         .collect()
 }
 
-/// Why a piece failed.
+/// Why tracking a video, or a piece of it, failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SegmentError {
     /// The video could not be read.
@@ -106,14 +110,15 @@ pub enum SegmentError {
     Thread(String),
 }
 
-/// Track one piece of the video at `path` with `estimator` (reset first).
-/// `done` hears of each kept frame.
+/// Track one piece of the video at `path` with `estimator` (reset first):
+/// [`tracking::track`] on the frames the piece keeps. `done` hears of each
+/// kept frame.
 ///
 /// # Errors
 /// [`SegmentError::Media`] when the video cannot be opened or a frame cannot
 /// be decoded; [`SegmentError::Vision`] when the model fails.
 pub fn track_segment(
-    estimator: &mut PoseEstimator,
+    estimator: &mut dyn PoseEstimate,
     path: &Path,
     video: &VideoOptions,
     segment: Segment,
@@ -125,21 +130,12 @@ pub fn track_segment(
         ..*video
     };
     let source = janu_media::open_video(path, &options)?;
-    let (width, height) = (source.info().width, source.info().height);
-    estimator.reset();
+    let info = source.info().clone();
+    // Errors pass, so a damaged frame inside the piece still stops it.
+    let kept = source.filter(|item| !matches!(item, Ok(f) if !segment.keeps(f.t)));
     let mut out = Vec::new();
-    for item in source {
-        let f = item?;
-        if !segment.keeps(f.t) {
-            continue;
-        }
-        let estimate = estimator.track(&f.image, f.t)?;
-        let frame = Frame {
-            t: f.t,
-            width,
-            height,
-            pose: estimate.pose,
-        };
+    for tracked in tracking::track(estimator, kept, &info) {
+        let frame = tracked?.frame;
         done(&frame);
         out.push(frame);
     }

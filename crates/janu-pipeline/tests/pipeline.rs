@@ -26,7 +26,9 @@ fn write_landmarks(dir: &Path, name: &str, scenario: &janu_synth::Scenario) -> P
 struct NoModel;
 
 impl EstimatorSource for NoModel {
-    fn estimator(&mut self) -> Result<&mut janu_vision::PoseEstimator, janu_vision::VisionError> {
+    fn estimator(
+        &mut self,
+    ) -> Result<&mut dyn janu_vision::PoseEstimate, janu_vision::VisionError> {
         panic!("a landmark file must not load the pose model")
     }
     fn is_loaded(&self) -> bool {

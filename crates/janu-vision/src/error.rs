@@ -1,5 +1,18 @@
 //! The one error type of this crate.
 
+/// `error`'s message and its sources', joined by `: `: the whole story on one
+/// line, for a log line or a page, for any error that keeps its cause.
+pub fn message_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(e) = cause {
+        text.push_str(": ");
+        text.push_str(&e.to_string());
+        cause = e.source();
+    }
+    text
+}
+
 /// Everything that can go wrong while installing models or estimating poses.
 #[derive(Debug, thiserror::Error)]
 pub enum VisionError {
@@ -62,14 +75,7 @@ impl VisionError {
     /// by `: ` (for a log line or a page; a program printing the chain itself
     /// should use [`std::error::Error::source`]).
     pub fn message(&self) -> String {
-        let mut text = self.to_string();
-        let mut cause = std::error::Error::source(self);
-        while let Some(e) = cause {
-            text.push_str(": ");
-            text.push_str(&e.to_string());
-            cause = e.source();
-        }
-        text
+        message_chain(self)
     }
 }
 

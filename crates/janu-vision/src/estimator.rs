@@ -194,6 +194,84 @@ impl Estimate {
     };
 }
 
+/// What the pipeline, the live coach and tests need of a pose estimator: the
+/// I/O edge behind which the models sit. [`PoseEstimator`] is the real one; a
+/// test can stand in a scripted one that needs no model.
+///
+/// The methods mean what [`PoseEstimator`]'s methods of the same names mean.
+pub trait PoseEstimate {
+    /// Estimate the pose in a photo (see [`PoseEstimator::estimate_image`]).
+    ///
+    /// # Errors
+    /// When the picture is empty or a model fails.
+    fn estimate_image(&mut self, image: &RgbImage) -> Result<Estimate, VisionError>;
+
+    /// Look at a photo in several ways (see [`PoseEstimator::look`]). An
+    /// estimator with one way of looking gives its
+    /// [`estimate_image`](PoseEstimate::estimate_image) as
+    /// [`PhotoView::Detector`]'s look (or nothing when that view is not
+    /// asked for, or nobody was found).
+    ///
+    /// # Errors
+    /// As [`PoseEstimate::estimate_image`].
+    fn look(&mut self, image: &RgbImage, views: &[PhotoView]) -> Result<Vec<Look>, VisionError> {
+        if !views.contains(&PhotoView::Detector) {
+            return Ok(Vec::new());
+        }
+        let estimate = self.estimate_image(image)?;
+        Ok(if estimate.pose.is_some() || estimate.people_detected > 0 {
+            vec![Look {
+                person: 0,
+                view: PhotoView::Detector,
+                estimate,
+            }]
+        } else {
+            Vec::new()
+        })
+    }
+
+    /// The next frame of a recorded video at `t` seconds (see
+    /// [`PoseEstimator::track`]): the state starts afresh at every
+    /// [`TRACK_ANCHOR_S`].
+    ///
+    /// # Errors
+    /// As [`PoseEstimate::estimate_image`].
+    fn track(&mut self, image: &RgbImage, t: f64) -> Result<Estimate, VisionError>;
+
+    /// The next frame of a live camera at `t` seconds (see
+    /// [`PoseEstimator::track_live`]): the state is never restarted on the
+    /// clock.
+    ///
+    /// # Errors
+    /// As [`PoseEstimate::estimate_image`].
+    fn track_live(&mut self, image: &RgbImage, t: f64) -> Result<Estimate, VisionError>;
+
+    /// Forget the video state: the next frame starts afresh.
+    fn reset(&mut self);
+}
+
+impl PoseEstimate for PoseEstimator {
+    fn estimate_image(&mut self, image: &RgbImage) -> Result<Estimate, VisionError> {
+        PoseEstimator::estimate_image(self, image)
+    }
+
+    fn look(&mut self, image: &RgbImage, views: &[PhotoView]) -> Result<Vec<Look>, VisionError> {
+        PoseEstimator::look(self, image, views)
+    }
+
+    fn track(&mut self, image: &RgbImage, t: f64) -> Result<Estimate, VisionError> {
+        PoseEstimator::track(self, image, t)
+    }
+
+    fn track_live(&mut self, image: &RgbImage, t: f64) -> Result<Estimate, VisionError> {
+        PoseEstimator::track_live(self, image, t)
+    }
+
+    fn reset(&mut self) {
+        PoseEstimator::reset(self);
+    }
+}
+
 /// Smoothing state for one set of points.
 #[derive(Debug, Clone)]
 struct PointFilter {

@@ -7,7 +7,8 @@
 //!   feature `tract`).
 //! - [`PoseEstimator`]: MediaPipe's pose pipeline: person detector, rotated
 //!   region of interest, landmark model, heatmap refinement, projection to the
-//!   picture, world landmarks, tracking and smoothing across video frames.
+//!   picture, world landmarks, tracking and smoothing across video frames;
+//!   [`PoseEstimate`] is what its callers need of it, for a stand-in in tests.
 //! - [`video`]: a whole video through the estimator, decoding and inference
 //!   pipelined on two threads.
 //!
@@ -31,10 +32,10 @@ pub mod preprocess;
 #[cfg(feature = "native")]
 pub mod video;
 
-pub use error::VisionError;
+pub use error::{VisionError, message_chain};
 pub use estimator::{
     DETECTOR_INPUT, Estimate, EstimatorOptions, LANDMARK_INPUT, Look, MAX_PEOPLE, PhotoView,
-    PoseEstimator, TRACK_ANCHOR_S, track_anchor,
+    PoseEstimate, PoseEstimator, TRACK_ANCHOR_S, track_anchor,
 };
 #[cfg(feature = "native")]
 pub use models::ModelStore;

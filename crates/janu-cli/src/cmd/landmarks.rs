@@ -8,14 +8,12 @@ use janu_media::{
     MediaKind, Mp4Writer, RgbImage, SkeletonStyle, VideoOptions, draw_skeleton, open_video, probe,
     read_image, write_png,
 };
+use janu_pipeline::segments::SegmentError;
+use janu_pipeline::tracking::track_video;
 use janu_vision::backend::BackendKind;
 use janu_vision::{Estimate, EstimatorOptions, ModelSize, PoseEstimator};
 
 use crate::progress::{bar, install_reporter};
-
-/// Frames decoded ahead of the pose estimator: enough to keep both cores busy,
-/// few enough to bound memory (a 1080p frame is 6 MB).
-const DECODE_AHEAD: usize = 4;
 
 /// Threads for inference on a photo: janu-nn splits its large convolutions
 /// over two (criterion, `benches/landmarks.rs`); tract's pool made it slower,
@@ -206,12 +204,7 @@ fn video(args: &Args) -> anyhow::Result<Vec<Frame>> {
     };
     let source = open_video(&args.input, &options)?;
     let info = source.info().clone();
-    let expected = match args.fps {
-        Some(fps) => (info.duration_s * fps.min(info.fps)).ceil() as u64,
-        None => info
-            .frame_count
-            .unwrap_or((info.duration_s * info.fps).ceil() as u64),
-    };
+    let expected = janu_pipeline::expected_frames(&info, args.fps).unwrap_or(1);
     let parts = args.segments.map_or_else(janu_pipeline::cores, usize::from);
     let pieces = janu_pipeline::segments::plan(info.duration_s, parts);
     if pieces.len() > 1 && args.overlay.is_none() {
@@ -228,28 +221,27 @@ fn video(args: &Args) -> anyhow::Result<Vec<Frame>> {
         )?),
         None => None,
     };
-    let pb = bar(expected.max(1), "landmarks");
+    let pb = bar(expected, "landmarks");
     let mut frames = Vec::new();
     let mut seen_people = 0;
-    for item in source.spawn(DECODE_AHEAD) {
-        let frame = item?;
-        let estimate = estimator
-            .track(&frame.image, frame.t)
-            .with_context(|| format!("estimating the pose in {}", args.input.display()))?;
-        seen_people = seen_people.max(estimate.people_detected);
+    for item in track_video(&mut estimator, source) {
+        let tracked = match item {
+            Ok(tracked) => tracked,
+            Err(SegmentError::Media(e)) => return Err(e.into()),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("estimating the pose in {}", args.input.display()));
+            }
+        };
+        seen_people = seen_people.max(tracked.people_detected);
         if let Some(w) = writer.as_mut() {
-            let mut image = even_sized(frame.image);
-            if let Some(pose) = &estimate.pose {
+            let mut image = even_sized(tracked.picture);
+            if let Some(pose) = &tracked.frame.pose {
                 draw_skeleton(&mut image, pose, &SkeletonStyle::default());
             }
             w.push(&image)?;
         }
-        frames.push(Frame {
-            t: frame.t,
-            width: info.width,
-            height: info.height,
-            pose: estimate.pose,
-        });
+        frames.push(tracked.frame);
         pb.inc(1);
     }
     pb.finish_and_clear();
@@ -287,7 +279,7 @@ fn video_in_pieces(
         backend: args.backend,
         ..Default::default()
     };
-    let pb = bar(expected.max(1), "landmarks");
+    let pb = bar(expected, "landmarks");
     let frames = janu_pipeline::segments::landmarks_in_parallel(
         &args.input,
         options,
