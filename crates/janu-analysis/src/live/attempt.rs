@@ -1,0 +1,422 @@
+//! One stay in Janusirsasana on one side, frame by frame: the phase (setup,
+//! lengthen, fold, hold, release), the hold timer, the breaths, and the form
+//! corrections of the mistake rules ([`crate::rules`]) while folded.
+
+use std::collections::VecDeque;
+
+use janu_body::Side;
+use janu_pose::CueId;
+
+use super::Trail;
+use super::cues::Cues;
+use crate::body::Body;
+use crate::breath::{Breath, Signal, breathing, upper_body_height};
+use crate::metrics::{Baseline, Calibration, ear_shoulder, fold_angle, measure, neck_flexion_deg};
+use crate::phases::{LENGTHEN_MIN_RISE, MIN_FOLD_RANGE_DEG, PhaseName, UPRIGHT_MIN_DEG};
+use crate::rules::RULES;
+use crate::series::median;
+
+/// Window of the trailing median on the fold angle, seconds: removes single bad
+/// frames (as the batch analysis's 0.2 s half-window does) with a 0.2 s lag.
+pub const FOLD_SMOOTH_S: f64 = 0.4;
+/// Time span of the least-squares line whose slope is the fold's speed,
+/// seconds: a line through a second of frames is not thrown by one bad frame or
+/// a short gap, as a difference of two frames is.
+pub const SPEED_SPAN_S: f64 = 1.0;
+/// Delay between the fold settling and the speed showing it, seconds; the
+/// hold's start is moved back by it. Measured on generated sessions (fold
+/// ends known to the frame): the slope falls below [`MOVING_DEG_S`] a median
+/// 0.15 s after the trunk stops.
+pub const SETTLE_LAG_S: f64 = 0.15;
+/// Delay between the release starting and the smoothed fold last sitting in
+/// the hold band, seconds: the median filter's half window plus the time the
+/// release takes to leave the band (median 0.6 s on generated sessions).
+pub const HOLD_END_LAG_S: f64 = 0.6;
+/// The fold has started once the trunk is this far (degrees) below its upright
+/// level and moving down.
+pub const FOLD_START_DEG: f32 = 6.0;
+/// Speed (degrees a second) that counts as moving: a 5 s fold of 40 degrees
+/// averages 8 and peaks at 12; breathing moves a held fold by under 2.
+pub const MOVING_DEG_S: f32 = 3.0;
+/// A rise this far (degrees) over the held level, moving up, starts the release;
+/// breathing and landmark jitter move a hold by 1-3 degrees.
+pub const RELEASE_RISE_DEG: f32 = 6.0;
+/// ... or this many standard deviations of the held fold, if that is more.
+pub const RELEASE_RISE_SD: f32 = 3.0;
+/// The hold ended when the fold last sat within this band (degrees) of its held
+/// level before the release.
+pub const HOLD_END_BAND_DEG: f32 = 2.0;
+/// Upright trunk-to-thigh angle assumed when a pose starts already folded:
+/// sitting tall puts the trunk about square to the thigh.
+pub const ASSUMED_UPRIGHT_DEG: f32 = 90.0;
+/// Seconds of smoothed fold kept to find where a hold ended.
+const FOLD_HISTORY_S: f64 = 4.0;
+/// Upright samples kept for the baseline (at 15 frames a second, 20 s).
+const MAX_BASELINE_SAMPLES: usize = 300;
+
+/// The breath count is refreshed this often during a hold, seconds: a breath
+/// takes 4-10 s, so nothing is missed, and the work per frame stays small.
+pub const BREATH_UPDATE_S: f64 = 2.0;
+/// Window over which each form problem is judged, seconds: single measures
+/// are noisy (a few degrees of landmark jitter), and a passing shape on the way
+/// down is no mistake.
+pub const FORM_WINDOW_S: f64 = 3.0;
+/// Share of the window's measured frames that must show the problem (the
+/// batch analysis judges the median, i.e. half; a little more here, because
+/// a live cue cannot be taken back).
+pub const FORM_SHARE: f32 = 0.6;
+/// During a long hold, a breathing reminder at most this often, seconds (the
+/// references ask for slow, continuous breathing throughout the stay).
+pub const KEEP_BREATHING_EVERY_S: f64 = 30.0;
+/// Running mean and spread (Welford).
+#[derive(Debug, Default, Clone, Copy)]
+struct Running {
+    n: u32,
+    mean: f64,
+    m2: f64,
+}
+
+impl Running {
+    fn add(&mut self, x: f32) {
+        self.n += 1;
+        let x = f64::from(x);
+        let d = x - self.mean;
+        self.mean += d / f64::from(self.n);
+        self.m2 += d * (x - self.mean);
+    }
+    fn sd(&self) -> f32 {
+        if self.n < 2 {
+            0.0
+        } else {
+            (self.m2 / f64::from(self.n)).sqrt() as f32
+        }
+    }
+}
+
+/// Breath signals of one frame: time, upper-body height, relative torso
+/// length, fold angle.
+type BreathSample = (f64, Option<f32>, Option<f32>, Option<f32>);
+
+/// One stay in Janusirsasana on one side.
+#[derive(Debug)]
+pub(super) struct Attempt {
+    pub(super) side: Side,
+    pub(super) phase: PhaseName,
+    /// Raw fold angles of the last [`SPEED_SPAN_S`].
+    raw: VecDeque<(f64, f32)>,
+    /// Smoothed fold angles of the last [`FOLD_HISTORY_S`].
+    smooth: VecDeque<(f64, f32)>,
+    /// Raw torso lengths of the last [`FOLD_SMOOTH_S`].
+    torso_raw: VecDeque<(f64, f32)>,
+    upright: Option<f32>,
+    setup_torso: Vec<f32>,
+    setup_neck: Vec<f32>,
+    setup_ear: Vec<f32>,
+    baseline: Option<Baseline>,
+    pub(super) hold_start: Option<f64>,
+    pub(super) hold_end: Option<f64>,
+    held: Running,
+    /// Breath signals since the attempt began: time, upper-body height, torso
+    /// length relative to the body, fold angle.
+    series: Vec<BreathSample>,
+    pub(super) breaths: Option<u32>,
+    next_breath_at: f64,
+    /// Per mistake rule: (time, problem seen) over the last [`FORM_WINDOW_S`].
+    form: [Trail; RULES.len()],
+    cued_setup: bool,
+    cued_fold: bool,
+    cued_come_up: bool,
+    last_breath_reminder: f64,
+}
+
+impl Attempt {
+    pub(super) fn new(side: Side) -> Self {
+        Self {
+            side,
+            phase: PhaseName::Setup,
+            raw: VecDeque::new(),
+            smooth: VecDeque::new(),
+            torso_raw: VecDeque::new(),
+            upright: None,
+            setup_torso: Vec::new(),
+            setup_neck: Vec::new(),
+            setup_ear: Vec::new(),
+            baseline: None,
+            hold_start: None,
+            hold_end: None,
+            held: Running::default(),
+            series: Vec::new(),
+            breaths: None,
+            next_breath_at: 0.0,
+            form: Default::default(),
+            cued_setup: false,
+            cued_fold: false,
+            cued_come_up: false,
+            last_breath_reminder: f64::NEG_INFINITY,
+        }
+    }
+
+    pub(super) fn hold_s(&self, now: f64) -> Option<f64> {
+        let start = self.hold_start?;
+        Some((self.hold_end.unwrap_or(now) - start).max(0.0))
+    }
+
+    fn smoothed(&self) -> Option<f32> {
+        self.smooth.back().map(|(_, v)| *v)
+    }
+
+    /// Fold speed, degrees a second (negative folding down): the slope of the
+    /// least-squares line through the last [`SPEED_SPAN_S`] of raw angles.
+    fn speed(&self) -> Option<f32> {
+        let (t_last, _) = *self.raw.back()?;
+        let (t_first, _) = *self.raw.front()?;
+        if self.raw.len() < 4 || t_last - t_first < 0.5 * SPEED_SPAN_S {
+            return None;
+        }
+        let n = self.raw.len() as f64;
+        let mt = self.raw.iter().map(|(t, _)| t - t_last).sum::<f64>() / n;
+        let mv = self.raw.iter().map(|(_, v)| f64::from(*v)).sum::<f64>() / n;
+        let (mut sxy, mut sxx) = (0.0, 0.0);
+        for (t, v) in &self.raw {
+            let dt = t - t_last - mt;
+            sxy += dt * (f64::from(*v) - mv);
+            sxx += dt * dt;
+        }
+        (sxx > 1e-9).then(|| (sxy / sxx) as f32)
+    }
+
+    fn upright_level(&self) -> f32 {
+        self.upright.unwrap_or(ASSUMED_UPRIGHT_DEG)
+    }
+
+    /// The held level and the band beyond which a rise is a release.
+    fn release_threshold(&self) -> f32 {
+        self.held.mean as f32 + RELEASE_RISE_DEG.max(RELEASE_RISE_SD * self.held.sd())
+    }
+
+    fn setup_baseline(&self) -> Option<Baseline> {
+        Some(Baseline {
+            torso_length: median(self.setup_torso.iter().copied().map(Some))?,
+            neck_flexion_deg: median(self.setup_neck.iter().copied().map(Some)),
+            ear_shoulder: median(self.setup_ear.iter().copied().map(Some)),
+            measured: true,
+        })
+    }
+
+    pub(super) fn breath_over(&self, from: f64, to: f64) -> Option<Breath> {
+        let rows: Vec<_> = self
+            .series
+            .iter()
+            .filter(|r| r.0 >= from && r.0 <= to)
+            .collect();
+        let times: Vec<f64> = rows.iter().map(|r| r.0).collect();
+        let signals = [
+            Signal {
+                name: "upper_body_height",
+                values: rows.iter().map(|r| r.1).collect(),
+            },
+            Signal {
+                name: "torso_length",
+                values: rows.iter().map(|r| r.2).collect(),
+            },
+            Signal {
+                name: "fold_angle",
+                values: rows.iter().map(|r| r.3).collect(),
+            },
+        ];
+        breathing(&times, &signals)
+    }
+}
+
+fn push_trim(q: &mut VecDeque<(f64, f32)>, t: f64, v: f32, keep_s: f64) {
+    q.push_back((t, v));
+    while q.front().is_some_and(|(t0, _)| t - t0 > keep_s) {
+        q.pop_front();
+    }
+}
+
+fn window_median(q: &VecDeque<(f64, f32)>) -> Option<f32> {
+    median(q.iter().map(|(_, v)| Some(*v)))
+}
+
+fn push_capped(v: &mut Vec<f32>, x: Option<f32>) {
+    if let Some(x) = x.filter(|x| x.is_finite())
+        && v.len() < MAX_BASELINE_SAMPLES
+    {
+        v.push(x);
+    }
+}
+
+/// Advance one attempt by one frame; returns the smoothed fold angle.
+pub(super) fn step_attempt(
+    a: &mut Attempt,
+    body: &Body,
+    t: f64,
+    cues: &mut Cues,
+    target_hold_s: Option<f64>,
+) -> Option<f32> {
+    let side = a.side;
+    let fold = fold_angle(body, side);
+    if let Some(f) = fold {
+        push_trim(&mut a.raw, t, f, SPEED_SPAN_S);
+    }
+    let torso = body.torso_length();
+    if let Some(x) = torso {
+        push_trim(&mut a.torso_raw, t, x, FOLD_SMOOTH_S);
+    }
+    let rel_torso = torso.zip(body.scale()).map(|(x, s)| x / s);
+    a.series
+        .push((t, upper_body_height(body), rel_torso.or(torso), fold));
+    let s = if fold.is_some() {
+        median(
+            a.raw
+                .iter()
+                .filter(|(ti, _)| t - ti <= FOLD_SMOOTH_S)
+                .map(|(_, v)| Some(*v)),
+        )
+    } else {
+        None
+    };
+    if let Some(s) = s {
+        push_trim(&mut a.smooth, t, s, FOLD_HISTORY_S);
+    }
+    let s = s.or_else(|| a.smoothed());
+    let speed = a.speed();
+
+    if !a.cued_setup && matches!(a.phase, PhaseName::Setup) {
+        a.cued_setup = true;
+        cues.raise(CueId::LengthenInhale, t);
+    }
+
+    let (Some(s), Some(v)) = (s, speed) else {
+        return s;
+    };
+    match a.phase {
+        PhaseName::Setup | PhaseName::Lengthen => {
+            if a.upright.is_none() && s < UPRIGHT_MIN_DEG && v.abs() < MOVING_DEG_S {
+                // Already folded when the pose was recognised: a hold.
+                a.phase = PhaseName::Hold;
+                a.hold_start = Some(t);
+                a.hold_end = None;
+                a.held = Running::default();
+                a.next_breath_at = t + BREATH_UPDATE_S;
+                cues.raise(CueId::HoldBreathe, t);
+                return Some(s);
+            }
+            if s >= UPRIGHT_MIN_DEG.min(a.upright_level() - FOLD_START_DEG) {
+                a.upright = Some(a.upright.map_or(s, |u| u.max(s)));
+                push_capped(&mut a.setup_torso, torso);
+                push_capped(&mut a.setup_neck, neck_flexion_deg(body));
+                push_capped(&mut a.setup_ear, ear_shoulder(body));
+            }
+            if s < a.upright_level() - FOLD_START_DEG && v < -MOVING_DEG_S {
+                a.phase = PhaseName::Fold;
+                a.baseline = a
+                    .setup_baseline()
+                    .or_else(|| Baseline::estimate(body, Some(side)));
+                if !a.cued_fold {
+                    a.cued_fold = true;
+                    cues.raise(CueId::FoldExhale, t);
+                }
+            } else if a.phase == PhaseName::Setup {
+                let base = median(a.setup_torso.iter().copied().map(Some));
+                let now = window_median(&a.torso_raw);
+                if let (Some(base), Some(now)) = (base, now)
+                    && a.setup_torso.len() >= 5
+                    && now >= base * (1.0 + LENGTHEN_MIN_RISE)
+                {
+                    a.phase = PhaseName::Lengthen;
+                    if !a.cued_fold {
+                        a.cued_fold = true;
+                        cues.raise(CueId::FoldExhale, t);
+                    }
+                }
+            }
+        }
+        PhaseName::Fold => {
+            let deep = s <= a.upright_level() - MIN_FOLD_RANGE_DEG;
+            if deep && v.abs() < MOVING_DEG_S {
+                a.phase = PhaseName::Hold;
+                a.hold_start = Some(t - SETTLE_LAG_S);
+                a.hold_end = None;
+                a.held = Running::default();
+                a.breaths = None;
+                a.next_breath_at = t + BREATH_UPDATE_S;
+                a.last_breath_reminder = t;
+                cues.raise(CueId::HoldBreathe, t);
+            } else if s >= a.upright_level() - 0.5 * FOLD_START_DEG {
+                a.phase = PhaseName::Setup;
+            }
+        }
+        PhaseName::Hold => {
+            let start = a.hold_start.unwrap_or(t);
+            if a.held.n >= 3 && s > a.release_threshold() && v > MOVING_DEG_S {
+                let band = a.held.mean as f32 + HOLD_END_BAND_DEG.max(1.5 * a.held.sd());
+                let last_in = a
+                    .smooth
+                    .iter()
+                    .rev()
+                    .find(|(_, x)| *x <= band)
+                    .map_or(t, |(ti, _)| *ti);
+                let end = (last_in - HOLD_END_LAG_S).max(start);
+                a.hold_end = Some(end);
+                a.phase = PhaseName::Release;
+                if let Some(b) = a.breath_over(start, end) {
+                    a.breaths = Some(a.breaths.unwrap_or(0).max(b.count));
+                }
+            } else {
+                a.held.add(s);
+                if t >= a.next_breath_at {
+                    a.next_breath_at = t + BREATH_UPDATE_S;
+                    if let Some(b) = a.breath_over(start, t) {
+                        a.breaths = Some(a.breaths.unwrap_or(0).max(b.count));
+                        let holding_now = b
+                            .holding
+                            .iter()
+                            .any(|h| h.end_s >= t - BREATH_UPDATE_S - 1.0);
+                        if holding_now {
+                            cues.raise(CueId::BreathHeld, t);
+                        }
+                    }
+                }
+                let held_s = t - start;
+                if let Some(target) = target_hold_s
+                    && !a.cued_come_up
+                    && held_s >= target
+                {
+                    a.cued_come_up = true;
+                    cues.raise(CueId::ComeUp, t);
+                }
+                if t - a.last_breath_reminder >= KEEP_BREATHING_EVERY_S {
+                    a.last_breath_reminder = t;
+                    cues.raise(CueId::KeepBreathing, t);
+                }
+            }
+        }
+        PhaseName::Release => {
+            if s >= a.upright_level() - FOLD_START_DEG {
+                a.phase = PhaseName::Setup;
+            } else if v < -MOVING_DEG_S && s < a.release_threshold() {
+                // Folding again on the same side: a new hold will be timed.
+                a.phase = PhaseName::Fold;
+            }
+        }
+    }
+
+    // Form: checked while folding and holding, said once it persists.
+    if matches!(a.phase, PhaseName::Fold | PhaseName::Hold) {
+        let m = measure(body, side, a.baseline.as_ref(), &Calibration::default());
+        for (rule, w) in RULES.iter().zip(&mut a.form) {
+            let Some(cue) = rule.cue else {
+                continue;
+            };
+            w.push(t, rule.seen(&m), FORM_WINDOW_S);
+            if w.age(t).is_some_and(|age| age >= 0.5 * FORM_WINDOW_S) && w.share() >= FORM_SHARE {
+                cues.raise(cue, t);
+            }
+        }
+    } else {
+        a.form.iter_mut().for_each(Trail::clear);
+    }
+    Some(s)
+}
