@@ -25,7 +25,7 @@ use janu_nn::tflite::{
 use crate::ModelError;
 
 /// The description written into prepared files.
-const DESCRIPTION: &str = "Prepared by janu-models";
+pub const DESCRIPTION: &str = "Prepared by janu-models";
 
 fn bad(msg: impl Into<String>) -> ModelError {
     ModelError::ModelFormat(msg.into())

@@ -1,7 +1,7 @@
 //! A small NHWC `f32` inference runtime for the BlazePose TFLite graphs.
 //!
 //! [`Model::from_tflite`] reads a float TFLite flatbuffer (the prepared models
-//! of `janu-vision`: fp32 constants, no `DEQUANTIZE`, `DENSIFY` or
+//! of `janu-models`: fp32 constants, no `DEQUANTIZE`, `DENSIFY` or
 //! `DEPTH_TO_SPACE`), checks every shape, packs the weights, folds zero `PAD`s
 //! into the convolutions after them and lays out a reusable arena of buffers.
 //! [`Model::run`] then only computes: no allocation of tensors, no shape work.
