@@ -276,17 +276,22 @@ mod tests {
         (t, v)
     }
 
+    /// The breath read from one torso signal.
+    fn torso_breathing(t: &[f64], values: Vec<Option<f32>>) -> Breath {
+        breathing(
+            t,
+            &[Signal {
+                name: "torso",
+                values,
+            }],
+        )
+        .unwrap()
+    }
+
     #[test]
     fn rate_and_count_of_a_steady_breath() {
         let (t, v) = hold(12.0, None);
-        let b = breathing(
-            &t,
-            &[Signal {
-                name: "torso",
-                values: v,
-            }],
-        )
-        .unwrap();
+        let b = torso_breathing(&t, v);
         assert!((b.rate_per_min - 12.0).abs() < 0.5, "{b:?}");
         assert!((7..=9).contains(&b.count), "{b:?}");
         assert!(b.regularity > 0.8, "{b:?}");
@@ -296,14 +301,7 @@ mod tests {
     #[test]
     fn a_held_breath_is_found() {
         let (t, v) = hold(10.0, Some((15.0, 27.0)));
-        let b = breathing(
-            &t,
-            &[Signal {
-                name: "torso",
-                values: v,
-            }],
-        )
-        .unwrap();
+        let b = torso_breathing(&t, v);
         assert_eq!(b.holding.len(), 1, "{b:?}");
         let h = b.holding[0];
         assert!(h.start_s > 13.0 && h.end_s < 29.0, "{h:?}");

@@ -40,6 +40,16 @@ impl Node {
             value,
         }
     }
+
+    /// The child the measures `x` go to from this split on measure `f`.
+    fn next(&self, f: usize, x: &[Option<f32>]) -> usize {
+        let left = x
+            .get(f)
+            .copied()
+            .flatten()
+            .map_or(self.missing_left, |v| v <= self.threshold);
+        if left { self.left } else { self.right }
+    }
 }
 
 impl From<Node> for Vec<f32> {
@@ -164,12 +174,7 @@ impl Boosted {
         loop {
             let n = &tree.nodes[i];
             let Some(f) = n.feature else { return n };
-            let left = x
-                .get(f)
-                .copied()
-                .flatten()
-                .map_or(n.missing_left, |v| v <= n.threshold);
-            i = if left { n.left } else { n.right };
+            i = n.next(f, x);
         }
     }
 
@@ -199,12 +204,7 @@ impl Boosted {
                 let n = &t.nodes[i];
                 let Some(f) = n.feature else { break n.value };
                 tested.push(f);
-                let left = x
-                    .get(f)
-                    .copied()
-                    .flatten()
-                    .map_or(n.missing_left, |v| v <= n.threshold);
-                i = if left { n.left } else { n.right };
+                i = n.next(f, x);
             };
             if tested.is_empty() {
                 continue;
