@@ -345,9 +345,9 @@ mod tests {
 
     #[test]
     fn trends_compare_halves() {
-        assert_eq!(Trend::of(&[3, 2, 1, 0]), Trend::Fading);
-        assert_eq!(Trend::of(&[0, 1]), Trend::Growing);
-        assert_eq!(Trend::of(&[1, 1, 1]), Trend::Steady);
+        assert_eq!(Trend::of(&[3, 2, 1, 0]).words(), "fading");
+        assert_eq!(Trend::of(&[0, 1]).words(), "growing");
+        assert_eq!(Trend::of(&[1, 1, 1]).words(), "steady");
         assert_eq!(Trend::of(&[2]).words(), "one week so far");
     }
 
