@@ -18,36 +18,8 @@ use anyhow::Context;
 use janu_server::{Settings, SettingsLayer};
 use janu_store::Store;
 
-/// A command that works on a server's database beside the servers (`janu
-/// users`, `janu jobs`): its action and where the database is.
-#[derive(Debug, clap::Args)]
-pub struct StoreCommand<A: clap::Subcommand> {
-    #[command(subcommand)]
-    action: A,
-    #[command(flatten)]
-    store: StoreFlags,
-}
-
-impl<A: clap::Subcommand> StoreCommand<A> {
-    /// Open the database the flags name, run `act` on the action, then close
-    /// the database whatever `act` gave.
-    pub fn run(
-        self,
-        act: impl AsyncFnOnce(A, &Store, &Settings) -> anyhow::Result<()>,
-    ) -> anyhow::Result<()> {
-        let settings = self.store.settings()?;
-        let runtime = store_runtime()?;
-        runtime.block_on(async {
-            let store = open_store(&settings).await?;
-            let result = act(self.action, &store, &settings).await;
-            store.close().await;
-            result
-        })
-    }
-}
-
 /// Where a server's database is, for the commands that work on it beside the
-/// servers.
+/// servers (`janu users`, `janu jobs`).
 #[derive(Debug, clap::Args)]
 pub struct StoreFlags {
     /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
@@ -62,6 +34,23 @@ pub struct StoreFlags {
 }
 
 impl StoreFlags {
+    /// Open the database these flags name, run `act` on `action`, then close
+    /// the database whatever `act` gave.
+    pub fn run<A>(
+        self,
+        action: A,
+        act: impl AsyncFnOnce(A, &Store, &Settings) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let settings = self.settings()?;
+        let runtime = store_runtime()?;
+        runtime.block_on(async {
+            let store = open_store(&settings).await?;
+            let result = act(action, &store, &settings).await;
+            store.close().await;
+            result
+        })
+    }
+
     /// The settings these flags, the JANU_* variables and the file give, as
     /// the servers read them.
     fn settings(self) -> anyhow::Result<Settings> {

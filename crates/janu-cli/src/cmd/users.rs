@@ -7,9 +7,6 @@ use janu_server::Settings;
 use janu_server::accounts::{self, Hasher};
 use janu_store::{Page, Store};
 
-/// The flags and the action of `janu users`.
-pub type Args = super::StoreCommand<Action>;
-
 /// Manage the accounts of `janu serve`: add people, list them, reset a
 /// password, remove an account with everything it owns.
 ///
@@ -24,8 +21,16 @@ pub type Args = super::StoreCommand<Action>;
 ///   janu users list --json
 ///   janu users reset-password ana
 ///   janu users remove ana --yes
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    action: Action,
+    #[command(flatten)]
+    store: super::StoreFlags,
+}
+
 #[derive(Debug, clap::Subcommand)]
-pub enum Action {
+enum Action {
     /// Create an account.
     Add {
         /// 1 to 40 of a-z, 0-9, _ and - (upper case is lowered).
@@ -84,7 +89,7 @@ fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
 
 /// Run `janu users`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    args.run(act)
+    args.store.run(args.action, act)
 }
 
 async fn act(action: Action, store: &Store, settings: &Settings) -> anyhow::Result<()> {
