@@ -11,9 +11,6 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::user::{CSRF_FIELD, Signed};
 
-/// Escaping by hand, for the charts only: they build their SVG as text.
-pub use janu_report::html::escape;
-
 /// The navigation: (path, label), in order.
 pub const NAV: &[(&str, &str)] = &[
     ("/", "Home"),

@@ -52,7 +52,7 @@ pub mod worker;
 pub use assets::Asset;
 pub use config::{MAX_UPLOAD_BYTES, Settings, SettingsLayer};
 pub use error::ServerError;
-pub use html::{escape, page};
+pub use html::page;
 
 /// Name of the folder in the data folder where uploads wait for analysis.
 pub const UPLOADS_DIR: &str = "uploads";

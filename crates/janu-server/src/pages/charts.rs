@@ -10,8 +10,8 @@ use janu_report::chart::{
     ASYMMETRY, CountRow, LEFT, RIGHT, Series, ValueAxis, Weekly, weekly_bars, weekly_counts,
     weekly_lines,
 };
-use janu_report::html::escape;
 use janu_store::{Progress, SideWeek, WeekProgress};
+use maud::{PreEscaped, html};
 
 /// Asymmetry below this reads as even: a 10 % difference between the sides is
 /// within what a camera measures from one session to the next.
@@ -52,20 +52,26 @@ fn side_series(p: &Progress, get: fn(&SideWeek) -> Option<f64>) -> [Series<'stat
 
 /// A chart as a titled figure with its caption.
 fn figure(id: &str, title: &str, svg: &str, caption: &str) -> String {
-    format!(
-        "<figure class=\"chart card\" data-testid=\"chart-{id}\"><h3>{}</h3>{svg}<figcaption>{}</figcaption></figure>",
-        escape(title),
-        escape(caption)
-    )
+    html! {
+        figure.chart.card data-testid=(format!("chart-{id}")) {
+            h3 { (title) }
+            // Safe: the chart kit builds this SVG itself and escapes every text in it.
+            (PreEscaped(svg))
+            figcaption { (caption) }
+        }
+    }
+    .into_string()
 }
 
 /// A chart with nothing to draw: its title and a sentence instead.
 fn empty(id: &str, title: &str, text: &str) -> String {
-    format!(
-        "<figure class=\"chart card empty\" data-testid=\"chart-{id}\"><h3>{}</h3><p>{}</p></figure>",
-        escape(title),
-        escape(text)
-    )
+    html! {
+        figure.chart.card.empty data-testid=(format!("chart-{id}")) {
+            h3 { (title) }
+            p { (text) }
+        }
+    }
+    .into_string()
 }
 
 /// Fold depth per side and week. The angle axis is upside down, so a deeper
