@@ -420,3 +420,216 @@ pub(super) fn step_attempt(
     }
     Some(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use janu_body::Frame;
+    use janu_synth::{Camera, Mistake, PlantedMistake, Scenario, Segment, Synthetic, generate};
+
+    use super::super::cues::MIN_CUE_GAP_S;
+    use super::*;
+
+    /// Frames a second a webcam page sends.
+    const FPS: f64 = 15.0;
+
+    /// One side of Janusirsasana (`segment`) generated at the webcam's rate,
+    /// filmed from the extended foot's front-diagonal.
+    fn session(segment: Segment, seed: u64) -> Synthetic {
+        let mut sc = Scenario::new("attempt", seed, vec![segment]).fps(FPS);
+        sc.camera = Camera::from_extended_leg(45.0);
+        generate(&sc).unwrap()
+    }
+
+    /// The attempt after one frame, and the cue said then.
+    #[derive(Debug)]
+    struct Step {
+        t: f64,
+        phase: PhaseName,
+        fold: Option<f32>,
+        hold_s: Option<f64>,
+        upright: Option<f32>,
+        said: Option<CueId>,
+    }
+
+    /// Feed the frames from `from` seconds on to one attempt on `side`, asking
+    /// for a cue after each frame as the coach does.
+    fn run(frames: &[Frame], side: Side, from: f64) -> (Attempt, Vec<Step>) {
+        let mut a = Attempt::new(side);
+        let mut cues = Cues::default();
+        let mut steps = Vec::new();
+        for f in frames.iter().filter(|f| f.t >= from) {
+            let Some(body) = Body::from_frame(f) else {
+                continue;
+            };
+            let fold = step_attempt(&mut a, &body, f.t, &mut cues, None);
+            let said = cues.pick(f.t, Some(a.phase)).map(|c| c.id);
+            steps.push(Step {
+                t: f.t,
+                phase: a.phase,
+                fold,
+                hold_s: a.hold_s(f.t),
+                upright: a.upright,
+                said,
+            });
+        }
+        (a, steps)
+    }
+
+    /// When the setup begins: the coach starts an attempt once it recognises
+    /// the pose, not during the way into it.
+    fn setup_start(synth: &Synthetic) -> f64 {
+        synth.truth.phases[0].start
+    }
+
+    fn at(steps: &[Step], t: f64) -> &Step {
+        steps.iter().find(|s| s.t >= t).unwrap()
+    }
+
+    #[test]
+    fn a_settled_fold_starts_a_hold_whose_time_grows_with_the_clock() {
+        let synth = session(Segment::janusirsasana(Side::Left).hold(20.0), 1);
+        let hold = synth.truth.janu_holds(Side::Left).next().unwrap();
+        let (a, steps) = run(&synth.frames, Side::Left, setup_start(&synth));
+
+        let first = |p: PhaseName| steps.iter().position(|s| s.phase == p).unwrap();
+        assert!(first(PhaseName::Fold) < first(PhaseName::Hold));
+        let start = a.hold_start.unwrap();
+        assert!(
+            (start - hold.start).abs() < 1.0,
+            "hold from {start}, truth {hold:?}"
+        );
+        // Nothing is timed before the fold settles.
+        assert!(
+            steps[..first(PhaseName::Hold)]
+                .iter()
+                .all(|s| s.hold_s.is_none())
+        );
+
+        let (s1, s2) = (at(&steps, hold.start + 5.0), at(&steps, hold.start + 15.0));
+        assert_eq!((s1.phase, s2.phase), (PhaseName::Hold, PhaseName::Hold));
+        let (h1, h2) = (s1.hold_s.unwrap(), s2.hold_s.unwrap());
+        assert!((h1 - 5.0).abs() < 1.0, "{h1} s held 5 s in");
+        assert!((h2 - h1 - (s2.t - s1.t)).abs() < 1e-9, "{h1} then {h2}");
+
+        let said = steps
+            .iter()
+            .find(|s| s.said == Some(CueId::HoldBreathe))
+            .expect("the hold cue");
+        assert!(
+            said.t >= start && said.t <= start + MIN_CUE_GAP_S + 1.0,
+            "{said:?}"
+        );
+    }
+
+    #[test]
+    fn breathing_moves_a_hold_without_ending_it_and_coming_up_does() {
+        let synth = session(Segment::janusirsasana(Side::Right).hold(30.0), 2);
+        let hold = synth.truth.janu_holds(Side::Right).next().unwrap();
+        let (a, steps) = run(&synth.frames, Side::Right, setup_start(&synth));
+
+        let inside: Vec<&Step> = steps
+            .iter()
+            .filter(|s| s.t > hold.start + 1.0 && s.t < hold.end - 0.5)
+            .collect();
+        assert!(inside.iter().all(|s| s.phase == PhaseName::Hold));
+        let folds = inside.iter().filter_map(|s| s.fold);
+        let lo = folds.clone().fold(f32::INFINITY, f32::min);
+        let hi = folds.fold(f32::NEG_INFINITY, f32::max);
+        // Breathing and sway move the held fold by degrees, yet it stays a hold.
+        assert!(hi - lo >= 2.0, "the fold moves {lo}..{hi}");
+
+        let release = steps
+            .iter()
+            .find(|s| s.phase == PhaseName::Release)
+            .expect("a release");
+        assert!(
+            release.t > hold.end && release.t < hold.end + 3.0,
+            "release at {}, hold ended {}",
+            release.t,
+            hold.end
+        );
+        let rise = release.fold.unwrap() - a.held.mean as f32;
+        assert!(rise > RELEASE_RISE_DEG, "released after a rise of {rise}");
+        let end = a.hold_end.unwrap();
+        assert!(
+            (end - hold.end).abs() < 1.0,
+            "hold ended {end}, truth {hold:?}"
+        );
+        // The timer stops at the end of the hold.
+        let last = steps.last().unwrap();
+        assert_eq!(last.hold_s, Some(end - a.hold_start.unwrap()));
+    }
+
+    #[test]
+    fn a_pose_first_seen_folded_is_a_hold_from_an_assumed_upright() {
+        let synth = session(Segment::janusirsasana(Side::Left).hold(20.0), 3);
+        let hold = synth.truth.janu_holds(Side::Left).next().unwrap();
+        let from = hold.start + 5.0;
+        let (_, steps) = run(&synth.frames, Side::Left, from);
+
+        let held = steps
+            .iter()
+            .position(|s| s.phase == PhaseName::Hold)
+            .expect("a hold");
+        let s = &steps[held];
+        assert!(s.t - from < 1.5, "hold seen at {}, frames from {from}", s.t);
+        assert!(steps[..held].iter().all(|s| s.phase == PhaseName::Setup));
+        // Timed from when it was seen, against the assumed upright level.
+        assert_eq!(s.hold_s, Some(0.0));
+        assert_eq!(s.upright, None);
+        let depth = ASSUMED_UPRIGHT_DEG - s.fold.unwrap();
+        assert!(depth >= MIN_FOLD_RANGE_DEG, "{depth} deg below upright");
+        // Coming up still ends it.
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.phase == PhaseName::Release && s.t > hold.end)
+        );
+    }
+
+    #[test]
+    fn a_form_fault_held_for_the_window_is_corrected_a_brief_one_is_not() {
+        let rule = RULES
+            .iter()
+            .find(|r| r.cue == Some(CueId::RelaxShoulders))
+            .unwrap();
+        let corrections: Vec<CueId> = RULES.iter().filter_map(|r| r.cue).collect();
+        // Shoulders drawn up to the ears from `from` to `to` seconds into the hold.
+        let shrug = |from: f64, to: f64| {
+            let fault = PlantedMistake::new(Mistake::ShoulderStrain).during(from, to);
+            let seg = Segment::janusirsasana(Side::Left)
+                .hold(25.0)
+                .with_planted(fault);
+            let synth = session(seg, 4);
+            let (a, steps) = run(&synth.frames, Side::Left, setup_start(&synth));
+            (synth, a, steps)
+        };
+
+        let (synth, _, steps) = shrug(5.0, 5.0 + 2.0 * FORM_WINDOW_S);
+        let planted = &synth.truth.mistakes[0];
+        let said: Vec<(f64, CueId)> = steps.iter().filter_map(|s| Some((s.t, s.said?))).collect();
+        let (t, _) = said
+            .iter()
+            .find(|(_, id)| *id == CueId::RelaxShoulders)
+            .unwrap_or_else(|| panic!("no correction: {said:?}"));
+        assert!(
+            *t >= planted.start + 0.5 * FORM_WINDOW_S && *t <= planted.end,
+            "said at {t}, planted {planted:?}"
+        );
+
+        // One second of the same fault: plain on single frames, but not said.
+        let (synth, a, steps) = shrug(5.0, 6.0);
+        let shown = synth
+            .frames
+            .iter()
+            .filter_map(Body::from_frame)
+            .filter(|b| {
+                let m = measure(b, Side::Left, a.baseline.as_ref(), &Calibration::default());
+                rule.seen(&m) == Some(true)
+            })
+            .count();
+        assert!(shown >= 5, "the brief fault shows on {shown} frames");
+        let said: Vec<CueId> = steps.iter().filter_map(|s| s.said).collect();
+        assert!(said.iter().all(|id| !corrections.contains(id)), "{said:?}");
+    }
+}
