@@ -85,17 +85,39 @@ impl AtomicFile {
 /// [`MediaError::Write`] when the folder is not writable or the disk is full;
 /// [`MediaError::Encode`] when the encoder fails. No file is left behind either way.
 pub fn write_png(path: &Path, image: &RgbImage) -> Result<(), MediaError> {
+    write_picture(path, image, Picture::Png)
+}
+
+/// The picture formats Janu writes.
+#[derive(Debug, Clone, Copy)]
+enum Picture {
+    Png,
+    /// With its quality, 1 to 100.
+    Jpeg(u8),
+}
+
+/// Encode `image` as `format` into an [`AtomicFile`] at `path`: the one path
+/// every picture takes to disk.
+fn write_picture(path: &Path, image: &RgbImage, format: Picture) -> Result<(), MediaError> {
+    fn encode(encoder: impl ImageEncoder, image: &RgbImage) -> image::ImageResult<()> {
+        encoder.write_image(
+            image.as_raw(),
+            image.width(),
+            image.height(),
+            ExtendedColorType::Rgb8,
+        )
+    }
     let mut out = AtomicFile::create(path)?;
     {
         let mut w = BufWriter::new(out.file());
-        image::codecs::png::PngEncoder::new(&mut w)
-            .write_image(
-                image.as_raw(),
-                image.width(),
-                image.height(),
-                ExtendedColorType::Rgb8,
-            )
-            .map_err(|e| encode_error(path, &e))?;
+        match format {
+            Picture::Png => encode(image::codecs::png::PngEncoder::new(&mut w), image),
+            Picture::Jpeg(quality) => encode(
+                image::codecs::jpeg::JpegEncoder::new_with_quality(&mut w, quality),
+                image,
+            ),
+        }
+        .map_err(|e| encode_error(path, &e))?;
         w.flush().map_err(|e| MediaError::write(path, e))?;
     }
     out.commit()
@@ -114,20 +136,7 @@ pub fn write_jpeg(path: &Path, image: &RgbImage, quality: u8) -> Result<(), Medi
             format!("JPEG quality must be between 1 and 100, not {quality}"),
         ));
     }
-    let mut out = AtomicFile::create(path)?;
-    {
-        let mut w = BufWriter::new(out.file());
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut w, quality)
-            .write_image(
-                image.as_raw(),
-                image.width(),
-                image.height(),
-                ExtendedColorType::Rgb8,
-            )
-            .map_err(|e| encode_error(path, &e))?;
-        w.flush().map_err(|e| MediaError::write(path, e))?;
-    }
-    out.commit()
+    write_picture(path, image, Picture::Jpeg(quality))
 }
 
 fn encode_error(path: &Path, e: &image::ImageError) -> MediaError {
