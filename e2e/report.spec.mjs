@@ -20,8 +20,13 @@ async function checkCharts(page, name) {
     await svg.scrollIntoViewIfNeeded();
     const box = await svg.boundingBox();
     check(box && box.width > 300 && box.height > 60, `${name}: ${id} is drawn (${box && Math.round(box.width)}x${box && Math.round(box.height)})`);
+    // Drawn data: bars and bands (rect, path) or a line through more than two
+    // points; grid lines and labels alone do not count.
     const marks = await svg.locator("polyline, rect, path").count();
-    check(marks > 2, `${name}: ${id} has ${marks} marks`);
+    const points = await svg.evaluate((el) =>
+      [...el.querySelectorAll("polyline")].reduce((n, p) => n + p.points.numberOfItems, 0));
+    check(marks > 2 || (marks >= 1 && points > 2),
+      `${name}: ${id} has ${marks} marks (${points} line points)`);
   }
   return n;
 }
