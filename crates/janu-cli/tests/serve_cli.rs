@@ -3,47 +3,87 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
 
-/// How long the server may take to say it is serving.
+/// How long the server may take to say it is serving (and to log a request).
 const START_LIMIT: Duration = Duration::from_secs(60);
+
+/// A `janu serve` in a fresh data folder, its standard error read line by
+/// line; stopped when dropped.
+struct Serving {
+    child: Child,
+    stderr: Receiver<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl Serving {
+    /// Start `janu serve ARGS --data-dir <fresh>`, unaffected by the caller's
+    /// Janu and log settings.
+    fn start(args: &[&str]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_janu"))
+            .arg("serve")
+            .args(args)
+            .arg("--data-dir")
+            .arg(dir.path())
+            .env_remove("JANU_DATABASE")
+            .env_remove("JANU_CONFIG")
+            .env_remove("JANU_LOG_FORMAT")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        Self {
+            child,
+            stderr: rx,
+            _dir: dir,
+        }
+    }
+
+    /// Standard error, line by line, until `done` holds for a line or
+    /// [`START_LIMIT`] passes: everything said so far.
+    fn said_until(&self, mut done: impl FnMut(&str) -> bool) -> String {
+        let started = Instant::now();
+        let mut said = String::new();
+        while let Some(left) = START_LIMIT.checked_sub(started.elapsed()) {
+            let Ok(line) = self.stderr.recv_timeout(left) else {
+                break;
+            };
+            said.push_str(&line);
+            said.push('\n');
+            if done(&line) {
+                break;
+            }
+        }
+        said
+    }
+}
+
+impl Drop for Serving {
+    fn drop(&mut self) {
+        self.child.kill().ok();
+        self.child.wait().ok();
+    }
+}
 
 /// Start `janu serve` on `addr`, collect its standard error until it says it
 /// is serving, then stop it. Returns what it said.
 fn start_and_stop(addr: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_janu"))
-        .args(["serve", "--addr", addr, "--data-dir"])
-        .arg(dir.path())
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
-    let started = Instant::now();
-    let mut said = String::new();
-    while let Some(left) = START_LIMIT.checked_sub(started.elapsed()) {
-        let Ok(line) = rx.recv_timeout(left) else {
-            break;
-        };
-        said.push_str(&line);
-        said.push('\n');
-        if line.contains("serving on") {
-            break;
-        }
-    }
-    child.kill().ok();
-    child.wait().ok();
+    let serving = Serving::start(&["--addr", addr]);
+    let said = serving.said_until(|line| line.contains("serving on"));
     assert!(said.contains("serving on"), "never served: {said}");
     said
 }
@@ -65,31 +105,9 @@ fn serving_on_loopback_says_no_warning() {
 
 #[test]
 fn the_json_log_is_one_object_a_line_with_each_request() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_janu"))
-        .args(["serve", "--addr", "127.0.0.1:0", "--log-format", "json"])
-        .arg("--data-dir")
-        .arg(dir.path())
-        .env_remove("JANU_DATABASE")
-        .env_remove("JANU_CONFIG")
-        .env_remove("JANU_LOG_FORMAT")
-        .env_remove("RUST_LOG")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                return;
-            }
-        }
-    });
+    let mut serving = Serving::start(&["--addr", "127.0.0.1:0", "--log-format", "json"]);
     let mut url = String::new();
-    BufReader::new(child.stdout.take().unwrap())
+    BufReader::new(serving.child.stdout.take().unwrap())
         .read_line(&mut url)
         .unwrap();
     let addr = url
@@ -103,24 +121,17 @@ fn the_json_log_is_one_object_a_line_with_each_request() {
     );
     let answer = common::http(addr, request.as_bytes());
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
-    let started = Instant::now();
-    let mut log = String::new();
     let mut answered = None;
-    while let Some(left) = START_LIMIT.checked_sub(started.elapsed()) {
-        let Ok(line) = rx.recv_timeout(left) else {
-            break;
-        };
-        log.push_str(&line);
-        log.push('\n');
+    let log = serving.said_until(|line| {
         let event: serde_json::Value =
-            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
-        if event["message"] == "answered" {
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        let done = event["message"] == "answered";
+        if done {
             answered = Some(event);
-            break;
         }
-    }
-    child.kill().ok();
-    child.wait().ok();
+        done
+    });
+    drop(serving);
     assert!(log.contains("serving on"), "{log}");
     assert!(!log.contains("s3cr3t"), "{log}");
     let event = answered.unwrap_or_else(|| panic!("no request in the log: {log}"));
