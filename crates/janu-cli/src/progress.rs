@@ -59,7 +59,7 @@ pub fn install_reporter() -> impl FnMut(InstallStep) {
                 index,
                 count,
             } => pb.set_message(format!(
-                "preparing {} for tract ({}/{count})",
+                "preparing {} ({}/{count})",
                 model.label(),
                 index + 1
             )),

@@ -62,13 +62,14 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     fps: Option<f64>,
     /// Inference backend: nn (janu-nn, the default and fastest) or tract (the
-    /// general runtime, kept as a cross-check).
+    /// general runtime, kept as a cross-check; only in builds with the
+    /// `janu-vision/tract` feature).
     #[arg(long, default_value = "nn", env = "JANU_BACKEND", value_parser = parse_backend)]
     backend: BackendKind,
     /// For videos: cut it into up to N pieces tracked at once, one core each
     /// (default: as many as this machine has cores; 1 reads it in one pass).
-    /// Pieces are at least 10 s long; each starts tracking 1 s early so its
-    /// first frames match a single pass. Not with --overlay.
+    /// Pieces are cut every 10 s or more, where tracking starts afresh in a
+    /// single pass too, so they give the same landmarks. Not with --overlay.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     segments: Option<u16>,
 }
