@@ -16,7 +16,7 @@ use janu_analysis::SessionReport;
 use janu_analysis::live::{LiveCoach, LiveOptions};
 use janu_body::Frame;
 use janu_store::{Source, Store, User};
-use janu_vision::{EstimatorOptions, ModelSize, PoseEstimator};
+use janu_vision::{EstimatorOptions, ModelSize, PoseEstimate, PoseEstimator, VisionError};
 use time::OffsetDateTime;
 use tokio::sync::mpsc;
 
@@ -45,27 +45,78 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// Pose estimators for live sessions, loaded on first use and reused.
-#[derive(Debug, Default)]
+/// An estimator the pool can hand to a session's thread.
+pub type LiveEstimator = Box<dyn PoseEstimate + Send>;
+
+/// How the pool makes an estimator for a model size.
+type Loader = dyn Fn(ModelSize) -> Result<LiveEstimator, VisionError> + Send + Sync;
+
+/// Pose estimators for live sessions, loaded on first use and reused. By
+/// default they are the real pose model ([`EstimatorPool::default`]); any
+/// [`PoseEstimate`] can stand in ([`EstimatorPool::new`]).
 pub struct EstimatorPool {
+    load: Box<Loader>,
     inner: Mutex<PoolState>,
 }
 
-#[derive(Debug, Default)]
+impl std::fmt::Debug for EstimatorPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = lock(&self.inner);
+        f.debug_struct("EstimatorPool")
+            .field("idle", &s.idle.len())
+            .field("leased", &s.leased)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for EstimatorPool {
+    /// The real pose model, with [`LIVE_MODEL_THREADS`] threads.
+    fn default() -> Self {
+        Self::new(|model| {
+            let estimator = PoseEstimator::new(EstimatorOptions {
+                model,
+                threads: LIVE_MODEL_THREADS,
+                ..Default::default()
+            })?;
+            Ok(Box::new(estimator))
+        })
+    }
+}
+
+#[derive(Default)]
 struct PoolState {
-    idle: Vec<PoseEstimator>,
+    /// Loaded estimators not in use, with the model each runs.
+    idle: Vec<(ModelSize, LiveEstimator)>,
     leased: usize,
 }
 
 /// An estimator taken from the pool; it goes back (reset) when dropped.
-#[derive(Debug)]
 pub struct Lease {
     pool: Arc<EstimatorPool>,
     model: ModelSize,
-    estimator: Option<PoseEstimator>,
+    estimator: Option<LiveEstimator>,
+}
+
+impl std::fmt::Debug for Lease {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lease")
+            .field("model", &self.model)
+            .field("loaded", &self.estimator.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl EstimatorPool {
+    /// A pool whose estimators `load` makes, once per model size in use.
+    pub fn new(
+        load: impl Fn(ModelSize) -> Result<LiveEstimator, VisionError> + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            load: Box::new(load),
+            inner: Mutex::default(),
+        }
+    }
+
     /// Reserve a place for one session.
     ///
     /// # Errors
@@ -76,8 +127,8 @@ impl EstimatorPool {
             return Err(ServerError::Busy);
         }
         s.leased += 1;
-        let pos = s.idle.iter().position(|e| e.options().model == model);
-        let estimator = pos.map(|i| s.idle.swap_remove(i));
+        let pos = s.idle.iter().position(|(m, _)| *m == model);
+        let estimator = pos.map(|i| s.idle.swap_remove(i).1);
         Ok(Lease {
             pool: Arc::clone(self),
             model,
@@ -96,21 +147,14 @@ impl Lease {
     ///
     /// # Errors
     /// [`ServerError::Internal`] when the model cannot be loaded.
-    pub fn estimator(&mut self) -> Result<&mut PoseEstimator, ServerError> {
-        if self.estimator.is_none() {
-            let est = PoseEstimator::new(EstimatorOptions {
-                model: self.model,
-                threads: LIVE_MODEL_THREADS,
-                ..Default::default()
-            })
-            .map_err(|e| {
+    pub fn estimator(&mut self) -> Result<&mut dyn PoseEstimate, ServerError> {
+        let estimator = match self.estimator.take() {
+            Some(e) => e,
+            None => (self.pool.load)(self.model).map_err(|e| {
                 ServerError::Internal(format!("loading the pose model: {}", e.message()))
-            })?;
-            self.estimator = Some(est);
-        }
-        self.estimator
-            .as_mut()
-            .ok_or_else(|| ServerError::Internal("pose model missing".into()))
+            })?,
+        };
+        Ok(self.estimator.insert(estimator).as_mut())
     }
 }
 
@@ -120,7 +164,7 @@ impl Drop for Lease {
         s.leased = s.leased.saturating_sub(1);
         if let Some(mut e) = self.estimator.take() {
             e.reset();
-            s.idle.push(e);
+            s.idle.push((self.model, e));
         }
     }
 }
@@ -504,4 +548,108 @@ fn ms(d: std::time::Duration) -> f32 {
 
 fn round2(v: f64) -> f64 {
     (v * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use image::RgbImage;
+    use janu_vision::Estimate;
+
+    use super::*;
+
+    /// Finds nobody, and counts its resets.
+    struct Empty {
+        resets: Arc<AtomicUsize>,
+    }
+
+    impl PoseEstimate for Empty {
+        fn estimate_image(&mut self, _image: &RgbImage) -> Result<Estimate, VisionError> {
+            Ok(Estimate {
+                pose: None,
+                people_detected: 0,
+                detector_ran: true,
+                roi: None,
+            })
+        }
+
+        fn track(&mut self, image: &RgbImage, _t: f64) -> Result<Estimate, VisionError> {
+            self.estimate_image(image)
+        }
+
+        fn track_live(&mut self, image: &RgbImage, _t: f64) -> Result<Estimate, VisionError> {
+            self.estimate_image(image)
+        }
+
+        fn reset(&mut self) {
+            self.resets.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    /// A pool of [`Empty`] estimators, with how many were loaded and reset.
+    fn counted() -> (Arc<EstimatorPool>, Arc<AtomicUsize>, Arc<AtomicUsize>) {
+        let loads = Arc::new(AtomicUsize::new(0));
+        let resets = Arc::new(AtomicUsize::new(0));
+        let (l, r) = (Arc::clone(&loads), Arc::clone(&resets));
+        let pool = EstimatorPool::new(move |_| {
+            l.fetch_add(1, Ordering::SeqCst);
+            Ok(Box::new(Empty {
+                resets: Arc::clone(&r),
+            }))
+        });
+        (Arc::new(pool), loads, resets)
+    }
+
+    #[test]
+    fn a_loaded_model_is_reset_and_reused_by_the_next_session_of_its_size() {
+        let (pool, loads, resets) = counted();
+        let mut first = pool.lease(ModelSize::Full).unwrap();
+        first.estimator().unwrap();
+        first.estimator().unwrap();
+        assert_eq!(loads.load(Ordering::SeqCst), 1, "loaded once per lease");
+        drop(first);
+        assert_eq!(resets.load(Ordering::SeqCst), 1, "reset on its way back");
+        assert_eq!(pool.leased(), 0);
+
+        let mut again = pool.lease(ModelSize::Full).unwrap();
+        again.estimator().unwrap();
+        assert_eq!(loads.load(Ordering::SeqCst), 1, "the idle one is reused");
+        let mut lite = pool.lease(ModelSize::Lite).unwrap();
+        lite.estimator().unwrap();
+        assert_eq!(
+            loads.load(Ordering::SeqCst),
+            2,
+            "another size loads its own"
+        );
+    }
+
+    #[test]
+    fn sessions_beyond_the_limit_are_refused_as_busy_until_one_ends() {
+        let (pool, _, _) = counted();
+        let held: Vec<Lease> = (0..MAX_LIVE_SESSIONS)
+            .map(|_| pool.lease(ModelSize::Full).unwrap())
+            .collect();
+        assert!(matches!(
+            pool.lease(ModelSize::Full),
+            Err(ServerError::Busy)
+        ));
+        drop(held);
+        assert!(pool.lease(ModelSize::Full).is_ok());
+    }
+
+    #[test]
+    fn a_model_that_cannot_load_is_an_internal_error_that_says_so() {
+        let pool = Arc::new(EstimatorPool::new(|_| {
+            Err(VisionError::ModelCache("no room to unpack".into()))
+        }));
+        let mut lease = pool.lease(ModelSize::Full).unwrap();
+        let Err(ServerError::Internal(message)) = lease.estimator() else {
+            panic!("a failed load must be an internal error");
+        };
+        assert!(message.starts_with("loading the pose model"), "{message}");
+        assert!(message.contains("no room to unpack"), "{message}");
+        drop(lease);
+        assert_eq!(pool.leased(), 0, "a failed lease frees its place");
+    }
 }
