@@ -278,11 +278,7 @@ async fn account_view(
                     @for t in &teachers {
                         li {
                             strong { (t.handle) } " (" (t.display_name) ") "
-                            form.inline method="post" action="/account/shares/remove" {
-                                (csrf)
-                                input type="hidden" name="handle" value=(t.handle);
-                                button.link { "stop sharing" }
-                            }
+                            (post_link(&csrf, "/account/shares/remove", ("handle", &t.handle), "stop sharing"))
                         }
                     }
                 }
@@ -313,13 +309,7 @@ async fn account_view(
                                 td { (t.name) }
                                 td { (date(t.created_at)) }
                                 td { (t.last_used_at.map_or_else(|| "never".into(), date)) }
-                                td {
-                                    form method="post" action="/account/tokens/revoke" {
-                                        (csrf)
-                                        input type="hidden" name="id" value=(t.id);
-                                        button.link { "revoke" }
-                                    }
-                                }
+                                td { (post_link(&csrf, "/account/tokens/revoke", ("id", &t.id), "revoke")) }
                             }
                         }
                     }
@@ -643,6 +633,19 @@ async fn student_page(
         }
     };
     page("Student", "", Some(&u), &body).into_response()
+}
+
+/// A form of one button, drawn as a link, that posts one `(name, value)`
+/// field to `action`: how a row of a list is removed.
+fn post_link(csrf: &Markup, action: &str, field: (&str, &dyn maud::Render), label: &str) -> Markup {
+    let (name, value) = field;
+    html! {
+        form.inline method="post" action=(action) {
+            (csrf)
+            input type="hidden" name=(name) value=(value);
+            button.link { (label) }
+        }
+    }
 }
 
 #[cfg(test)]
