@@ -6,27 +6,20 @@
 use std::fmt::Write as _;
 
 use janu_analysis::{
-    Basis, CameraView, Evidence, Finding, PoseCall, PoseName, SessionKind, SessionReport, Severity,
-    SideReport,
+    Evidence, Finding, PoseCall, PoseName, SessionKind, SessionReport, SideReport,
 };
 
 use crate::html::words::{
-    compared_metric_words, compared_value, frame_rows, metric_words, percent, side_rows,
-    threshold_words, view_words,
+    basis_words, camera_sentences, compared_metric_words, compared_value, frame_rows, leg_extended,
+    leg_sure, metric_words, percent, severity_word, side_rows, side_title, threshold_words,
 };
 
 /// "Janusirsasana (head-to-knee forward bend) with the left leg extended, 93%
 /// sure (99% sure of the leg)".
 fn pose_line(p: &PoseCall) -> String {
-    let mut s = p.name.title().to_string();
-    if let Some(leg) = p.extended_leg {
-        let _ = write!(s, " with the {leg} leg extended");
-    }
+    let mut s = format!("{}{}", p.name.title(), leg_extended(p));
     if p.name != PoseName::Nobody {
-        let _ = write!(s, ", {} sure", percent(p.confidence));
-        if let (Some(_), Some(c)) = (p.extended_leg, p.extended_leg_confidence) {
-            let _ = write!(s, " ({} sure of the leg)", percent(c));
-        }
+        let _ = write!(s, ", {} sure{}", percent(p.confidence), leg_sure(p));
     }
     s
 }
@@ -40,25 +33,13 @@ fn note_label(p: &PoseCall) -> &'static str {
     }
 }
 
-fn basis_words(b: Option<Basis>) -> &'static str {
-    match b {
-        Some(Basis::World) => "measured on 3-D world landmarks",
-        Some(Basis::Image) => "measured on image landmarks with depth",
-        Some(Basis::ImageFlat) => {
-            "measured on flat image landmarks (angles are as the camera sees them)"
-        }
-        None => "no landmarks",
-    }
-}
-
 /// A note without the camera advice when the camera section gives it: the
 /// advice is said once, at the end.
 fn once(note: &str, r: &SessionReport) -> String {
     let advice = janu_analysis::CAMERA_ADVICE;
-    if r.camera
-        .advice
-        .as_deref()
-        .is_some_and(|a| a.contains(advice))
+    if camera_sentences(&r.camera)
+        .iter()
+        .any(|s| s.contains(advice))
     {
         note.replace(advice, "")
             .split_whitespace()
@@ -171,30 +152,15 @@ pub fn render(r: &SessionReport) -> String {
             let _ = writeln!(out, "  next: {}", v.text);
         }
     }
-    camera_block(&mut out, r);
+    let _ = writeln!(out, "\nCamera: {}", camera_sentences(&r.camera).join(" "));
     out
-}
-
-/// Where the camera stood. Advice, when there is any, says what the view hid
-/// and where to put the camera instead, so it stands alone.
-fn camera_block(out: &mut String, r: &SessionReport) {
-    let c = &r.camera;
-    let line = match (&c.advice, c.view) {
-        (Some(a), _) => a.clone(),
-        (None, CameraView::Unknown) => "Janu could not tell where the camera stood.".into(),
-        (None, v) => format!(
-            "The camera saw the pose {}, and both legs stayed in view.",
-            view_words(v)
-        ),
-    };
-    let _ = writeln!(out, "\nCamera: {line}");
 }
 
 fn side_block(out: &mut String, s: &SideReport) {
     let _ = writeln!(
         out,
-        "\n{} leg extended, {:.1}-{:.1} s",
-        capital(s.side.as_str()),
+        "\n{}, {:.1}-{:.1} s",
+        side_title(s.side),
         s.start_s,
         s.end_s
     );
@@ -207,14 +173,6 @@ fn side_block(out: &mut String, s: &SideReport) {
         let _ = writeln!(out, "  phases: {}", phases.join(", "));
     }
     rows_block(out, "  ", &side_rows(s));
-}
-
-fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Low => "low",
-        Severity::Medium => "medium",
-        Severity::High => "high",
-    }
 }
 
 /// Where each measure's concern starts, each measure once (a finding may hold
@@ -260,11 +218,4 @@ fn finding_block(out: &mut String, f: &Finding, kind: SessionKind) {
     for p in &f.props {
         let _ = writeln!(out, "     prop: {}: {}", p.name, p.text);
     }
-}
-
-fn capital(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-        .unwrap_or_default()
 }

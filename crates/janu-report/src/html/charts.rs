@@ -47,16 +47,25 @@ fn text(colour: Colour) -> TextStyle {
     TextStyle::new(colour, FONT_PX)
 }
 
-/// A plot of values over the time `t0..t1` in a chart `height` high, `top`
-/// units under the chart's top edge.
-fn time_plot(height: f64, top: f64, t: (f64, f64), y: (f64, f64)) -> Plot {
+/// A chart `height` high, titled `title`, and its plot of values `y` over the
+/// time `t`, `top` units under the chart's top edge.
+fn time_chart(height: u32, top: f64, t: (f64, f64), y: (f64, f64), title: &str) -> (Plot, Svg) {
+    let height = f64::from(height);
     let area = Rect {
         x: LABELS_LEFT,
         y: top,
         width: f64::from(CHART_WIDTH) - LABELS_LEFT - ROOM_RIGHT,
         height: height - top - LABELS_BELOW,
     };
-    Plot::new(area, t, y)
+    let svg = Svg::new(f64::from(CHART_WIDTH), height, title, FONT_PX);
+    (Plot::new(area, t, y), svg)
+}
+
+/// The clock under a time plot, upright grid lines at its ticks if `grid`.
+fn clock_axis(svg: &mut Svg, plot: &Plot, grid: bool) {
+    let (t0, t1) = plot.x.values;
+    let ticks = ticks_within(t0, t1, time_step(t1 - t0, TIME_TICKS));
+    plot.x_ticks(svg, &ticks, &|t| clock(t), text(INK), grid);
 }
 
 /// The clock under a time plot (with upright grid lines), the value ticks
@@ -68,9 +77,7 @@ fn time_axes(
     y_label: &dyn Fn(f64) -> String,
     y_title: &str,
 ) {
-    let (t0, t1) = plot.x.values;
-    let clock_ticks = ticks_within(t0, t1, time_step(t1 - t0, TIME_TICKS));
-    plot.x_ticks(svg, &clock_ticks, &|t| clock(t), text(INK), true);
+    clock_axis(svg, plot, true);
     plot.y_ticks(svg, y_ticks, y_label, text(INK));
     plot.axes(svg);
     plot.x_title(svg, "time (min:s)", text(INK));
@@ -111,13 +118,12 @@ pub fn fold_chart(c: &FoldChart<'_>) -> String {
         (0.0, 100.0)
     };
     let y0 = (y0 / 10.0).floor() * 10.0;
-    let height = f64::from(FOLD_HEIGHT);
-    let plot = time_plot(height, 12.0, (t0, t1), (y0, y1));
-    let mut svg = Svg::new(
-        f64::from(CHART_WIDTH),
-        height,
+    let (plot, mut svg) = time_chart(
+        FOLD_HEIGHT,
+        12.0,
+        (t0, t1),
+        (y0, y1),
         "fold angle over time",
-        FONT_PX,
     );
     for p in c.phases {
         // A phase of one frame still gets a sliver.
@@ -196,13 +202,12 @@ pub fn breath_chart(c: &BreathChart<'_>) -> String {
             .zip(c.value)
             .map(|(t, v)| (*t, Some(*v)))
             .collect();
-    let height = f64::from(BREATH_HEIGHT);
-    let plot = time_plot(height, 10.0, (t0, t1), (-y, y));
-    let mut svg = Svg::new(
-        f64::from(CHART_WIDTH),
-        height,
+    let (plot, mut svg) = time_chart(
+        BREATH_HEIGHT,
+        10.0,
+        (t0, t1),
+        (-y, y),
         "breathing over time",
-        FONT_PX,
     );
     for h in c.holding {
         plot.span(
@@ -289,8 +294,7 @@ pub fn timeline_chart(items: &[TimelineItem], duration_s: f64) -> String {
             );
         }
     }
-    let clock_ticks = ticks_within(t0, t1, time_step(t1 - t0, TIME_TICKS));
-    plot.x_ticks(&mut svg, &clock_ticks, &|t| clock(t), text(INK), false);
+    clock_axis(&mut svg, &plot, false);
     svg.line(
         (area.x, area.bottom()),
         (area.right(), area.bottom()),

@@ -25,22 +25,19 @@ use crate::chart::{Colour, phase_colour, side_colour};
 pub use crate::chart::{LEFT, RIGHT};
 use crate::media::{KeyFrame, KeyFrameKind, ReportMedia};
 pub use charts::CHART_WIDTH;
-use janu_analysis::{
-    Basis, Finding, PoseName, SessionKind, SessionReport, Severity, SideComparison, SideReport,
-};
+use janu_analysis::{Finding, PoseName, SessionKind, SessionReport, SideComparison, SideReport};
 use janu_body::Side;
+pub use words::BENT_LEG_SEEN_MIN;
 pub use words::escape;
 use words::{
-    clock, clock_with, metric_words, percent, pose_title, side_title, side_word, span, view_words,
+    basis_words, bent_leg_seen, bent_leg_unsure, camera_sentences, clock, clock_with, leg_extended,
+    leg_sure, metric_words, percent, pose_title, severity_word, side_title, side_word, span,
+    view_words,
 };
 
 /// The style sheet, scoped to `.janu-report` so the report can sit inside
 /// another page without changing it.
 pub const STYLE: &str = include_str!("report.css");
-
-/// Share of an attempt's frames with the bent leg seen below which the report
-/// warns that its measures are unsure (half: most of the time it was hidden).
-pub const BENT_LEG_SEEN_MIN: f32 = 0.5;
 
 /// The whole page: `<!doctype html>` to `</html>`, titled `title` (usually the
 /// input's file name).
@@ -107,15 +104,6 @@ fn fragment_titled(
     Ok(o)
 }
 
-fn basis_words(b: Option<Basis>) -> &'static str {
-    match b {
-        Some(Basis::World) => "3-D body landmarks",
-        Some(Basis::Image) => "picture landmarks with depth",
-        Some(Basis::ImageFlat) => "flat picture landmarks (angles as the camera sees them)",
-        None => "no body seen",
-    }
-}
-
 fn header(o: &mut String, r: &SessionReport, title: Option<&str>) {
     let what = match r.kind {
         SessionKind::Photo => "Photo".to_string(),
@@ -128,7 +116,7 @@ fn header(o: &mut String, r: &SessionReport, title: Option<&str>) {
     let _ = writeln!(
         o,
         "<header class=\"jr-head\"><p class=\"jr-kicker\">Janu form analysis · Janusirsasana</p>\
-         <h1>{}</h1><p class=\"jr-sub\">{what} · measured on {}</p></header>",
+         <h1>{}</h1><p class=\"jr-sub\">{what} · {}</p></header>",
         escape(title.unwrap_or("Your practice")),
         basis_words(r.basis)
     );
@@ -142,15 +130,7 @@ fn summary(o: &mut String, r: &SessionReport) {
     o.push_str("<section class=\"jr-card jr-summary\" data-testid=\"summary\"><h2>Summary</h2>\n");
     match (&r.pose, &r.segments) {
         (Some(p), _) => {
-            let side = p
-                .extended_leg
-                .map(|s| format!(" with the {} leg extended", side_word(s)))
-                .unwrap_or_default();
-            let leg_sure = p
-                .extended_leg
-                .and(p.extended_leg_confidence)
-                .map(|c| format!(" ({} sure of the leg)", percent(c)))
-                .unwrap_or_default();
+            let (side, leg_sure) = (leg_extended(p), leg_sure(p));
             if p.name == PoseName::Nobody {
                 o.push_str(
                     "<p class=\"jr-lead\" data-testid=\"pose-call\">Nobody was seen in the picture.</p>\n",
@@ -303,20 +283,43 @@ fn unsure_note(o: &mut String, r: &SessionReport) {
         if g.pose.name == PoseName::Other
             && let Some(n) = &g.pose.note
         {
-            let line = format!("At {}: {n}", span(g.start_s, g.end_s));
+            let line = at_segment(g, n);
             if !lines.contains(&line) {
                 lines.push(line);
             }
         }
     }
+    note(
+        o,
+        "unsure-note",
+        "Janu could not tell which pose this is.",
+        &lines,
+        None,
+    );
+}
+
+/// A plain-words note under the summary: its heading, a paragraph a line, and
+/// what to do next time; nothing when there are no lines.
+fn note(o: &mut String, testid: &str, heading: &str, lines: &[String], next_time: Option<&str>) {
     if lines.is_empty() {
         return;
     }
-    o.push_str("<div class=\"jr-note\" data-testid=\"unsure-note\"><strong>Janu could not tell which pose this is.</strong>");
-    for l in &lines {
+    let _ = write!(
+        o,
+        "<div class=\"jr-note\" data-testid=\"{testid}\"><strong>{heading}</strong>"
+    );
+    for l in lines {
         let _ = write!(o, "<p>{}</p>", escape(l));
     }
+    if let Some(n) = next_time {
+        let _ = write!(o, "<p><strong>Next time:</strong> {}</p>", escape(n));
+    }
     o.push_str("</div>\n");
+}
+
+/// A stretch of the session and its pose's note: "At 0:05–0:20: …".
+fn at_segment(g: &janu_analysis::Segment, note: &str) -> String {
+    format!("At {}: {note}", span(g.start_s, g.end_s))
 }
 
 /// The plain-words note when the bent leg was hidden.
@@ -341,15 +344,15 @@ fn bent_leg_note(o: &mut String, r: &SessionReport) {
             && !g.pose.name.has_extended_leg()
             && let Some(n) = &g.pose.note
         {
-            push(format!("At {}: {n}", span(g.start_s, g.end_s)));
+            push(at_segment(g, n));
         }
     }
     for s in &r.sides {
-        if s.summary.bent_leg_visible_share < BENT_LEG_SEEN_MIN {
+        if bent_leg_unsure(s) {
             push(format!(
-                "With the {} leg extended, your bent leg was seen in only {} of the frames: it was hidden behind the straight leg or your body. The knee bend, foot placement and hip opening there are missing or less sure.",
+                "With the {} leg extended, your bent leg was seen {}: it was hidden behind the straight leg or your body. The knee bend, foot placement and hip opening there are missing or less sure.",
                 side_word(s.side),
-                percent(s.summary.bent_leg_visible_share)
+                bent_leg_seen(s)
             ));
         }
     }
@@ -359,15 +362,13 @@ fn bent_leg_note(o: &mut String, r: &SessionReport) {
             percent(r.camera.bent_leg_hidden_share)
         ));
     }
-    if lines.is_empty() {
-        return;
-    }
-    o.push_str("<div class=\"jr-note\" data-testid=\"bent-leg-note\"><strong>Janu could not see your bent leg well.</strong>");
-    for l in &lines {
-        let _ = write!(o, "<p>{}</p>", escape(l));
-    }
-    let _ = write!(o, "<p><strong>Next time:</strong> {}</p>", escape(advice));
-    o.push_str("</div>\n");
+    note(
+        o,
+        "bent-leg-note",
+        "Janu could not see your bent leg well.",
+        &lines,
+        Some(advice),
+    );
 }
 
 fn short_pose(p: PoseName) -> &'static str {
@@ -621,14 +622,6 @@ fn signed(v: f64, digits: usize) -> String {
     }
 }
 
-fn severity_word(s: Severity) -> &'static str {
-    match s {
-        Severity::Low => "low",
-        Severity::Medium => "medium",
-        Severity::High => "high",
-    }
-}
-
 fn findings(o: &mut String, r: &SessionReport, media: &ReportMedia) {
     o.push_str("<section class=\"jr-card\" data-testid=\"findings\"><h2>What to work on</h2>\n");
     if r.findings.is_empty() {
@@ -729,47 +722,19 @@ fn finding(o: &mut String, f: &Finding, kind: SessionKind, media: &ReportMedia) 
 
 fn camera(o: &mut String, r: &SessionReport) {
     let c = &r.camera;
-    let class = if c.advice.is_some() { " jr-notice" } else { "" };
+    let (class, testid) = if c.advice.is_some() {
+        (" jr-notice", " data-testid=\"camera-advice\"")
+    } else {
+        ("", "")
+    };
     let _ = write!(
         o,
         "<section class=\"jr-card{class}\" data-testid=\"camera\"><h2>Camera</h2>"
     );
-    // Advice says what the view hid and where to put the camera: it stands
-    // alone rather than after a sentence that says the same.
-    if c.advice.is_none() {
-        let _ = write!(o, "<p>{}", escape(&camera_words(c.view)));
-        if c.bent_leg_hidden_share > 0.0 {
-            let _ = write!(
-                o,
-                "; the bent leg was hidden in {} of the pose's frames",
-                percent(c.bent_leg_hidden_share)
-            );
-        }
-        o.push_str(".</p>");
-    }
-    match (&c.advice, c.view) {
-        (Some(a), _) => {
-            let _ = write!(o, "<p data-testid=\"camera-advice\">{}</p>", escape(a));
-        }
-        (None, janu_analysis::CameraView::Unknown) => {
-            let _ = write!(
-                o,
-                "<p>For a video of the pose: {}</p>",
-                escape(janu_analysis::CAMERA_ADVICE)
-            );
-        }
-        (None, _) => o.push_str("<p>The camera was well placed: both legs stayed in view.</p>"),
+    for line in camera_sentences(c) {
+        let _ = write!(o, "<p{testid}>{}</p>", escape(&line));
     }
     o.push_str("</section>\n");
-}
-
-fn camera_words(v: janu_analysis::CameraView) -> String {
-    match v {
-        janu_analysis::CameraView::Unknown => {
-            "Janu could not tell where the camera stood (the landmarks have no depth, or no Janusirsasana was seen)".into()
-        }
-        v => format!("The camera saw the pose {}", view_words(v)),
-    }
 }
 
 fn footer(o: &mut String, r: &SessionReport) {

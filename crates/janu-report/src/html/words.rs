@@ -1,6 +1,9 @@
 //! Numbers and names in the words a person reads.
 
-use janu_analysis::{CameraView, FrameMetrics, HandReach, PoseName, SideReport};
+use janu_analysis::{
+    Basis, CAMERA_ADVICE, CameraReport, CameraView, FrameMetrics, HandReach, PoseCall, PoseName,
+    Severity, SideReport,
+};
 use janu_body::Side;
 
 /// `s` with `& < > " '` escaped, safe in element text and quoted attributes.
@@ -40,6 +43,21 @@ pub fn side_title(s: Side) -> &'static str {
         Side::Left => "Left leg extended",
         Side::Right => "Right leg extended",
     }
+}
+
+/// " with the left leg extended" when the call names the leg, else nothing.
+pub fn leg_extended(p: &PoseCall) -> String {
+    p.extended_leg
+        .map(|s| format!(" with the {} leg extended", side_word(s)))
+        .unwrap_or_default()
+}
+
+/// " (99% sure of the leg)" when the call names the leg and how sure it is.
+pub fn leg_sure(p: &PoseCall) -> String {
+    p.extended_leg
+        .and(p.extended_leg_confidence)
+        .map(|c| format!(" ({} sure of the leg)", percent(c)))
+        .unwrap_or_default()
 }
 
 /// The pose's name as people write it.
@@ -198,76 +216,112 @@ pub fn compared_value(metric: &str, v: f64) -> String {
 /// What a measure reads when it could not be seen.
 pub const NOT_VISIBLE: &str = "not visible";
 
+/// A measure as a (words, value) row; "not visible" when it could not be seen.
+fn metric_row(metric: &str, v: Option<f32>) -> (String, String) {
+    (
+        metric_words(metric).0.to_string(),
+        v.map_or_else(
+            || NOT_VISIBLE.into(),
+            |v| metric_value(metric, f64::from(v)),
+        ),
+    )
+}
+
+/// The measures of the fold that a frame and an attempt's summary both hold,
+/// in the order the report lists them.
+const FOLD_MEASURES: [&str; 6] = [
+    "fold_angle_deg",
+    "head_to_knee",
+    "extended_knee_flexion_deg",
+    "bent_knee_flexion_deg",
+    "thigh_angle_deg",
+    "torso_shortening",
+];
+
+/// The values of [`FOLD_MEASURES`] in a frame's metrics or an attempt's
+/// summary (two types whose fields are named alike).
+macro_rules! fold_values {
+    ($m:expr) => {
+        [
+            $m.fold_angle_deg,
+            $m.head_to_knee,
+            $m.extended_knee_flexion_deg,
+            $m.bent_knee_flexion_deg,
+            $m.thigh_angle_deg,
+            $m.torso_shortening,
+        ]
+    };
+}
+
+/// The rows of [`FOLD_MEASURES`], given their values in that order.
+fn fold_rows(values: [Option<f32>; 6]) -> impl Iterator<Item = (String, String)> {
+    FOLD_MEASURES
+        .into_iter()
+        .zip(values)
+        .map(|(metric, v)| metric_row(metric, v))
+}
+
+/// Where the hands reach, as a row.
+fn hands_row(reach: Option<HandReach>) -> (String, String) {
+    (
+        "hands".into(),
+        reach.map_or(NOT_VISIBLE, HandReach::words).into(),
+    )
+}
+
 /// The form measures of one frame as (words, value) rows, each measure once.
 pub fn frame_rows(m: &FrameMetrics) -> Vec<(String, String)> {
-    let mut rows = Vec::new();
-    let mut push = |metric: &str, v: Option<f32>| {
-        rows.push((
-            metric_words(metric).0.to_string(),
-            v.map_or_else(
-                || NOT_VISIBLE.into(),
-                |v| metric_value(metric, f64::from(v)),
-            ),
-        ));
-    };
-    push("fold_angle_deg", m.fold_angle_deg);
-    push("head_to_knee", m.head_to_knee);
-    push("extended_knee_flexion_deg", m.extended_knee_flexion_deg);
-    push("bent_knee_flexion_deg", m.bent_knee_flexion_deg);
-    push("thigh_angle_deg", m.thigh_angle_deg);
-    push("torso_shortening", m.torso_shortening);
-    push("pelvis_turn_deg", m.pelvis_turn_deg);
-    push("extended_foot_roll_deg", m.extended_foot_roll_deg);
-    rows.push((
-        "bent foot rests".into(),
-        m.bent_foot.map_or(NOT_VISIBLE, |p| p.words()).into(),
-    ));
-    rows.push((
-        "hands".into(),
-        m.hand_reach.map_or(NOT_VISIBLE, HandReach::words).into(),
-    ));
+    let mut rows: Vec<_> = fold_rows(fold_values!(m)).collect();
+    rows.extend([
+        metric_row("pelvis_turn_deg", m.pelvis_turn_deg),
+        metric_row("extended_foot_roll_deg", m.extended_foot_roll_deg),
+        (
+            "bent foot rests".into(),
+            m.bent_foot.map_or(NOT_VISIBLE, |p| p.words()).into(),
+        ),
+        hands_row(m.hand_reach),
+    ]);
     rows
+}
+
+/// Share of an attempt's frames with the bent leg seen below which the report
+/// warns that its measures are unsure (half: most of the time it was hidden).
+pub const BENT_LEG_SEEN_MIN: f32 = 0.5;
+
+/// True when an attempt's bent leg was hidden so often that its measures are
+/// unsure.
+pub fn bent_leg_unsure(s: &SideReport) -> bool {
+    s.summary.bent_leg_visible_share < BENT_LEG_SEEN_MIN
+}
+
+/// How often an attempt's bent leg was seen: "in 99% of the frames", or "in
+/// only 36% of the frames" when that leaves its measures unsure.
+pub fn bent_leg_seen(s: &SideReport) -> String {
+    let only = if bent_leg_unsure(s) { "only " } else { "" };
+    format!(
+        "in {only}{} of the frames",
+        percent(s.summary.bent_leg_visible_share)
+    )
 }
 
 /// An attempt's typical form as (words, value) rows, each measure once.
 pub fn side_rows(s: &SideReport) -> Vec<(String, String)> {
     let m = &s.summary;
-    let nv = |metric: &str, v: Option<f32>| {
-        (
-            metric_words(metric).0.to_string(),
-            v.map_or_else(
-                || NOT_VISIBLE.into(),
-                |v| metric_value(metric, f64::from(v)),
-            ),
-        )
+    let seen = if bent_leg_unsure(s) {
+        format!("{}, so its measures are unsure", bent_leg_seen(s))
+    } else {
+        bent_leg_seen(s)
     };
-    vec![
-        (
-            "hold".to_string(),
-            s.hold_s
-                .map_or_else(|| "no fold was held".into(), |h| format!("{h:.1} s")),
-        ),
-        nv("fold_angle_deg", m.fold_angle_deg),
-        nv("head_to_knee", m.head_to_knee),
-        nv("extended_knee_flexion_deg", m.extended_knee_flexion_deg),
-        nv("bent_knee_flexion_deg", m.bent_knee_flexion_deg),
-        nv("thigh_angle_deg", m.thigh_angle_deg),
-        nv("torso_shortening", m.torso_shortening),
-        (
-            "hands".into(),
-            m.hand_reach.map_or(NOT_VISIBLE, HandReach::words).into(),
-        ),
-        (
-            "bent leg seen".into(),
-            if m.bent_leg_visible_share < super::BENT_LEG_SEEN_MIN {
-                format!(
-                    "in only {} of the frames, so its measures are unsure",
-                    percent(m.bent_leg_visible_share)
-                )
-            } else {
-                format!("in {} of the frames", percent(m.bent_leg_visible_share))
-            },
-        ),
+    let hold = (
+        "hold".to_string(),
+        s.hold_s
+            .map_or_else(|| "no fold was held".into(), |h| format!("{h:.1} s")),
+    );
+    let mut rows = vec![hold];
+    rows.extend(fold_rows(fold_values!(m)));
+    rows.extend([
+        hands_row(m.hand_reach),
+        ("bent leg seen".into(), seen),
         (
             "breath".into(),
             s.breath.as_ref().map_or_else(
@@ -286,7 +340,59 @@ pub fn side_rows(s: &SideReport) -> Vec<(String, String)> {
                 },
             ),
         ),
-    ]
+    ]);
+    rows
+}
+
+/// Where the camera stood, as the report's sentences. Advice, when the view
+/// hid something, says what it hid and where to put the camera instead, so it
+/// stands alone.
+pub fn camera_sentences(c: &CameraReport) -> Vec<String> {
+    if let Some(a) = &c.advice {
+        return vec![a.clone()];
+    }
+    let hidden = Some(percent(c.bent_leg_hidden_share)).filter(|p| p != "0%");
+    match (c.view, hidden) {
+        (CameraView::Unknown, hidden) => {
+            let mut s = vec![
+                "Janu could not tell where the camera stood (the landmarks have no depth, or no Janusirsasana was seen).".to_string(),
+            ];
+            s.extend(
+                hidden.map(|h| format!("The bent leg was hidden in {h} of the pose's frames.")),
+            );
+            s.push(format!("For a video of the pose: {CAMERA_ADVICE}"));
+            s
+        }
+        (v, None) => vec![format!(
+            "The camera was well placed: it saw the pose {}, and both legs stayed in view.",
+            view_words(v)
+        )],
+        (v, Some(h)) => vec![format!(
+            "The camera was well placed: it saw the pose {}, and the bent leg was hidden in only {h} of the pose's frames.",
+            view_words(v)
+        )],
+    }
+}
+
+/// What the measures were taken on.
+pub fn basis_words(b: Option<Basis>) -> &'static str {
+    match b {
+        Some(Basis::World) => "measured on 3-D body landmarks",
+        Some(Basis::Image) => "measured on picture landmarks with depth",
+        Some(Basis::ImageFlat) => {
+            "measured on flat picture landmarks (angles as the camera sees them)"
+        }
+        None => "no body seen",
+    }
+}
+
+/// "low", "medium" or "high".
+pub fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Low => "low",
+        Severity::Medium => "medium",
+        Severity::High => "high",
+    }
 }
 
 /// "once", "twice", "3 times".
@@ -356,6 +462,35 @@ mod tests {
         assert_eq!(
             threshold_words("thigh_angle_deg", "above", 115.0),
             "a concern above 115°"
+        );
+    }
+
+    #[test]
+    fn the_camera_is_said_in_sentences() {
+        let camera = |view, bent_leg_hidden_share, advice: Option<&str>| CameraReport {
+            view,
+            bent_leg_hidden_share,
+            advice: advice.map(String::from),
+        };
+        assert_eq!(
+            camera_sentences(&camera(CameraView::Side, 0.4, Some("Move it."))),
+            ["Move it."],
+            "advice stands alone"
+        );
+        assert_eq!(
+            camera_sentences(&camera(CameraView::FrontDiagonal, 0.0, None)),
+            [
+                "The camera was well placed: it saw the pose from the front-diagonal, and both legs stayed in view."
+            ]
+        );
+        assert!(
+            camera_sentences(&camera(CameraView::FrontDiagonal, 0.1, None))[0]
+                .ends_with("the bent leg was hidden in only 10% of the pose's frames.")
+        );
+        let unknown = camera_sentences(&camera(CameraView::Unknown, 0.0, None));
+        assert!(
+            unknown.last().unwrap().ends_with(CAMERA_ADVICE),
+            "{unknown:?}"
         );
     }
 
