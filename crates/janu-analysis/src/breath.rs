@@ -16,24 +16,7 @@ use crate::series::{mean_sd, moving_mean, resample};
 
 /// Landmarks whose height rises and falls with each breath in a fold: the
 /// shoulders and the head ride on the chest and the upper back.
-pub const BREATH_POINTS: [Landmark; 13] = {
-    use Landmark::*;
-    [
-        Nose,
-        LeftEyeInner,
-        LeftEye,
-        LeftEyeOuter,
-        RightEyeInner,
-        RightEye,
-        RightEyeOuter,
-        LeftEar,
-        RightEar,
-        MouthLeft,
-        MouthRight,
-        LeftShoulder,
-        RightShoulder,
-    ]
-};
+pub const BREATH_POINTS: [Landmark; 13] = Landmark::HEAD_AND_SHOULDERS;
 /// Fewest visible breath points for a height sample.
 pub const MIN_BREATH_POINTS: usize = 3;
 

@@ -82,6 +82,10 @@ impl Landmark {
         Self::RightFootIndex,
     ];
 
+    /// The head and shoulders: the eleven face points (nose, eyes, ears, mouth)
+    /// and the two shoulders, BlazePose's first thirteen landmarks.
+    pub const HEAD_AND_SHOULDERS: [Landmark; 13] = *Self::ALL.first_chunk().unwrap();
+
     /// Index of this landmark in BlazePose order (0..33).
     pub const fn index(self) -> usize {
         self as usize
@@ -329,6 +333,9 @@ mod tests {
         assert_eq!(Landmark::LeftHip.index(), 23);
         assert_eq!(Landmark::RightFootIndex.index(), 32);
         assert_eq!(Landmark::from_index(33), None);
+        assert_eq!(Landmark::HEAD_AND_SHOULDERS[0], Landmark::Nose);
+        assert_eq!(Landmark::HEAD_AND_SHOULDERS[10], Landmark::MouthRight);
+        assert_eq!(Landmark::HEAD_AND_SHOULDERS[12], Landmark::RightShoulder);
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub mod pose;
 pub mod pose_name;
 
 pub use file::{LandmarkFileError, Schema};
-pub use geometry::Vec3;
+pub use geometry::{DVec3, Vec3};
 pub use landmark::{LANDMARK_COUNT, Landmark, SKELETON, Side};
 pub use pose::{Frame, Keypoint, Pose};
 pub use pose_name::PoseName;

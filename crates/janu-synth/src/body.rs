@@ -7,10 +7,10 @@
 //! extended leg), y up, z to the person's right. The person never moves their
 //! sitting bones during a session, so a fixed camera sees both sides the same way.
 
-use janu_body::{Landmark, Side};
+use janu_body::{DVec3, Landmark, Side};
 use serde::{Deserialize, Serialize};
 
-use crate::math::{Basis, FORWARD, RIGHT, UP, V3, angle_deg, lerp, signed_angle_deg};
+use crate::math::{Basis, FORWARD, RIGHT, UP, Unit, angle_deg, lerp, signed_angle_deg};
 
 // ---------------------------------------------------------------------------
 // Proportions. Segment lengths are fractions of standing height H from Drillis
@@ -343,9 +343,9 @@ impl Posture {
 /// The pelvis placed on the floor: hip midpoint, its axes and both hip joints.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pelvis {
-    pub mid: V3,
+    pub mid: DVec3,
     pub basis: Basis,
-    pub hips: [V3; 2],
+    pub hips: [DVec3; 2],
 }
 
 /// Place the pelvis so that it rests on its lower sitting bone above the mat origin.
@@ -357,7 +357,7 @@ pub(crate) fn pelvis(d: &Dims, p: &Posture) -> Pelvis {
     let h = d.h;
     let ischium = |s: f64| {
         basis.at(
-            V3::ZERO,
+            DVec3::ZERO,
             -ISCHIA_BEHIND_HIPS * h,
             -ISCHIA_BELOW_HIPS * h,
             s * ISCHIA_HALF_SPAN * h,
@@ -366,7 +366,7 @@ pub(crate) fn pelvis(d: &Dims, p: &Posture) -> Pelvis {
     let (il, ir) = (ischium(-1.0), ischium(1.0));
     let mid_ischia = il.lerp(ir, 0.5);
     let lowest = il.y.min(ir.y);
-    let mid = V3::new(-mid_ischia.x, SEAT_TISSUE * h - lowest, -mid_ischia.z);
+    let mid = DVec3::new(-mid_ischia.x, SEAT_TISSUE * h - lowest, -mid_ischia.z);
     let hip = |s: f64| basis.at(mid, 0.0, 0.0, s * HIP_WIDTH * h / 2.0);
     Pelvis {
         mid,
@@ -376,7 +376,7 @@ pub(crate) fn pelvis(d: &Dims, p: &Posture) -> Pelvis {
 }
 
 /// Direction of a thigh with these floor-referred angles.
-fn thigh_dir(side: Side, a: &LegAngles) -> V3 {
+fn thigh_dir(side: Side, a: &LegAngles) -> DVec3 {
     let out = RIGHT * sign(side);
     let (se, ce) = a.elevation.to_radians().sin_cos();
     let (sa, ca) = a.azimuth.to_radians().sin_cos();
@@ -386,19 +386,19 @@ fn thigh_dir(side: Side, a: &LegAngles) -> V3 {
 /// A leg's joints and foot axes.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LegPoints {
-    pub hip: V3,
-    pub knee: V3,
-    pub ankle: V3,
-    pub heel: V3,
-    pub toe: V3,
+    pub hip: DVec3,
+    pub knee: DVec3,
+    pub ankle: DVec3,
+    pub heel: DVec3,
+    pub toe: DVec3,
     /// Foot long axis (heel to toe).
-    pub foot_f: V3,
+    pub foot_f: DVec3,
     /// Sole normal, pointing out of the sole.
-    pub foot_n: V3,
+    pub foot_n: DVec3,
 }
 
 /// Forward kinematics of one leg from its hip.
-pub(crate) fn leg_fk(d: &Dims, side: Side, hip: V3, a: &LegAngles) -> LegPoints {
+pub(crate) fn leg_fk(d: &Dims, side: Side, hip: DVec3, a: &LegAngles) -> LegPoints {
     let s = sign(side);
     let dt = thigh_dir(side, a);
     let b0 = (-UP).reject(dt).unit();
@@ -445,7 +445,7 @@ fn heel_low_point(d: &Dims, l: &LegPoints) -> f64 {
 /// heel stays down and the knee rises; hyperextended (< 0), the back of the knee
 /// presses the floor and the heel lifts.
 /// `leg` gives every angle but the elevation, which is solved here.
-pub(crate) fn extended_leg(d: &Dims, side: Side, hip: V3, leg: LegAngles) -> LegAngles {
+pub(crate) fn extended_leg(d: &Dims, side: Side, hip: DVec3, leg: LegAngles) -> LegAngles {
     let mut a = LegAngles {
         elevation: 0.0,
         bent: false,
@@ -481,13 +481,13 @@ pub(crate) fn extended_leg(d: &Dims, side: Side, hip: V3, leg: LegAngles) -> Leg
 /// whose end must reach `target` (clamped to the reachable range), bending towards
 /// `pole`. Returns (mid, end).
 pub(crate) fn two_bone(
-    root: V3,
-    target: V3,
+    root: DVec3,
+    target: DVec3,
     l1: f64,
     l2: f64,
-    pole: V3,
+    pole: DVec3,
     max_reach: f64,
-) -> (V3, V3) {
+) -> (DVec3, DVec3) {
     let to = target - root;
     let min_reach = (l1 - l2).abs() + 1e-4;
     let dist = to.norm().clamp(min_reach, max_reach.min(l1 + l2 - 1e-6));
@@ -508,9 +508,9 @@ pub(crate) fn two_bone(
 pub(crate) fn bent_leg(
     d: &Dims,
     side: Side,
-    hip: V3,
-    ankle_target: V3,
-    pole: V3,
+    hip: DVec3,
+    ankle_target: DVec3,
+    pole: DVec3,
     dorsiflexion: f64,
     inversion: f64,
 ) -> LegAngles {
@@ -558,11 +558,11 @@ pub(crate) fn bent_leg(
 #[derive(Debug, Clone)]
 pub(crate) struct Skeleton {
     /// The 33 BlazePose landmarks.
-    pub lm: [V3; 33],
+    pub lm: [DVec3; 33],
     pub pelvis: Pelvis,
     /// Spine chain from L5/S1 up to C7/T1 (used for the trunk's occluding volume).
-    pub spine: Vec<V3>,
-    pub head_origin: V3,
+    pub spine: Vec<DVec3>,
+    pub head_origin: DVec3,
     pub legs: [LegPoints; 2],
     /// Elbow flexion per side as built (degrees).
     pub elbow_flexion: [f64; 2],
@@ -571,12 +571,12 @@ pub(crate) struct Skeleton {
 }
 
 impl Skeleton {
-    pub fn get(&self, l: Landmark) -> V3 {
+    pub fn get(&self, l: Landmark) -> DVec3 {
         self.lm[l.index()]
     }
 }
 
-fn face_point(d: &Dims, head: Basis, origin: V3, p: (f64, f64, f64), side: f64) -> V3 {
+fn face_point(d: &Dims, head: Basis, origin: DVec3, p: (f64, f64, f64), side: f64) -> DVec3 {
     let k = d.h / FACE_REFERENCE_HEIGHT;
     head.at(origin, p.0 * k, p.1 * k, p.2 * k * side)
 }
@@ -592,7 +592,7 @@ fn hand_target(
     place: HandPlace,
     pel: &Pelvis,
     legs: &[LegPoints; 2],
-) -> (V3, V3, V3) {
+) -> (DVec3, DVec3, DVec3) {
     let s = sign(hand);
     let h = d.h;
     let down = -UP;
@@ -600,7 +600,7 @@ fn hand_target(
         HandPlace::FloorBesideHip => {
             let hip = pel.hips[idx(hand)];
             (
-                V3::new(hip.x - 0.01 * h, WRIST_ON_FLOOR * h, hip.z + s * 0.07 * h),
+                DVec3::new(hip.x - 0.01 * h, WRIST_ON_FLOOR * h, hip.z + s * 0.07 * h),
                 FORWARD,
                 down,
             )
@@ -629,7 +629,7 @@ fn hand_target(
             (p, along, palm)
         }
         HandPlace::FloorAhead(fwd) => (
-            V3::new(pel.mid.x + fwd, WRIST_ON_FLOOR * h, s * 0.08 * h),
+            DVec3::new(pel.mid.x + fwd, WRIST_ON_FLOOR * h, s * 0.08 * h),
             FORWARD,
             down,
         ),
@@ -644,7 +644,7 @@ fn hand_target(
         HandPlace::FloorBehind => {
             let hip = pel.hips[idx(hand)];
             (
-                V3::new(hip.x - 0.16 * h, WRIST_ON_FLOOR * h, hip.z + s * 0.02 * h),
+                DVec3::new(hip.x - 0.16 * h, WRIST_ON_FLOOR * h, hip.z + s * 0.02 * h),
                 -FORWARD,
                 down,
             )
@@ -712,8 +712,8 @@ pub(crate) fn skeleton(d: &Dims, p: &Posture) -> Skeleton {
         .twisted(p.head_turn * (1.0 - NECK_SHARE_OF_HEAD_TURN));
     let head_origin = npos;
 
-    let mut lm = [V3::ZERO; 33];
-    let set = |lm: &mut [V3; 33], l: Landmark, v: V3| lm[l.index()] = v;
+    let mut lm = [DVec3::ZERO; 33];
+    let set = |lm: &mut [DVec3; 33], l: Landmark, v: DVec3| lm[l.index()] = v;
     set(
         &mut lm,
         Landmark::Nose,

@@ -23,12 +23,12 @@
 //!   flipped picture, it then reports each side under the other side's name
 //!   (exactly [`janu_body::Pose::mirrored`] of the unmirrored pose).
 
-use janu_body::{Keypoint, LANDMARK_COUNT, Landmark, Pose, Side, Vec3};
+use janu_body::{DVec3, Keypoint, LANDMARK_COUNT, Landmark, Pose, Side, Vec3};
 use serde::{Deserialize, Serialize};
 
 use crate::SynthError;
 use crate::body::{Dims, Skeleton};
-use crate::math::{FORWARD, RIGHT, UP, V3, smoothstep};
+use crate::math::{FORWARD, RIGHT, UP, Unit, smoothstep};
 
 /// Visibility of a point the camera sees (the model's confidence is high but
 /// rarely 1).
@@ -181,11 +181,11 @@ impl Camera {
 /// The camera placed in the mat frame for one segment.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct View {
-    pub eye: V3,
+    pub eye: DVec3,
     /// Image right, image down, optical axis.
-    pub right: V3,
-    pub down: V3,
-    pub ahead: V3,
+    pub right: DVec3,
+    pub down: DVec3,
+    pub ahead: DVec3,
     pub focal: f64,
     pub width: f64,
     pub height: f64,
@@ -197,7 +197,7 @@ impl View {
         let yaw = cam.room_yaw(extended).to_radians();
         let pitch = cam.pitch_deg.to_radians();
         let horiz = -RIGHT * yaw.cos() + FORWARD * yaw.sin();
-        let target = V3::new(cam.look_at_m[0], cam.look_at_m[1], cam.look_at_m[2]);
+        let target = DVec3::new(cam.look_at_m[0], cam.look_at_m[1], cam.look_at_m[2]);
         let eye = target + (horiz * pitch.cos() + UP * pitch.sin()) * cam.distance_m;
         let ahead = (target - eye).unit();
         let right = ahead.cross(UP).unit();
@@ -215,13 +215,13 @@ impl View {
     }
 
     /// Camera coordinates (right, down, depth) of a point.
-    fn cam(&self, p: V3) -> V3 {
+    fn cam(&self, p: DVec3) -> DVec3 {
         let v = p - self.eye;
-        V3::new(v.dot(self.right), v.dot(self.down), v.dot(self.ahead))
+        DVec3::new(v.dot(self.right), v.dot(self.down), v.dot(self.ahead))
     }
 
     /// Pixel position of a point (x right, y down), if it is in front of the camera.
-    pub fn pixel(&self, p: V3) -> Option<(f64, f64)> {
+    pub fn pixel(&self, p: DVec3) -> Option<(f64, f64)> {
         let c = self.cam(p);
         (c.z > 0.05).then(|| {
             (
@@ -234,8 +234,8 @@ impl View {
 
 /// A body part's volume for occlusion: a capsule round the segment `a`-`b`.
 struct Capsule {
-    a: V3,
-    b: V3,
+    a: DVec3,
+    b: DVec3,
     r: f64,
     /// Landmarks inside this part, which it cannot hide.
     owners: Vec<Landmark>,
@@ -265,7 +265,7 @@ fn capsules(d: &Dims, s: &Skeleton) -> Vec<Capsule> {
     use Landmark::*;
     let h = d.h;
     let mut out = Vec::with_capacity(24);
-    let mut cap = |a: V3, b: V3, r: f64, owners: &[Landmark]| {
+    let mut cap = |a: DVec3, b: DVec3, r: f64, owners: &[Landmark]| {
         out.push(Capsule {
             a,
             b,
@@ -364,7 +364,7 @@ fn capsules(d: &Dims, s: &Skeleton) -> Vec<Capsule> {
 
 /// Closest distance between segments p1-q1 and p2-q2 (Ericson, Real-Time
 /// Collision Detection, 5.1.9).
-fn segment_distance(p1: V3, q1: V3, p2: V3, q2: V3) -> f64 {
+fn segment_distance(p1: DVec3, q1: DVec3, p2: DVec3, q2: DVec3) -> f64 {
     let d1 = q1 - p1;
     let d2 = q2 - p2;
     let r = p1 - p2;
@@ -466,7 +466,8 @@ pub(crate) fn observe(d: &Dims, s: &Skeleton, view: &View) -> Pose {
             });
         }
         let w = p - hip_mid;
-        world[l.index()] = V3::new(w.dot(view.right), w.dot(view.down), w.dot(view.ahead)).to_f32();
+        world[l.index()] =
+            DVec3::new(w.dot(view.right), w.dot(view.down), w.dot(view.ahead)).as_vec3();
     }
     pose.world = Some(world);
     pose.presence = Some(PRESENCE);
@@ -479,13 +480,14 @@ mod tests {
 
     #[test]
     fn segment_distance_cases() {
-        let o = V3::ZERO;
-        let x = V3::new(1.0, 0.0, 0.0);
-        let y1 = V3::new(0.5, 1.0, -1.0);
-        let y2 = V3::new(0.5, 1.0, 1.0);
+        let o = DVec3::ZERO;
+        let x = DVec3::new(1.0, 0.0, 0.0);
+        let y1 = DVec3::new(0.5, 1.0, -1.0);
+        let y2 = DVec3::new(0.5, 1.0, 1.0);
         assert!((segment_distance(o, x, y1, y2) - 1.0).abs() < 1e-12);
         assert!(
-            (segment_distance(o, x, V3::new(2.0, 0.0, 0.0), V3::new(3.0, 0.0, 0.0)) - 1.0).abs()
+            (segment_distance(o, x, DVec3::new(2.0, 0.0, 0.0), DVec3::new(3.0, 0.0, 0.0)) - 1.0)
+                .abs()
                 < 1e-12
         );
         assert!((segment_distance(o, o, y1, y1) - y1.norm()).abs() < 1e-12);
@@ -500,8 +502,8 @@ mod tests {
         let follow = Camera::from_extended_leg(0.0);
         assert!(View::new(&follow, Some(Side::Right)).eye.z > 2.0);
         // Facing the person, their left appears on the image's right.
-        let (xl, _) = front.pixel(V3::new(0.0, 0.3, -0.2)).unwrap();
-        let (xr, _) = front.pixel(V3::new(0.0, 0.3, 0.2)).unwrap();
+        let (xl, _) = front.pixel(DVec3::new(0.0, 0.3, -0.2)).unwrap();
+        let (xr, _) = front.pixel(DVec3::new(0.0, 0.3, 0.2)).unwrap();
         assert!(xl > xr);
     }
 }

@@ -363,11 +363,8 @@ pub fn generate(scenario: &Scenario) -> Result<Synthetic, SynthError> {
             torso_ref,
             Context {
                 t,
-                segment: span.segment,
-                in_pose: span.in_pose,
-                pose: seg.pose,
-                extended_leg: seg.pose.has_extended_leg().then_some(seg.side),
-                phase: span.phase,
+                span,
+                seg,
                 breath_level: level,
                 breathing,
                 mistakes,

@@ -1,113 +1,49 @@
 //! Small f64 vector and rotation helpers for the kinematic model.
 //!
 //! The model works in f64 (so that angles set and angles measured agree to far
-//! better than the 0.5 degree the tests allow) and converts to the f32
-//! [`janu_body::Vec3`] only when it writes landmarks.
+//! better than the 0.5 degree the tests allow), on janu-body's [`janu_body::DVec3`]
+//!, and rounds to the f32 [`janu_body::Vec3`] only when it writes
+//! landmarks.
 
-use std::ops::{Add, Mul, Neg, Sub};
-
-/// A point or direction in 3-D, in metres when it is a point.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub(crate) struct V3 {
-    pub x: f64,
-    pub y: f64,
-    pub z: f64,
-}
+use janu_body::DVec3;
 
 /// The mat frame's forward axis: the way the person faces, along the extended leg.
-pub(crate) const FORWARD: V3 = V3::new(1.0, 0.0, 0.0);
+pub(crate) const FORWARD: DVec3 = DVec3::new(1.0, 0.0, 0.0);
 /// The mat frame's up axis (away from the floor).
-pub(crate) const UP: V3 = V3::new(0.0, 1.0, 0.0);
+pub(crate) const UP: DVec3 = DVec3::new(0.0, 1.0, 0.0);
 /// The mat frame's right axis: the person's own right. `FORWARD x UP = RIGHT`.
-pub(crate) const RIGHT: V3 = V3::new(0.0, 0.0, 1.0);
+pub(crate) const RIGHT: DVec3 = DVec3::new(0.0, 0.0, 1.0);
 
-impl V3 {
-    pub const ZERO: V3 = V3::new(0.0, 0.0, 0.0);
-
-    pub const fn new(x: f64, y: f64, z: f64) -> Self {
-        Self { x, y, z }
-    }
-
-    pub fn dot(self, o: Self) -> f64 {
-        self.x * o.x + self.y * o.y + self.z * o.z
-    }
-
-    pub fn cross(self, o: Self) -> Self {
-        Self::new(
-            self.y * o.z - self.z * o.y,
-            self.z * o.x - self.x * o.z,
-            self.x * o.y - self.y * o.x,
-        )
-    }
-
-    pub fn norm(self) -> f64 {
-        self.dot(self).sqrt()
-    }
-
-    pub fn distance(self, o: Self) -> f64 {
-        (self - o).norm()
-    }
-
+/// The model's unit vector, which differs from [`DVec3::normalized`] in its last
+/// bits (it multiplies by the reciprocal of the length): generated sessions
+/// depend on those bits, so the model keeps it.
+pub(crate) trait Unit {
     /// Unit vector; a zero vector stays zero (callers never pass one on purpose).
-    pub fn unit(self) -> Self {
+    fn unit(self) -> Self;
+}
+
+impl Unit for DVec3 {
+    fn unit(self) -> Self {
         let n = self.norm();
         if n > 1e-12 { self * (1.0 / n) } else { self }
-    }
-
-    pub fn lerp(self, o: Self, w: f64) -> Self {
-        self + (o - self) * w
-    }
-
-    /// The part of `self` perpendicular to the unit vector `axis`.
-    pub fn reject(self, axis: Self) -> Self {
-        self - axis * self.dot(axis)
-    }
-
-    pub fn to_f32(self) -> janu_body::Vec3 {
-        janu_body::Vec3::new(self.x as f32, self.y as f32, self.z as f32)
-    }
-}
-
-impl Add for V3 {
-    type Output = V3;
-    fn add(self, o: V3) -> V3 {
-        V3::new(self.x + o.x, self.y + o.y, self.z + o.z)
-    }
-}
-impl Sub for V3 {
-    type Output = V3;
-    fn sub(self, o: V3) -> V3 {
-        V3::new(self.x - o.x, self.y - o.y, self.z - o.z)
-    }
-}
-impl Mul<f64> for V3 {
-    type Output = V3;
-    fn mul(self, s: f64) -> V3 {
-        V3::new(self.x * s, self.y * s, self.z * s)
-    }
-}
-impl Neg for V3 {
-    type Output = V3;
-    fn neg(self) -> V3 {
-        V3::new(-self.x, -self.y, -self.z)
     }
 }
 
 /// Rotate `v` about the unit vector `axis` by `angle_deg` (right-hand rule).
-pub(crate) fn rotate(v: V3, axis: V3, angle_deg: f64) -> V3 {
+pub(crate) fn rotate(v: DVec3, axis: DVec3, angle_deg: f64) -> DVec3 {
     let (s, c) = angle_deg.to_radians().sin_cos();
     v * c + axis.cross(v) * s + axis * (axis.dot(v) * (1.0 - c))
 }
 
 /// Angle between two directions in degrees (0..=180).
-pub(crate) fn angle_deg(a: V3, b: V3) -> f64 {
+pub(crate) fn angle_deg(a: DVec3, b: DVec3) -> f64 {
     let (a, b) = (a.unit(), b.unit());
     a.dot(b).clamp(-1.0, 1.0).acos().to_degrees()
 }
 
 /// Signed angle in degrees that turns `from` into `to` about the unit `axis`
 /// (both are first made perpendicular to the axis).
-pub(crate) fn signed_angle_deg(from: V3, to: V3, axis: V3) -> f64 {
+pub(crate) fn signed_angle_deg(from: DVec3, to: DVec3, axis: DVec3) -> f64 {
     let (f, t) = (from.reject(axis), to.reject(axis));
     axis.dot(f.cross(t)).atan2(f.dot(t)).to_degrees()
 }
@@ -115,9 +51,9 @@ pub(crate) fn signed_angle_deg(from: V3, to: V3, axis: V3) -> f64 {
 /// A right-handed orthonormal frame: `f` forward, `u` up, `r` right (`f x u = r`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Basis {
-    pub f: V3,
-    pub u: V3,
-    pub r: V3,
+    pub f: DVec3,
+    pub u: DVec3,
+    pub r: DVec3,
 }
 
 impl Basis {
@@ -129,7 +65,7 @@ impl Basis {
     };
 
     /// Every axis rotated about `axis` by `angle_deg`.
-    pub fn rotated(self, axis: V3, angle_deg: f64) -> Self {
+    pub fn rotated(self, axis: DVec3, angle_deg: f64) -> Self {
         Self {
             f: rotate(self.f, axis, angle_deg),
             u: rotate(self.u, axis, angle_deg),
@@ -153,7 +89,7 @@ impl Basis {
     }
 
     /// The point `origin + a*f + b*u + c*r`.
-    pub fn at(self, origin: V3, fwd: f64, up: f64, right: f64) -> V3 {
+    pub fn at(self, origin: DVec3, fwd: f64, up: f64, right: f64) -> DVec3 {
         origin + self.f * fwd + self.u * up + self.r * right
     }
 }

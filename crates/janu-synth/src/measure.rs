@@ -1,10 +1,11 @@
 //! Per-frame truth measured on the noiseless model.
 
-use janu_body::{Landmark, Side};
+use janu_body::{DVec3, Landmark, Side};
 
 use crate::body::{Dims, Posture, Skeleton, idx, sign};
-use crate::math::{UP, V3, angle_deg, signed_angle_deg};
-use crate::scenario::{Mistake, Phase, PoseName};
+use crate::math::{UP, Unit, angle_deg, signed_angle_deg};
+use crate::scenario::{Mistake, PoseName, Segment};
+use crate::timeline::Span;
 use crate::truth::{FrameTruth, HandReach};
 
 /// Radius of the extended thigh where the bent sole rests (same value the pose
@@ -20,16 +21,19 @@ const REACH_FOOT_FROM: f64 = 1.12;
 /// ... and beyond the foot past this many foot lengths beyond the ankle.
 const REACH_BEYOND_TOE: f64 = 0.95;
 
-/// Context of a frame for its truth.
-pub(crate) struct Context {
+/// Where a frame stands in the session, for its truth.
+pub(crate) struct Context<'a> {
+    /// The frame's time.
     pub t: f64,
-    pub segment: usize,
-    pub in_pose: bool,
-    pub pose: PoseName,
-    pub extended_leg: Option<Side>,
-    pub phase: Option<Phase>,
+    /// The timeline's span at `t`.
+    pub span: Span,
+    /// The scenario's segment of that span.
+    pub seg: &'a Segment,
+    /// Breath level at `t`, 0 breathed out to 1 breathed in.
     pub breath_level: f64,
+    /// False while the breath is held.
     pub breathing: bool,
+    /// Planted mistakes in effect at `t`.
     pub mistakes: Vec<Mistake>,
 }
 
@@ -43,7 +47,7 @@ fn signed_knee(s: &Skeleton, p: &Posture, side: Side) -> f64 {
     }
 }
 
-fn point_segment(p: V3, a: V3, b: V3) -> (f64, f64) {
+fn point_segment(p: DVec3, a: DVec3, b: DVec3) -> (f64, f64) {
     let ab = b - a;
     let u = ((p - a).dot(ab) / ab.dot(ab)).clamp(-0.5, 1.5);
     let q = a + ab * u.clamp(0.0, 1.0);
@@ -56,7 +60,7 @@ pub(crate) fn frame_truth(
     s: &Skeleton,
     p: &Posture,
     torso_ref: f64,
-    c: Context,
+    c: Context<'_>,
 ) -> FrameTruth {
     let get = |l: Landmark| s.get(l);
     let hip_mid = get(Landmark::LeftHip).lerp(get(Landmark::RightHip), 0.5);
@@ -67,7 +71,7 @@ pub(crate) fn frame_truth(
         signed_knee(s, p, Side::Left),
         signed_knee(s, p, Side::Right),
     ];
-    let ext = c.extended_leg;
+    let ext = c.seg.pose.has_extended_leg().then_some(c.seg.side);
     let ref_thigh = match ext {
         Some(e) => thigh(e),
         None => thigh(Side::Left).unit() + thigh(Side::Right).unit(),
@@ -77,16 +81,16 @@ pub(crate) fn frame_truth(
         angle_deg(thigh(Side::Left), pelvis_down),
         angle_deg(thigh(Side::Right), pelvis_down),
     ];
-    let yaw_of = |l: V3, r: V3| signed_angle_deg(crate::math::RIGHT, r - l, UP);
+    let yaw_of = |l: DVec3, r: DVec3| signed_angle_deg(crate::math::RIGHT, r - l, UP);
     let h = d.h;
 
     let mut t = FrameTruth {
         t: c.t,
-        segment: c.segment,
-        in_pose: c.in_pose,
-        pose: c.pose,
+        segment: c.span.segment,
+        in_pose: c.span.in_pose,
+        pose: c.seg.pose,
         extended_leg: ext,
-        phase: c.phase,
+        phase: c.span.phase,
         dropped: false,
         knee_flexion_deg,
         extended_knee_flexion_deg: ext.map(|e| knee_flexion_deg[idx(e)]),
@@ -130,7 +134,7 @@ pub(crate) fn frame_truth(
         let axis = (el.ankle - el.knee).unit();
         t.extended_foot_turn_out_deg =
             Some(signed_angle_deg(UP.reject(axis), el.foot_f.reject(axis), axis) * sign(e));
-        if c.pose == PoseName::Janusirsasana || c.pose == PoseName::ParivrttaJanusirsasana {
+        if c.seg.pose == PoseName::Janusirsasana || c.seg.pose == PoseName::ParivrttaJanusirsasana {
             let wrists = get(Landmark::LeftWrist).lerp(get(Landmark::RightWrist), 0.5);
             let shank = el.ankle - el.knee;
             let along = (wrists - el.knee).dot(shank) / shank.dot(shank);

@@ -1,13 +1,13 @@
 //! Key postures of every pose, built from the anatomy in [`crate::body`], and the
 //! way each planted mistake changes them.
 
-use janu_body::Side;
+use janu_body::{DVec3, Side};
 
 use crate::body::{
     Dims, HandBlend, HandPlace, LegAngles, LegPoints, Posture, Reach, bent_leg, extended_leg, idx,
     leg_fk, pelvis, sign,
 };
-use crate::math::{FORWARD, RIGHT, UP, V3, lerp};
+use crate::math::{FORWARD, RIGHT, UP, Unit, lerp};
 use crate::scenario::{FootPlacement, Form, Mistake, PoseName, Segment};
 
 /// Trunk angles (degrees): pelvis tilt, lumbar and thoracic flexion beyond neutral,
@@ -147,6 +147,18 @@ fn straight(
     }
 }
 
+/// The form's straight leg opened `abduction` degrees from forward: its knee and
+/// ankle as the form sets them, neither rotated nor inverted.
+fn form_leg(f: &Form, abduction: f64) -> LegAngles {
+    straight(
+        abduction,
+        f.extended_knee_flexion_deg,
+        0.0,
+        f.extended_ankle_dorsiflexion_deg,
+        0.0,
+    )
+}
+
 /// A straight leg resting on the floor, for the pelvis as it is in `p`.
 fn set_extended(d: &Dims, p: &mut Posture, side: Side, leg: LegAngles) {
     let hip = pelvis(d, p).hips[idx(side)];
@@ -155,13 +167,21 @@ fn set_extended(d: &Dims, p: &mut Posture, side: Side, leg: LegAngles) {
 
 /// Preferred thigh direction for a bent leg: `opening` degrees out from forward,
 /// `lift` degrees above the floor.
-fn pole(side: Side, opening: f64, lift: f64) -> V3 {
+fn pole(side: Side, opening: f64, lift: f64) -> DVec3 {
     let (so, co) = opening.to_radians().sin_cos();
     let (sl, cl) = lift.to_radians().sin_cos();
     (FORWARD * co + RIGHT * (sign(side) * so)) * cl + UP * sl
 }
 
-fn set_bent(d: &Dims, p: &mut Posture, side: Side, ankle: V3, pole_dir: V3, dorsi: f64, inv: f64) {
+fn set_bent(
+    d: &Dims,
+    p: &mut Posture,
+    side: Side,
+    ankle: DVec3,
+    pole_dir: DVec3,
+    dorsi: f64,
+    inv: f64,
+) {
     let hip = pelvis(d, p).hips[idx(side)];
     p.legs[idx(side)] = bent_leg(d, side, hip, ankle, pole_dir, dorsi, inv);
 }
@@ -173,7 +193,7 @@ fn bent_foot_target(
     bent: Side,
     placement: FootPlacement,
     extra_gap: f64,
-) -> V3 {
+) -> DVec3 {
     let h = d.h;
     let axis = ext.knee - ext.hip;
     let toward = (RIGHT * sign(bent)).reject(axis.unit()).unit();
@@ -358,18 +378,7 @@ pub(crate) fn neighbour(d: &Dims, seg: &Segment) -> Posture {
             let mut p = base(folded(f.fold_depth));
             p.shoulder_protraction = [12.0; 2];
             for s in Side::BOTH {
-                set_extended(
-                    d,
-                    &mut p,
-                    s,
-                    straight(
-                        0.0,
-                        f.extended_knee_flexion_deg,
-                        0.0,
-                        f.extended_ankle_dorsiflexion_deg,
-                        0.0,
-                    ),
-                );
+                set_extended(d, &mut p, s, form_leg(&f, 0.0));
             }
             hands(
                 &mut p,
@@ -383,18 +392,7 @@ pub(crate) fn neighbour(d: &Dims, seg: &Segment) -> Posture {
             p.shoulder_protraction = [10.0; 2];
             for s in Side::BOTH {
                 // Legs about 100 degrees apart.
-                set_extended(
-                    d,
-                    &mut p,
-                    s,
-                    straight(
-                        50.0,
-                        f.extended_knee_flexion_deg,
-                        0.0,
-                        f.extended_ankle_dorsiflexion_deg,
-                        0.0,
-                    ),
-                );
+                set_extended(d, &mut p, s, form_leg(&f, 50.0));
             }
             // Palms walk forward on the floor as the fold deepens (0.37-0.8 m).
             let ahead = (0.22 + 0.25 * f.fold_depth) * h;
@@ -416,7 +414,8 @@ pub(crate) fn neighbour(d: &Dims, seg: &Segment) -> Posture {
             let mid = pelvis(d, &p).mid;
             for s in Side::BOTH {
                 // Soles together about 0.27 m in front of the hips.
-                let ankle = V3::new(mid.x + 0.16 * h, FOOT_ON_EDGE_ANKLE * h, sign(s) * 0.03 * h);
+                let ankle =
+                    DVec3::new(mid.x + 0.16 * h, FOOT_ON_EDGE_ANKLE * h, sign(s) * 0.03 * h);
                 set_bent(d, &mut p, s, ankle, pole(s, 65.0, 25.0), 0.0, 15.0);
             }
             hands(
@@ -441,18 +440,7 @@ pub(crate) fn neighbour(d: &Dims, seg: &Segment) -> Posture {
             p.twist = -sign(b) * 25.0;
             p.head_turn = -sign(b) * 25.0;
             p.shoulder_protraction = [8.0; 2];
-            set_extended(
-                d,
-                &mut p,
-                e,
-                straight(
-                    50.0,
-                    f.extended_knee_flexion_deg,
-                    0.0,
-                    f.extended_ankle_dorsiflexion_deg,
-                    0.0,
-                ),
-            );
+            set_extended(d, &mut p, e, form_leg(&f, 50.0));
             let pel = pelvis(d, &p);
             let ext = leg_fk(d, e, pel.hips[idx(e)], &p.legs[idx(e)]);
             let target =
@@ -492,7 +480,7 @@ pub(crate) fn neighbour(d: &Dims, seg: &Segment) -> Posture {
             let pel = pelvis(d, &p);
             // The folded leg: knee forward, foot beside the opposite hip.
             let hip_t = pel.hips[idx(t)];
-            let foot_o = V3::new(
+            let foot_o = DVec3::new(
                 hip_t.x - 0.02 * h,
                 FOOT_ON_EDGE_ANKLE * h,
                 hip_t.z + sign(t) * 0.07 * h,
@@ -501,7 +489,7 @@ pub(crate) fn neighbour(d: &Dims, seg: &Segment) -> Posture {
             set_bent(d, &mut p, o, foot_o, pole_o, 0.0, 0.0);
             let knee_o = leg_fk(d, o, pel.hips[idx(o)], &p.legs[idx(o)]).knee;
             // The standing leg: foot flat on the floor outside the folded knee.
-            let foot_t = V3::new(
+            let foot_t = DVec3::new(
                 knee_o.x - 0.04 * h,
                 0.039 * h,
                 knee_o.z + sign(o) * 0.06 * h,
@@ -545,7 +533,7 @@ pub(crate) fn dandasana(d: &Dims) -> Posture {
 pub(crate) fn knee_up(d: &Dims, p: &Posture, side: Side) -> LegAngles {
     let h = d.h;
     let hip = pelvis(d, p).hips[idx(side)];
-    let ankle = V3::new(hip.x + 0.28 * h, 0.039 * h, hip.z + sign(side) * 0.01 * h);
+    let ankle = DVec3::new(hip.x + 0.28 * h, 0.039 * h, hip.z + sign(side) * 0.01 * h);
     let mut a = bent_leg(d, side, hip, ankle, (UP + FORWARD * 0.2).unit(), 0.0, 0.0);
     a.bent = true;
     a
