@@ -75,6 +75,12 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if tracing::dispatcher::has_been_set() => {
+            // A server's log is running (maybe as JSON for a collector): the
+            // reason it stopped is its last event, in the same format.
+            tracing::error!(error = %format!("{err:#}"), "janu stopped");
+            ExitCode::FAILURE
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE

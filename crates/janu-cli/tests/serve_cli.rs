@@ -146,3 +146,23 @@ fn the_json_log_is_one_object_a_line_with_each_request() {
         "{event}"
     );
 }
+
+#[test]
+fn a_server_that_cannot_start_says_why_in_its_json_log() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let mut serving = Serving::start(&["--addr", &addr, "--log-format", "json"]);
+    let status = serving.child.wait().unwrap();
+    assert!(!status.success(), "served on a port already in use");
+    let log = serving.said_until(|_| false);
+    let last = log.lines().last().unwrap_or_default();
+    let event: serde_json::Value =
+        serde_json::from_str(last).unwrap_or_else(|e| panic!("not JSON ({e}): {log}"));
+    assert_eq!(event["level"], "ERROR", "{event}");
+    assert_eq!(event["message"], "janu stopped", "{event}");
+    let error = event["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains(&addr),
+        "the error names the address: {event}"
+    );
+}
