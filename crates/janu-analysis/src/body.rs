@@ -244,11 +244,6 @@ fn picture_share(pose: &Pose, width: u32, height: u32) -> Option<f32> {
 /// rounded down a little because a rounded back shortens it.
 pub const TORSO_PER_THIGH: f32 = 1.25;
 
-/// Component of `v` perpendicular to the unit direction `axis`.
-pub fn reject(v: Vec3, axis: Vec3) -> Vec3 {
-    v - axis * v.dot(axis)
-}
-
 /// Signed angle in degrees of the line `a -> b` out of the plane perpendicular to
 /// `axis` (0 when `a -> b` is perpendicular to `axis`, positive when it leans
 /// along `axis`).

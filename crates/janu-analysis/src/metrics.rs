@@ -10,7 +10,7 @@ use janu_body::geometry::{angle_between_deg, joint_angle_deg};
 use janu_body::{Landmark, Side, Vec3};
 use serde::{Deserialize, Serialize};
 
-use crate::body::{Basis, Body, TORSO_PER_THIGH, UP, project_on_segment, reject};
+use crate::body::{Basis, Body, TORSO_PER_THIGH, UP, project_on_segment};
 
 /// Along the straight leg's thigh (0 at the hip, 1 at the knee) beyond which the
 /// bent foot no longer rests on the inner thigh but at the knee joint, where
@@ -377,7 +377,7 @@ pub const MAX_HYPEREXTENSION_DEG: f32 = 20.0;
 pub fn signed_flexion_to(h: Vec3, k: Vec3, a: Vec3) -> Option<f32> {
     let flex = 180.0 - joint_angle_deg(h, k, a)?;
     let axis = (a - h).normalized()?;
-    let up = reject(UP, axis);
+    let up = UP.reject(axis);
     let tilt_from_vertical = angle_between_deg(axis, UP)?.min(angle_between_deg(axis, -UP)?);
     if tilt_from_vertical < SIGN_NEEDS_TILT_DEG || up.norm() < 1e-3 {
         return Some(flex);
@@ -395,16 +395,12 @@ fn foot_roll(body: &Body, side: Side, axis: Vec3) -> Option<f32> {
     let back = body
         .point(side.heel())
         .or_else(|| body.point(side.ankle()))?;
-    let foot = reject(toe - back, axis);
-    let up = reject(UP, axis).normalized()?;
-    let outward = reject(
-        reject(
-            body.point(side.hip())? - body.point(side.other().hip())?,
-            axis,
-        ),
-        up,
-    )
-    .normalized()?;
+    let foot = (toe - back).reject(axis);
+    let up = UP.reject(axis).normalized()?;
+    let outward = (body.point(side.hip())? - body.point(side.other().hip())?)
+        .reject(axis)
+        .reject(up)
+        .normalized()?;
     if foot.norm() < 1e-6 {
         return None;
     }
@@ -438,7 +434,7 @@ fn reach(
             let Some(h) = body.point(lm) else { continue };
             any_hand = true;
             let along = (h - hip).dot(dir);
-            let off = reject(h - hip, dir).norm() / torso;
+            let off = (h - hip).reject(dir).norm() / torso;
             if off > HAND_OFF_LEG {
                 continue;
             }
