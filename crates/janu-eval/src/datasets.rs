@@ -109,19 +109,54 @@ fn label(path: &Path, line: usize, s: &str) -> Result<Truth, EvalError> {
     truth_of_label(s).ok_or_else(|| bad(path, line, format!("unknown pose {s:?}")))
 }
 
-fn sample(source: Source, group: String, truth: Truth, pose: Pose, w: u32, h: u32) -> Sample {
-    Sample {
-        source,
-        group,
-        truth,
-        extended_leg: None,
-        frame: Frame {
-            t: 0.0,
-            width: w,
-            height: h,
-            pose: (pose.known_count() > 0).then_some(pose),
-        },
-    }
+/// What a table reader makes of one row: the picture's name, the landmarks
+/// and the picture's size in pixels.
+struct Row {
+    group: String,
+    pose: Pose,
+    width: u32,
+    height: u32,
+}
+
+/// The samples of the table at `path`, all from `source`: every row after the
+/// header must have `columns` columns and name its pose in the first; `row`
+/// reads the rest, or says what is wrong with it.
+fn table(
+    path: &Path,
+    source: Source,
+    columns: usize,
+    row: impl Fn(&[&str]) -> Result<Row, &'static str>,
+) -> Result<Vec<Sample>, EvalError> {
+    let text = read(path)?;
+    rows(&text)
+        .map(|(line, cols)| {
+            if cols.len() != columns {
+                return Err(bad(
+                    path,
+                    line,
+                    format!("{} columns, expected {columns}", cols.len()),
+                ));
+            }
+            let Row {
+                group,
+                pose,
+                width,
+                height,
+            } = row(&cols).map_err(|what| bad(path, line, what))?;
+            Ok(Sample {
+                source,
+                group,
+                truth: label(path, line, cols[0])?,
+                extended_leg: None,
+                frame: Frame {
+                    t: 0.0,
+                    width,
+                    height,
+                    pose: (pose.known_count() > 0).then_some(pose),
+                },
+            })
+        })
+        .collect()
 }
 
 /// BlazePose ids of the 13 columns of the MediaPipe tables, in column order.
@@ -132,33 +167,20 @@ const MEDIAPIPE13_IDS: [usize; 13] = [0, 11, 12, 13, 14, 15, 16, 23, 24, 25, 26,
 /// # Errors
 /// The file cannot be read or a row is malformed.
 pub fn mediapipe13(path: &Path, source: Source) -> Result<Vec<Sample>, EvalError> {
-    let text = read(path)?;
-    let mut out = Vec::new();
-    for (line, cols) in rows(&text) {
-        if cols.len() != 2 + 3 * 13 {
-            return Err(bad(
-                path,
-                line,
-                format!("{} columns, expected 41", cols.len()),
-            ));
-        }
+    table(path, source, 2 + 3 * 13, |cols| {
         let mut pose = Pose::empty();
         for (k, id) in MEDIAPIPE13_IDS.iter().enumerate() {
             if let (Some(x), Some(y)) = (num(cols[2 + k]), num(cols[15 + k])) {
                 pose.landmarks[*id] = Some(Keypoint::xy(x, y));
             }
         }
-        let truth = label(path, line, cols[0])?;
-        out.push(sample(
-            source,
-            cols[1].to_string(),
-            truth,
+        Ok(Row {
+            group: cols[1].to_string(),
             pose,
-            SQUARE_SIDE_PX,
-            SQUARE_SIDE_PX,
-        ));
-    }
-    Ok(out)
+            width: SQUARE_SIDE_PX,
+            height: SQUARE_SIDE_PX,
+        })
+    })
 }
 
 /// The MoveNet table: `pose, image`, then per COCO point y, x and score in
@@ -167,16 +189,7 @@ pub fn mediapipe13(path: &Path, source: Source) -> Result<Vec<Sample>, EvalError
 /// # Errors
 /// As [`mediapipe13`].
 pub fn movenet17(path: &Path) -> Result<Vec<Sample>, EvalError> {
-    let text = read(path)?;
-    let mut out = Vec::new();
-    for (line, cols) in rows(&text) {
-        if cols.len() != 2 + 3 * 17 {
-            return Err(bad(
-                path,
-                line,
-                format!("{} columns, expected 53", cols.len()),
-            ));
-        }
+    table(path, Source::MoveNet17, 2 + 3 * 17, |cols| {
         let mut pose = Pose::empty();
         for (k, lm) in COCO17_TO_BLAZEPOSE.iter().enumerate() {
             if let (Some(y), Some(x)) = (num(cols[2 + k]), num(cols[19 + k])) {
@@ -188,17 +201,13 @@ pub fn movenet17(path: &Path) -> Result<Vec<Sample>, EvalError> {
                 });
             }
         }
-        let truth = label(path, line, cols[0])?;
-        out.push(sample(
-            Source::MoveNet17,
-            cols[1].to_string(),
-            truth,
+        Ok(Row {
+            group: cols[1].to_string(),
             pose,
-            SQUARE_SIDE_PX,
-            SQUARE_SIDE_PX,
-        ));
-    }
-    Ok(out)
+            width: SQUARE_SIDE_PX,
+            height: SQUARE_SIDE_PX,
+        })
+    })
 }
 
 /// One skeleton table: `pose, image, width, height`, then x, y, visible for
@@ -207,19 +216,10 @@ pub fn movenet17(path: &Path) -> Result<Vec<Sample>, EvalError> {
 /// # Errors
 /// As [`mediapipe13`].
 pub fn skeleton_table(path: &Path) -> Result<Vec<Sample>, EvalError> {
-    let text = read(path)?;
-    let mut out = Vec::new();
-    for (line, cols) in rows(&text) {
-        if cols.len() != 4 + 3 * 33 {
-            return Err(bad(
-                path,
-                line,
-                format!("{} columns, expected 103", cols.len()),
-            ));
-        }
+    table(path, Source::Skeletons, 4 + 3 * 33, |cols| {
         let size = |s: &str| s.trim().parse::<u32>().ok().filter(|v| *v > 0);
-        let (Some(w), Some(h)) = (size(cols[2]), size(cols[3])) else {
-            return Err(bad(path, line, "no picture size"));
+        let (Some(width), Some(height)) = (size(cols[2]), size(cols[3])) else {
+            return Err("no picture size");
         };
         let mut pose = Pose::empty();
         for i in 0..33 {
@@ -233,17 +233,13 @@ pub fn skeleton_table(path: &Path) -> Result<Vec<Sample>, EvalError> {
                 });
             }
         }
-        let truth = label(path, line, cols[0])?;
-        out.push(sample(
-            Source::Skeletons,
-            format!("{}/{}", cols[0], cols[1]),
-            truth,
+        Ok(Row {
+            group: format!("{}/{}", cols[0], cols[1]),
             pose,
-            w,
-            h,
-        ));
-    }
-    Ok(out)
+            width,
+            height,
+        })
+    })
 }
 
 /// Every skeleton table in `dir`, in file name order.

@@ -85,6 +85,26 @@ impl MediaBackend {
         }
     }
 
+    /// Checks, inside a transaction that is about to drop the rows naming
+    /// `keys`, that their objects can be deleted once it commits.
+    ///
+    /// # Errors
+    /// [`StoreError::NoBucket`] when `keys` names an object and no bucket
+    /// is named.
+    pub(crate) fn can_delete(&self, keys: &[String]) -> Result<(), StoreError> {
+        match (keys.first(), self.bucket()) {
+            (Some(key), None) => Err(StoreError::NoBucket { key: key.clone() }),
+            _ => Ok(()),
+        }
+    }
+
+    /// [`Bucket::delete_after_commit`] when media go to a bucket.
+    pub(crate) async fn delete_after_commit(&self, keys: &[String], prefixes: &[String]) {
+        if let Some(bucket) = self.bucket() {
+            bucket.delete_after_commit(keys, prefixes).await;
+        }
+    }
+
     /// Media in the database, or in the bucket `location` names
     /// (see [`Bucket::open`], with `vars`) when there is one.
     ///

@@ -99,6 +99,33 @@ macro_rules! with_backend {
     };
 }
 
+/// In transaction `$tx`, finishes upload job `$job` (its `i64` id) while it
+/// is unfinished: reads the key of its object, checks that `$media` can delete
+/// that object once the transaction commits, runs `$update` (the bound UPDATE
+/// of the job's row, itself guarded on the job being unfinished) and drops
+/// the job's stored chunks and pieces. Yields how many rows `$update` changed
+/// and the object key, for the caller to delete after the commit.
+macro_rules! finish_upload_job {
+    ($tx:ident, $job:expr, $media:expr, $update:expr) => {{
+        let key: Option<String> = sqlx::query_scalar(
+            "SELECT object_key FROM upload_jobs WHERE id = $1 AND state IN ('queued', 'running')",
+        )
+        .bind($job)
+        .fetch_optional(&mut *$tx)
+        .await?
+        .flatten();
+        $media.can_delete(key.as_slice())?;
+        let n = $update.execute(&mut *$tx).await?.rows_affected();
+        for table in ["upload_chunks", "upload_pieces"] {
+            sqlx::query(&format!("DELETE FROM {table} WHERE job_id = $1"))
+                .bind($job)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        (n, key)
+    }};
+}
+
 /// Where a database location points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Location {
@@ -165,11 +192,13 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     )
 }
 
-fn is_foreign_key_violation(e: &sqlx::Error) -> bool {
-    matches!(
-        db_error_kind(e),
-        Some(sqlx::error::ErrorKind::ForeignKeyViolation)
-    )
+/// `e`, from writing rows that belong to `user`, as a [`StoreError`]: a
+/// foreign key violation there means the user does not exist.
+fn user_write_error(e: sqlx::Error, user: UserId) -> StoreError {
+    match db_error_kind(&e) {
+        Some(sqlx::error::ErrorKind::ForeignKeyViolation) => StoreError::UnknownUser(user.0),
+        _ => e.into(),
+    }
 }
 
 /// An error inside a transaction that also talks to the media bucket.
@@ -552,33 +581,52 @@ impl Store {
     /// [`StoreError::NoBucket`] when some of their media are in a bucket and
     /// `media` names none (nothing is deleted), [`StoreError::Database`].
     pub async fn delete_user(&self, id: UserId, media: &MediaBackend) -> Result<bool, StoreError> {
+        self.delete_with_objects(
+            id.0,
+            "SELECT o.object_key FROM session_objects o JOIN sessions s \
+             ON s.id = o.session_id WHERE s.user_id = $1 UNION ALL \
+             SELECT object_key FROM upload_jobs WHERE user_id = $1 \
+             AND object_key IS NOT NULL",
+            "DELETE FROM users WHERE id = $1",
+            &[Bucket::user_prefix(id)],
+            media,
+        )
+        .await
+    }
+
+    /// Deletes the row `delete_sql` names with the objects `keys_sql` names
+    /// (both binding `$1` to `id`): the keys are read and the row deleted in
+    /// one transaction, then the objects, and everything under `prefixes`,
+    /// go from the media bucket once that has committed. Returns whether the
+    /// row existed.
+    ///
+    /// # Errors
+    /// [`StoreError::NoBucket`] when `keys_sql` names objects and `media`
+    /// names no bucket (nothing is deleted), [`StoreError::Database`].
+    async fn delete_with_objects(
+        &self,
+        id: i64,
+        keys_sql: &str,
+        delete_sql: &str,
+        prefixes: &[String],
+        media: &MediaBackend,
+    ) -> Result<bool, StoreError> {
         let (n, keys) = with_backend!(self, |pool| {
             let mut tx = pool.begin().await?;
-            let keys: Vec<String> = sqlx::query_scalar(
-                "SELECT o.object_key FROM session_objects o JOIN sessions s \
-                 ON s.id = o.session_id WHERE s.user_id = $1 UNION ALL \
-                 SELECT object_key FROM upload_jobs WHERE user_id = $1 \
-                 AND object_key IS NOT NULL",
-            )
-            .bind(id.0)
-            .fetch_all(&mut *tx)
-            .await?;
-            if let (Some(key), None) = (keys.first(), media.bucket()) {
-                return Err(StoreError::NoBucket { key: key.clone() });
-            }
-            let n = sqlx::query("DELETE FROM users WHERE id = $1")
-                .bind(id.0)
+            let keys: Vec<String> = sqlx::query_scalar(keys_sql)
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+            media.can_delete(&keys)?;
+            let n = sqlx::query(delete_sql)
+                .bind(id)
                 .execute(&mut *tx)
                 .await?
                 .rows_affected();
             tx.commit().await?;
             (n, keys)
         });
-        if let Some(bucket) = media.bucket() {
-            bucket
-                .delete_after_commit(&keys, &[Bucket::user_prefix(id)])
-                .await;
-        }
+        media.delete_after_commit(&keys, prefixes).await;
         Ok(n > 0)
     }
 
@@ -749,37 +797,23 @@ impl Store {
                 }
                 if let Some(job) = job {
                     let now = normalize_time(OffsetDateTime::now_utc());
-                    upload = sqlx::query_scalar(
-                        "SELECT object_key FROM upload_jobs WHERE id = $1 \
-                         AND state IN ('queued', 'running')",
-                    )
-                    .bind(job.0)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .flatten();
-                    if let (Some(key), None) = (&upload, media.bucket()) {
-                        return Err(TxError::Store(StoreError::NoBucket { key: key.clone() }));
-                    }
-                    let n = sqlx::query(
-                        "UPDATE upload_jobs SET state = 'done', session_id = $1, error = NULL, \
-                         object_key = NULL, updated_at = $2 \
-                         WHERE id = $3 AND state IN ('queued', 'running')",
-                    )
-                    .bind(id)
-                    .bind(be::ts(now))
-                    .bind(job.0)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
+                    let (n, key) = finish_upload_job!(
+                        tx,
+                        job.0,
+                        media,
+                        sqlx::query(
+                            "UPDATE upload_jobs SET state = 'done', session_id = $1, \
+                             error = NULL, object_key = NULL, updated_at = $2 \
+                             WHERE id = $3 AND state IN ('queued', 'running')",
+                        )
+                        .bind(id)
+                        .bind(be::ts(now))
+                        .bind(job.0)
+                    );
+                    upload = key;
                     if n == 0 {
                         tx.rollback().await?;
                         return Ok(None);
-                    }
-                    for table in ["upload_chunks", "upload_pieces"] {
-                        sqlx::query(&format!("DELETE FROM {table} WHERE job_id = $1"))
-                            .bind(job.0)
-                            .execute(&mut *tx)
-                            .await?;
                     }
                 }
                 match (media_json, media.bucket()) {
@@ -822,10 +856,7 @@ impl Store {
         match result {
             Ok(Some(id)) => Ok(SessionId(id)),
             Ok(None) => Err(StoreError::JobGone(job.map_or(0, |j| j.0))),
-            Err(TxError::Db(e)) if is_foreign_key_violation(&e) => {
-                Err(StoreError::UnknownUser(s.user.0))
-            }
-            Err(TxError::Db(e)) => Err(e.into()),
+            Err(TxError::Db(e)) => Err(user_write_error(e, s.user)),
             Err(TxError::Store(e)) => Err(e),
         }
     }
@@ -1005,28 +1036,15 @@ impl Store {
         id: SessionId,
         media: &MediaBackend,
     ) -> Result<bool, StoreError> {
-        let (n, key) = with_backend!(self, |pool| {
-            let mut tx = pool.begin().await?;
-            let key: Option<String> =
-                sqlx::query_scalar("SELECT object_key FROM session_objects WHERE session_id = $1")
-                    .bind(id.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if let (Some(key), None) = (&key, media.bucket()) {
-                return Err(StoreError::NoBucket { key: key.clone() });
-            }
-            let n = sqlx::query("DELETE FROM sessions WHERE id = $1")
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
-            tx.commit().await?;
-            (n, key)
-        });
-        if let (Some(key), Some(bucket)) = (key, media.bucket()) {
-            bucket.delete_after_commit(&[key], &[]).await;
-        }
-        Ok(n > 0)
+        // A session has at most one object (`session_id` is its key).
+        self.delete_with_objects(
+            id.0,
+            "SELECT object_key FROM session_objects WHERE session_id = $1",
+            "DELETE FROM sessions WHERE id = $1",
+            &[],
+            media,
+        )
+        .await
     }
 
     // ------------------------------------------------------------- progress

@@ -3,6 +3,9 @@
 use janu_store::UploadJob;
 use serde::Serialize;
 
+/// The flags and the action of `janu jobs`; its help is [`Action`]'s.
+pub type Args = super::StoreCommand<Action>;
+
 /// Show the upload queue that `janu serve` replicas fill and workers empty.
 ///
 /// Give the same --database / --data-dir / --config as the servers (or the
@@ -10,20 +13,12 @@ use serde::Serialize;
 /// how long the oldest waiting upload has waited; then the newest jobs, one
 /// per line. The same counts are served at /api/health and, for Prometheus,
 /// at /metrics.
-///
-/// Examples:
-///   janu jobs list
-///   janu jobs list --limit 200 --json | jq '.jobs[] | select(.state == "failed")'
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-    #[command(flatten)]
-    store: super::StoreFlags,
-}
-
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+#[command(after_long_help = "\
+Examples:
+  janu jobs list
+  janu jobs list --limit 200 --json | jq '.jobs[] | select(.state == \"failed\")'")]
+pub enum Action {
     /// The queue's counts and the newest jobs of every user.
     List {
         /// How many jobs, newest first.
@@ -79,54 +74,51 @@ impl From<&UploadJob> for JobRow {
 
 /// Run `janu jobs`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    args.store.run(
-        args.action,
-        async |Action::List { limit, json }, store, _| {
-            let stats = store.queue_stats().await?;
-            let jobs = store.recent_upload_jobs(limit).await?;
-            if json {
-                let doc = serde_json::json!({
-                    "queue": janu_server::api::QueueHealth::from(stats),
-                    "jobs": jobs.iter().map(JobRow::from).collect::<Vec<_>>(),
-                });
-                println!("{}", serde_json::to_string_pretty(&doc)?);
-                return Ok(());
-            }
+    args.run(async |Action::List { limit, json }, store, _| {
+        let stats = store.queue_stats().await?;
+        let jobs = store.recent_upload_jobs(limit).await?;
+        if json {
+            let doc = serde_json::json!({
+                "queue": janu_server::api::QueueHealth::from(stats),
+                "jobs": jobs.iter().map(JobRow::from).collect::<Vec<_>>(),
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+            return Ok(());
+        }
+        println!(
+            "queued {} · running {} · done {} · failed {} · oldest waiting {:.0} s",
+            stats.queued, stats.running, stats.done, stats.failed, stats.oldest_queued_s
+        );
+        if jobs.is_empty() {
+            eprintln!("janu: no uploads yet");
+            return Ok(());
+        }
+        println!(
+            "{:>8}  {:<8}  {:>7}  {:<28}  {:>5}  {:<24}  what",
+            "job", "state", "user id", "file", "tries", "worker"
+        );
+        for j in &jobs {
+            let what = match (j.state, &j.error, j.session) {
+                (_, Some(e), _) => e.clone(),
+                (_, None, Some(s)) => format!("session {}", s.0),
+                _ => format!(
+                    "{} ({:.0} %)",
+                    j.stage.as_deref().unwrap_or("waiting"),
+                    j.progress * 100.0
+                ),
+            };
             println!(
-                "queued {} · running {} · done {} · failed {} · oldest waiting {:.0} s",
-                stats.queued, stats.running, stats.done, stats.failed, stats.oldest_queued_s
+                "{:>8}  {:<8}  {:>7}  {:<28}  {:>5}  {:<24}  {what}",
+                j.id.0,
+                j.state.as_str(),
+                j.user.0,
+                clip(&j.media_name, 28),
+                j.attempts,
+                clip(j.worker.as_deref().unwrap_or("-"), 24),
             );
-            if jobs.is_empty() {
-                eprintln!("janu: no uploads yet");
-                return Ok(());
-            }
-            println!(
-                "{:>8}  {:<8}  {:>7}  {:<28}  {:>5}  {:<24}  what",
-                "job", "state", "user id", "file", "tries", "worker"
-            );
-            for j in &jobs {
-                let what = match (j.state, &j.error, j.session) {
-                    (_, Some(e), _) => e.clone(),
-                    (_, None, Some(s)) => format!("session {}", s.0),
-                    _ => format!(
-                        "{} ({:.0} %)",
-                        j.stage.as_deref().unwrap_or("waiting"),
-                        j.progress * 100.0
-                    ),
-                };
-                println!(
-                    "{:>8}  {:<8}  {:>7}  {:<28}  {:>5}  {:<24}  {what}",
-                    j.id.0,
-                    j.state.as_str(),
-                    j.user.0,
-                    clip(&j.media_name, 28),
-                    j.attempts,
-                    clip(j.worker.as_deref().unwrap_or("-"), 24),
-                );
-            }
-            Ok(())
-        },
-    )
+        }
+        Ok(())
+    })
 }
 
 /// `s` cut to `n` characters, with an ellipsis when cut.

@@ -18,10 +18,39 @@ use anyhow::Context;
 use janu_server::{Settings, SettingsLayer};
 use janu_store::Store;
 
-/// Where a server's database is, for the commands that work on it beside the
-/// servers (`janu users`, `janu jobs`).
+// A command that works on a server's database beside the servers (`janu
+// users`, `janu jobs`): its action and where the database is. No doc comment
+// here nor on `StoreFlags`, on purpose: clap would show one as the help of
+// every such command, in place of the help each writes on its `Action` enum.
 #[derive(Debug, clap::Args)]
-pub struct StoreFlags {
+pub struct StoreCommand<A: clap::Subcommand> {
+    #[command(subcommand)]
+    action: A,
+    #[command(flatten)]
+    store: StoreFlags,
+}
+
+impl<A: clap::Subcommand> StoreCommand<A> {
+    /// Open the database the flags name, run `act` on the action, then close
+    /// the database whatever `act` gave.
+    pub fn run(
+        self,
+        act: impl AsyncFnOnce(A, &Store, &Settings) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let settings = self.store.settings()?;
+        let runtime = store_runtime()?;
+        runtime.block_on(async {
+            let store = open_store(&settings).await?;
+            let result = act(self.action, &store, &settings).await;
+            store.close().await;
+            result
+        })
+    }
+}
+
+// Where a server's database is (no doc comment: see `StoreCommand`).
+#[derive(Debug, clap::Args)]
+struct StoreFlags {
     /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
     #[arg(long, value_name = "URL", global = true)]
     database: Option<String>,
@@ -34,23 +63,6 @@ pub struct StoreFlags {
 }
 
 impl StoreFlags {
-    /// Open the database these flags name, run `act` on `action`, then close
-    /// the database whatever `act` gave.
-    pub fn run<A>(
-        self,
-        action: A,
-        act: impl AsyncFnOnce(A, &Store, &Settings) -> anyhow::Result<()>,
-    ) -> anyhow::Result<()> {
-        let settings = self.settings()?;
-        let runtime = store_runtime()?;
-        runtime.block_on(async {
-            let store = open_store(&settings).await?;
-            let result = act(action, &store, &settings).await;
-            store.close().await;
-            result
-        })
-    }
-
     /// The settings these flags, the JANU_* variables and the file give, as
     /// the servers read them.
     fn settings(self) -> anyhow::Result<Settings> {
@@ -190,5 +202,30 @@ pub fn pose_error(e: janu_pose::PoseError) -> anyhow::Error {
             anyhow::anyhow!("--minutes must be between {min} and {max}, not {given}")
         }
         other => other.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The first line of the help a `janu users` / `janu jobs` argument
+    /// struct gives its command.
+    fn about<A: clap::Args>() -> String {
+        A::augment_args(clap::Command::new("c"))
+            .get_about()
+            .map(ToString::to_string)
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn each_store_command_keeps_its_own_help() {
+        assert_eq!(
+            about::<super::jobs::Args>(),
+            "Show the upload queue that `janu serve` replicas fill and workers empty"
+        );
+        assert_eq!(
+            about::<super::users::Args>(),
+            "Manage the accounts of `janu serve`: add people, list them, reset a password, \
+             remove an account with everything it owns"
+        );
     }
 }

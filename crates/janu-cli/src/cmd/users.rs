@@ -7,6 +7,9 @@ use janu_server::Settings;
 use janu_server::accounts::{self, Hasher};
 use janu_store::{Page, Store};
 
+/// The flags and the action of `janu users`; its help is [`Action`]'s.
+pub type Args = super::StoreCommand<Action>;
+
 /// Manage the accounts of `janu serve`: add people, list them, reset a
 /// password, remove an account with everything it owns.
 ///
@@ -14,23 +17,15 @@ use janu_store::{Page, Store};
 /// JANU_* variables), so both use the same database. Passwords are stored as
 /// argon2id hashes; a password is read from standard input with
 /// --password-stdin, or made up and printed once when that flag is absent.
-///
-/// Examples:
-///   janu users add ana --name "Ana Silva"          # prints a new password
-///   printf '%s' "$PW" | janu users add ben --password-stdin
-///   janu users list --json
-///   janu users reset-password ana
-///   janu users remove ana --yes
-#[derive(Debug, clap::Args)]
-pub struct Args {
-    #[command(subcommand)]
-    action: Action,
-    #[command(flatten)]
-    store: super::StoreFlags,
-}
-
 #[derive(Debug, clap::Subcommand)]
-enum Action {
+#[command(after_long_help = "\
+Examples:
+  janu users add ana --name \"Ana Silva\"          # prints a new password
+  printf '%s' \"$PW\" | janu users add ben --password-stdin
+  janu users list --json
+  janu users reset-password ana
+  janu users remove ana --yes")]
+pub enum Action {
     /// Create an account.
     Add {
         /// 1 to 40 of a-z, 0-9, _ and - (upper case is lowered).
@@ -89,7 +84,7 @@ fn password(from_stdin: bool) -> anyhow::Result<(String, bool)> {
 
 /// Run `janu users`.
 pub fn run(args: Args) -> anyhow::Result<()> {
-    args.store.run(args.action, act)
+    args.run(act)
 }
 
 async fn act(action: Action, store: &Store, settings: &Settings) -> anyhow::Result<()> {

@@ -6,7 +6,7 @@
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use super::{Store, USER_COLUMNS, is_foreign_key_violation, is_unique_violation};
+use super::{Store, USER_COLUMNS, is_unique_violation, user_write_error};
 use crate::model::normalize_time;
 use crate::{StoreError, User, UserId};
 
@@ -147,11 +147,7 @@ impl Store {
             .await
             .map(|r| r.rows_affected())
         });
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::UnknownUser(user.0)),
-            Err(e) => Err(e.into()),
-        }
+        result.map(|_| ()).map_err(|e| user_write_error(e, user))
     }
 
     /// The signed-in browser with this cookie hash, unless it expired by `now`.
@@ -276,9 +272,8 @@ impl Store {
                 created_at,
                 last_used_at: None,
             }),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::UnknownUser(user.0)),
             Err(e) if is_unique_violation(&e) => Err(StoreError::TokenHashTaken),
-            Err(e) => Err(e.into()),
+            Err(e) => Err(user_write_error(e, user)),
         }
     }
 
@@ -382,11 +377,7 @@ impl Store {
             .await
             .map(|r| r.rows_affected())
         });
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) if is_foreign_key_violation(&e) => Err(StoreError::UnknownUser(teacher.0)),
-            Err(e) => Err(e.into()),
-        }
+        result.map(|_| ()).map_err(|e| user_write_error(e, teacher))
     }
 
     /// Takes a share back. Returns whether there was one.

@@ -9,7 +9,7 @@ use sqlx::Row;
 use time::OffsetDateTime;
 use tokio::io::AsyncReadExt as _;
 
-use super::{Store, is_foreign_key_violation};
+use super::{Store, user_write_error};
 use crate::model::normalize_time;
 use crate::{Bucket, MEDIA_NAME_MAX_CHARS, MediaBackend, SessionId, StoreError, UserId};
 
@@ -263,10 +263,7 @@ impl Store {
                 progress: 0.0,
             }),
             Err(ChunkError::Io(e)) => Err(StoreError::Io(e)),
-            Err(ChunkError::Db(e)) if is_foreign_key_violation(&e) => {
-                Err(StoreError::UnknownUser(user.0))
-            }
-            Err(ChunkError::Db(e)) => Err(e.into()),
+            Err(ChunkError::Db(e)) => Err(user_write_error(e, user)),
         }
     }
 
@@ -346,7 +343,7 @@ impl Store {
     ) -> Result<Option<UploadJob>, StoreError> {
         let now = normalize_time(OffsetDateTime::now_utc());
         let stale = now - lease;
-        let worker: String = worker.chars().take(MEDIA_NAME_MAX_CHARS).collect();
+        let worker = worker_name(worker);
         let sql = format!(
             "UPDATE upload_jobs SET state = 'running', attempts = attempts + 1, worker = $1, \
              stage = NULL, frames_done = 0, frames_total = NULL, progress = 0, updated_at = $2 \
@@ -390,7 +387,7 @@ impl Store {
 
     async fn update_own_job(&self, id: JobId, worker: &str, set: &str) -> Result<bool, StoreError> {
         let now = normalize_time(OffsetDateTime::now_utc());
-        let worker: String = worker.chars().take(MEDIA_NAME_MAX_CHARS).collect();
+        let worker = worker_name(worker);
         let sql = format!(
             "UPDATE upload_jobs SET {set} WHERE id = $2 AND state = 'running' AND worker = $3"
         );
@@ -538,55 +535,6 @@ impl Store {
         })
     }
 
-    async fn set_upload_state(
-        &self,
-        id: JobId,
-        state: UploadState,
-        error: Option<&str>,
-        media: &MediaBackend,
-    ) -> Result<bool, StoreError> {
-        let now = normalize_time(OffsetDateTime::now_utc());
-        let error: Option<String> = error.map(|e| e.chars().take(JOB_ERROR_MAX_CHARS).collect());
-        let (n, key) = with_backend!(self, |pool, be| {
-            let mut tx = pool.begin().await?;
-            let key: Option<String> = sqlx::query_scalar(
-                "SELECT object_key FROM upload_jobs WHERE id = $1 AND state IN ('queued', 'running')",
-            )
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?
-            .flatten();
-            if let (Some(key), None) = (&key, media.bucket()) {
-                return Err(StoreError::NoBucket { key: key.clone() });
-            }
-            let n = sqlx::query(
-                "UPDATE upload_jobs SET state = $1, error = $2, updated_at = $3, \
-                 object_key = NULL WHERE id = $4 AND state IN ('queued', 'running')",
-            )
-            .bind(state.as_str())
-            .bind(error)
-            .bind(be::ts(now))
-            .bind(id.0)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if state == UploadState::Failed {
-                for table in ["upload_chunks", "upload_pieces"] {
-                    sqlx::query(&format!("DELETE FROM {table} WHERE job_id = $1"))
-                        .bind(id.0)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-            tx.commit().await?;
-            (n, key)
-        });
-        if let (Some(key), Some(bucket)) = (key, media.bucket()) {
-            bucket.delete_after_commit(&[key], &[]).await;
-        }
-        Ok(n > 0)
-    }
-
     /// Marks an unfinished job failed with `error`. Its bytes go with it: the
     /// rows in the database in the same transaction, the object in the
     /// bucket once that has committed. Returns whether it was unfinished.
@@ -600,9 +548,34 @@ impl Store {
         error: &str,
         media: &MediaBackend,
     ) -> Result<bool, StoreError> {
-        self.set_upload_state(id, UploadState::Failed, Some(error), media)
-            .await
+        let now = normalize_time(OffsetDateTime::now_utc());
+        let error: String = error.chars().take(JOB_ERROR_MAX_CHARS).collect();
+        let (n, key) = with_backend!(self, |pool, be| {
+            let mut tx = pool.begin().await?;
+            let changed = finish_upload_job!(
+                tx,
+                id.0,
+                media,
+                sqlx::query(
+                    "UPDATE upload_jobs SET state = $1, error = $2, updated_at = $3, \
+                     object_key = NULL WHERE id = $4 AND state IN ('queued', 'running')",
+                )
+                .bind(UploadState::Failed.as_str())
+                .bind(&error)
+                .bind(be::ts(now))
+                .bind(id.0)
+            );
+            tx.commit().await?;
+            changed
+        });
+        media.delete_after_commit(key.as_slice(), &[]).await;
+        Ok(n > 0)
     }
+}
+
+/// A worker's name as stored: its first [`MEDIA_NAME_MAX_CHARS`] characters.
+pub(super) fn worker_name(worker: &str) -> String {
+    worker.chars().take(MEDIA_NAME_MAX_CHARS).collect()
 }
 
 /// An error while copying an upload into the database.

@@ -8,8 +8,9 @@ use sqlx::Row;
 use time::OffsetDateTime;
 
 use super::Store;
+use super::jobs::worker_name;
 use crate::model::normalize_time;
-use crate::{JobId, MEDIA_NAME_MAX_CHARS, StoreError};
+use crate::{JobId, StoreError};
 
 /// Most pieces one job is cut into: an hour in 60 s pieces, with room.
 pub const MAX_UPLOAD_PIECES: usize = 1000;
@@ -58,10 +59,6 @@ impl_piece_row!(sqlx::sqlite::SqliteRow);
 impl_piece_row!(sqlx::postgres::PgRow);
 
 const PIECE_COLUMNS: &str = "seq, start_s, end_s, worker, CAST(CASE WHEN frames IS NULL THEN 0 ELSE 1 END AS INTEGER) AS done";
-
-fn worker_name(worker: &str) -> String {
-    worker.chars().take(MEDIA_NAME_MAX_CHARS).collect()
-}
 
 impl Store {
     /// Cut unfinished upload job `id` into `pieces` (start and end seconds,
