@@ -256,28 +256,34 @@ impl Planner<'_> {
     }
 }
 
-/// Values of a float constant input of an operator.
-fn constant_f32(def: &ModelDef, op: &OpDef, slot: usize, what: &str) -> Result<Vec<f32>, NnError> {
-    let t = data_input(op, slot)?;
-    def.tensors[t].f32_data().ok_or_else(|| {
+/// Values of a constant input of an operator, as `values` reads them;
+/// `kind` names what the constant must be ("a float").
+fn constant<T>(
+    def: &ModelDef,
+    op: &OpDef,
+    slot: usize,
+    what: &str,
+    kind: &str,
+    values: fn(&TensorDef) -> Option<Vec<T>>,
+) -> Result<Vec<T>, NnError> {
+    let t = &def.tensors[data_input(op, slot)?];
+    values(t).ok_or_else(|| {
         unsupported(format!(
-            "{} {what} {} is not a float constant",
+            "{} {what} {} is not {kind} constant",
             op.kind.name(),
-            def.tensors[t].name
+            t.name
         ))
     })
 }
 
+/// Values of a float constant input of an operator.
+fn constant_f32(def: &ModelDef, op: &OpDef, slot: usize, what: &str) -> Result<Vec<f32>, NnError> {
+    constant(def, op, slot, what, "a float", TensorDef::f32_data)
+}
+
 /// Values of an integer constant input of an operator.
 fn constant_int(def: &ModelDef, op: &OpDef, slot: usize, what: &str) -> Result<Vec<i64>, NnError> {
-    let t = data_input(op, slot)?;
-    def.tensors[t].int_data().ok_or_else(|| {
-        unsupported(format!(
-            "{} {what} {} is not an integer constant",
-            op.kind.name(),
-            def.tensors[t].name
-        ))
-    })
+    constant(def, op, slot, what, "an integer", TensorDef::int_data)
 }
 
 /// The explicit zero padding of a `PAD` op on a 4-D image: (top, left,
@@ -579,23 +585,15 @@ fn lower(
                 activation,
             })
         }
-        OpKind::MaxPool2d {
-            window,
-            filter,
-            activation,
-        }
-        | OpKind::AvgPool2d {
-            window,
-            filter,
-            activation,
-        } => {
+        OpKind::MaxPool2d(pooling) | OpKind::AvgPool2d(pooling) => {
             let (h, w, c) = nhwc(in_t)?;
             let (oh, ow, oc) = nhwc(out_t)?;
             if oc != c {
                 return Err(graph(format!("pooling from {c} to {oc} channels")));
             }
-            let geometry = geometry((h, w), extra, (oh, ow), (filter.1, filter.0), &window)?;
-            let kind = if matches!(op.kind, OpKind::MaxPool2d { .. }) {
+            let (fw, fh) = pooling.filter;
+            let geometry = geometry((h, w), extra, (oh, ow), (fh, fw), &pooling.window)?;
+            let kind = if matches!(op.kind, OpKind::MaxPool2d(_)) {
                 PoolKind::Max
             } else {
                 PoolKind::Average
@@ -604,7 +602,7 @@ fn lower(
                 kind,
                 geometry,
                 channels: c,
-                activation,
+                activation: pooling.activation,
             })
         }
         OpKind::Add { activation } | OpKind::Mul { activation } => {
@@ -778,19 +776,16 @@ mod tests {
 
     fn floats(name: &str, shape: &[usize], values: &[f32]) -> TensorDef {
         TensorDef {
-            name: name.into(),
-            shape: shape.to_vec(),
-            ty: ElementType::F32,
             data: Some(values.iter().flat_map(|v| v.to_le_bytes()).collect()),
+            ..activation(name, shape)
         }
     }
 
     fn ints(name: &str, shape: &[usize], values: &[i32]) -> TensorDef {
         TensorDef {
-            name: name.into(),
-            shape: shape.to_vec(),
             ty: ElementType::I32,
             data: Some(values.iter().flat_map(|v| v.to_le_bytes()).collect()),
+            ..activation(name, shape)
         }
     }
 

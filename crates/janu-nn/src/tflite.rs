@@ -203,32 +203,34 @@ impl<'a> Table<'a> {
         Ok((off != 0).then_some(self.pos + off))
     }
 
-    fn i32(&self, slot: usize, default: i32) -> Result<i32, NnError> {
+    /// The scalar in field `slot` (`N` little-endian bytes read by
+    /// `from_le`), or `default` when the field is absent.
+    fn scalar<const N: usize, T>(
+        &self,
+        slot: usize,
+        default: T,
+        from_le: fn([u8; N]) -> T,
+    ) -> Result<T, NnError> {
         match self.field(slot)? {
-            Some(p) => read_bytes::<4>(self.buf, p).map(i32::from_le_bytes),
+            Some(p) => read_bytes::<N>(self.buf, p).map(from_le),
             None => Ok(default),
         }
+    }
+
+    fn i32(&self, slot: usize, default: i32) -> Result<i32, NnError> {
+        self.scalar(slot, default, i32::from_le_bytes)
     }
 
     fn u32(&self, slot: usize, default: u32) -> Result<u32, NnError> {
-        match self.field(slot)? {
-            Some(p) => read_u32(self.buf, p),
-            None => Ok(default),
-        }
+        self.scalar(slot, default, u32::from_le_bytes)
     }
 
     fn i8(&self, slot: usize, default: i8) -> Result<i8, NnError> {
-        match self.field(slot)? {
-            Some(p) => read_bytes::<1>(self.buf, p).map(i8::from_le_bytes),
-            None => Ok(default),
-        }
+        self.scalar(slot, default, i8::from_le_bytes)
     }
 
     fn u8(&self, slot: usize, default: u8) -> Result<u8, NnError> {
-        match self.field(slot)? {
-            Some(p) => read_bytes::<1>(self.buf, p).map(u8::from_le_bytes),
-            None => Ok(default),
-        }
+        self.scalar(slot, default, u8::from_le_bytes)
     }
 
     fn bool(&self, slot: usize) -> Result<bool, NnError> {
@@ -399,6 +401,17 @@ pub struct Window {
     pub dilation: (usize, usize),
 }
 
+/// Options of a pooling operator (maximum or average).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pooling {
+    /// Its window (dilation 1).
+    pub window: Window,
+    /// Window size, (x, y).
+    pub filter: (usize, usize),
+    /// Fused activation.
+    pub activation: Activation,
+}
+
 /// An operator and its options.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum OpKind {
@@ -419,23 +432,9 @@ pub enum OpKind {
         activation: Activation,
     },
     /// `MAX_POOL_2D`.
-    MaxPool2d {
-        /// Its window (dilation 1).
-        window: Window,
-        /// Window size, (x, y).
-        filter: (usize, usize),
-        /// Fused activation.
-        activation: Activation,
-    },
+    MaxPool2d(Pooling),
     /// `AVERAGE_POOL_2D`.
-    AvgPool2d {
-        /// Its window (dilation 1).
-        window: Window,
-        /// Window size, (x, y).
-        filter: (usize, usize),
-        /// Fused activation.
-        activation: Activation,
-    },
+    AvgPool2d(Pooling),
     /// `ADD` with broadcasting of a smaller operand.
     Add {
         /// Fused activation.
@@ -480,8 +479,8 @@ impl OpKind {
         match self {
             Self::Conv2d { .. } => "CONV_2D",
             Self::DepthwiseConv2d { .. } => "DEPTHWISE_CONV_2D",
-            Self::MaxPool2d { .. } => "MAX_POOL_2D",
-            Self::AvgPool2d { .. } => "AVERAGE_POOL_2D",
+            Self::MaxPool2d(_) => "MAX_POOL_2D",
+            Self::AvgPool2d(_) => "AVERAGE_POOL_2D",
             Self::Add { .. } => "ADD",
             Self::Mul { .. } => "MUL",
             Self::Concat { .. } => "CONCATENATION",
@@ -620,38 +619,26 @@ pub enum Options {
     },
     /// `Conv2DOptions`.
     Conv {
-        /// Padding code (0 same, 1 valid).
-        padding: i8,
-        /// Strides, (x, y).
-        stride: (i32, i32),
+        /// Padding, strides and fused activation.
+        window: WindowOptions,
         /// Dilations, (x, y).
         dilation: (i32, i32),
-        /// Fused activation code.
-        activation: i8,
     },
     /// `DepthwiseConv2DOptions`.
     Depthwise {
-        /// Padding code (0 same, 1 valid).
-        padding: i8,
-        /// Strides, (x, y).
-        stride: (i32, i32),
+        /// Padding, strides and fused activation.
+        window: WindowOptions,
         /// Dilations, (x, y).
         dilation: (i32, i32),
         /// Output channels per input channel.
         multiplier: i32,
-        /// Fused activation code.
-        activation: i8,
     },
     /// `Pool2DOptions`.
     Pool {
-        /// Padding code (0 same, 1 valid).
-        padding: i8,
-        /// Strides, (x, y).
-        stride: (i32, i32),
+        /// Padding, strides and fused activation.
+        window: WindowOptions,
         /// Window size, (x, y).
         filter: (i32, i32),
-        /// Fused activation code.
-        activation: i8,
     },
     /// `PadOptions` (an empty table).
     Pad,
@@ -672,7 +659,19 @@ pub enum Options {
     Other(u8),
 }
 
-/// Table slots of `schema.fbs`, named.
+/// The fields that `Conv2DOptions`, `DepthwiseConv2DOptions` and
+/// `Pool2DOptions` share, as TFLite stores them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WindowOptions {
+    /// Padding code (0 same, 1 valid).
+    pub padding: i8,
+    /// Strides, (x, y).
+    pub stride: (i32, i32),
+    /// Fused activation code.
+    pub activation: i8,
+}
+
+/// Table slots of `schema.fbs`, named; a pair is the (x, y) slots.
 mod slot {
     pub const MODEL_VERSION: usize = 0;
     pub const MODEL_OPERATOR_CODES: usize = 1;
@@ -710,25 +709,16 @@ mod slot {
     pub const OP_OUTPUTS: usize = 2;
     pub const OP_OPTIONS_TYPE: usize = 3;
     pub const OP_OPTIONS: usize = 4;
-    // Option tables.
-    pub const CONV_PADDING: usize = 0;
-    pub const CONV_STRIDE_W: usize = 1;
-    pub const CONV_STRIDE_H: usize = 2;
+    // Option tables. The three window tables (convolution, depthwise, pool)
+    // all start with the padding then the strides.
+    pub const WINDOW_PADDING: usize = 0;
+    pub const WINDOW_STRIDE: (usize, usize) = (1, 2);
     pub const CONV_ACTIVATION: usize = 3;
-    pub const CONV_DILATION_W: usize = 4;
-    pub const CONV_DILATION_H: usize = 5;
-    pub const DW_PADDING: usize = 0;
-    pub const DW_STRIDE_W: usize = 1;
-    pub const DW_STRIDE_H: usize = 2;
+    pub const CONV_DILATION: (usize, usize) = (4, 5);
     pub const DW_MULTIPLIER: usize = 3;
     pub const DW_ACTIVATION: usize = 4;
-    pub const DW_DILATION_W: usize = 5;
-    pub const DW_DILATION_H: usize = 6;
-    pub const POOL_PADDING: usize = 0;
-    pub const POOL_STRIDE_W: usize = 1;
-    pub const POOL_STRIDE_H: usize = 2;
-    pub const POOL_FILTER_W: usize = 3;
-    pub const POOL_FILTER_H: usize = 4;
+    pub const DW_DILATION: (usize, usize) = (5, 6);
+    pub const POOL_FILTER: (usize, usize) = (3, 4);
     pub const POOL_ACTIVATION: usize = 5;
     pub const CONCAT_AXIS: usize = 0;
     pub const CONCAT_ACTIVATION: usize = 1;
@@ -933,8 +923,15 @@ fn read_options(op: &Table<'_>, code: i32) -> Result<Options, NnError> {
     let o = op
         .table(slot::OP_OPTIONS)?
         .ok_or_else(|| format(format!("operator {code} lacks its options")))?;
-    let pair = |a: usize, b: usize, default: i32| -> Result<(i32, i32), NnError> {
-        Ok((o.i32(a, default)?, o.i32(b, default)?))
+    let pair = |(x, y): (usize, usize), default: i32| -> Result<(i32, i32), NnError> {
+        Ok((o.i32(x, default)?, o.i32(y, default)?))
+    };
+    let window = |activation: usize| -> Result<WindowOptions, NnError> {
+        Ok(WindowOptions {
+            padding: o.i8(slot::WINDOW_PADDING, 0)?,
+            stride: pair(slot::WINDOW_STRIDE, 0)?,
+            activation: o.i8(activation, 0)?,
+        })
     };
     Ok(match ty {
         options_type::ADD => Options::Add {
@@ -948,23 +945,17 @@ fn read_options(op: &Table<'_>, code: i32) -> Result<Options, NnError> {
             activation: o.i8(slot::CONCAT_ACTIVATION, 0)?,
         },
         options_type::CONV_2D => Options::Conv {
-            padding: o.i8(slot::CONV_PADDING, 0)?,
-            stride: pair(slot::CONV_STRIDE_W, slot::CONV_STRIDE_H, 0)?,
-            dilation: pair(slot::CONV_DILATION_W, slot::CONV_DILATION_H, 1)?,
-            activation: o.i8(slot::CONV_ACTIVATION, 0)?,
+            window: window(slot::CONV_ACTIVATION)?,
+            dilation: pair(slot::CONV_DILATION, 1)?,
         },
         options_type::DEPTHWISE_CONV_2D => Options::Depthwise {
-            padding: o.i8(slot::DW_PADDING, 0)?,
-            stride: pair(slot::DW_STRIDE_W, slot::DW_STRIDE_H, 0)?,
-            dilation: pair(slot::DW_DILATION_W, slot::DW_DILATION_H, 1)?,
+            window: window(slot::DW_ACTIVATION)?,
+            dilation: pair(slot::DW_DILATION, 1)?,
             multiplier: o.i32(slot::DW_MULTIPLIER, 0)?,
-            activation: o.i8(slot::DW_ACTIVATION, 0)?,
         },
         options_type::POOL_2D => Options::Pool {
-            padding: o.i8(slot::POOL_PADDING, 0)?,
-            stride: pair(slot::POOL_STRIDE_W, slot::POOL_STRIDE_H, 0)?,
-            filter: pair(slot::POOL_FILTER_W, slot::POOL_FILTER_H, 0)?,
-            activation: o.i8(slot::POOL_ACTIVATION, 0)?,
+            window: window(slot::POOL_ACTIVATION)?,
+            filter: pair(slot::POOL_FILTER, 0)?,
         },
         options_type::PAD => Options::Pad,
         options_type::RESIZE_BILINEAR => Options::Resize {
@@ -1000,15 +991,20 @@ fn padding(v: i8) -> Result<Padding, NnError> {
     }
 }
 
-fn window(padding_code: i8, stride: (i32, i32), dilation: (i32, i32)) -> Result<Window, NnError> {
-    Ok(Window {
-        stride: (positive(stride.0, "stride")?, positive(stride.1, "stride")?),
+/// The window of an operator whose options hold `w`, and its activation.
+fn window(w: WindowOptions, dilation: (i32, i32)) -> Result<(Window, Activation), NnError> {
+    let window = Window {
+        stride: (
+            positive(w.stride.0, "stride")?,
+            positive(w.stride.1, "stride")?,
+        ),
         dilation: (
             positive(dilation.0, "dilation")?,
             positive(dilation.1, "dilation")?,
         ),
-        padding: padding(padding_code)?,
-    })
+        padding: padding(w.padding)?,
+    };
+    Ok((window, Activation::from_code(w.activation)?))
 }
 
 fn op_kind(op: &GraphOp) -> Result<OpKind, NnError> {
@@ -1018,56 +1014,45 @@ fn op_kind(op: &GraphOp) -> Result<OpKind, NnError> {
         (
             code::CONV_2D,
             Options::Conv {
-                padding,
-                stride,
+                window: w,
                 dilation,
-                activation,
             },
-        ) => OpKind::Conv2d {
-            window: window(padding, stride, dilation)?,
-            activation: act(activation)?,
-        },
+        ) => {
+            let (window, activation) = window(w, dilation)?;
+            OpKind::Conv2d { window, activation }
+        }
         (
             code::DEPTHWISE_CONV_2D,
             Options::Depthwise {
-                padding,
-                stride,
+                window: w,
                 dilation,
                 multiplier,
-                activation,
-            },
-        ) => OpKind::DepthwiseConv2d {
-            window: window(padding, stride, dilation)?,
-            multiplier: multiplier.max(1) as usize,
-            activation: act(activation)?,
-        },
-        (
-            code @ (code::MAX_POOL_2D | code::AVERAGE_POOL_2D),
-            Options::Pool {
-                padding,
-                stride,
-                filter,
-                activation,
             },
         ) => {
-            let window = window(padding, stride, (1, 1))?;
-            let filter = (
-                positive(filter.0, "filter width")?,
-                positive(filter.1, "filter height")?,
-            );
-            let activation = act(activation)?;
+            let (window, activation) = window(w, dilation)?;
+            OpKind::DepthwiseConv2d {
+                window,
+                multiplier: multiplier.max(1) as usize,
+                activation,
+            }
+        }
+        (
+            code @ (code::MAX_POOL_2D | code::AVERAGE_POOL_2D),
+            Options::Pool { window: w, filter },
+        ) => {
+            let (window, activation) = window(w, (1, 1))?;
+            let pooling = Pooling {
+                window,
+                filter: (
+                    positive(filter.0, "filter width")?,
+                    positive(filter.1, "filter height")?,
+                ),
+                activation,
+            };
             if code == code::MAX_POOL_2D {
-                OpKind::MaxPool2d {
-                    window,
-                    filter,
-                    activation,
-                }
+                OpKind::MaxPool2d(pooling)
             } else {
-                OpKind::AvgPool2d {
-                    window,
-                    filter,
-                    activation,
-                }
+                OpKind::AvgPool2d(pooling)
             }
         }
         (code::ADD, Options::Add { activation }) => OpKind::Add {
@@ -1335,55 +1320,34 @@ fn write_options(b: &mut Builder, op: &GraphOp) -> Result<(u8, Option<usize>), N
                 (slot::CONCAT_ACTIVATION, I8(activation, 0)),
             ],
         ),
-        Options::Conv {
-            padding,
-            stride,
-            dilation,
-            activation,
-        } => (
+        Options::Conv { window, dilation } => (
             options_type::CONV_2D,
-            vec![
-                (slot::CONV_PADDING, I8(padding, 0)),
-                (slot::CONV_STRIDE_W, I32(stride.0, 0)),
-                (slot::CONV_STRIDE_H, I32(stride.1, 0)),
-                (slot::CONV_ACTIVATION, I8(activation, 0)),
-                (slot::CONV_DILATION_W, I32(dilation.0, 1)),
-                (slot::CONV_DILATION_H, I32(dilation.1, 1)),
-            ],
+            [
+                window_fields(window, slot::CONV_ACTIVATION).as_slice(),
+                &pair_fields(slot::CONV_DILATION, dilation, 1),
+            ]
+            .concat(),
         ),
         Options::Depthwise {
-            padding,
-            stride,
+            window,
             dilation,
             multiplier,
-            activation,
         } => (
             options_type::DEPTHWISE_CONV_2D,
-            vec![
-                (slot::DW_PADDING, I8(padding, 0)),
-                (slot::DW_STRIDE_W, I32(stride.0, 0)),
-                (slot::DW_STRIDE_H, I32(stride.1, 0)),
-                (slot::DW_MULTIPLIER, I32(multiplier, 0)),
-                (slot::DW_ACTIVATION, I8(activation, 0)),
-                (slot::DW_DILATION_W, I32(dilation.0, 1)),
-                (slot::DW_DILATION_H, I32(dilation.1, 1)),
-            ],
+            [
+                window_fields(window, slot::DW_ACTIVATION).as_slice(),
+                &pair_fields(slot::DW_DILATION, dilation, 1),
+                &[(slot::DW_MULTIPLIER, I32(multiplier, 0))],
+            ]
+            .concat(),
         ),
-        Options::Pool {
-            padding,
-            stride,
-            filter,
-            activation,
-        } => (
+        Options::Pool { window, filter } => (
             options_type::POOL_2D,
-            vec![
-                (slot::POOL_PADDING, I8(padding, 0)),
-                (slot::POOL_STRIDE_W, I32(stride.0, 0)),
-                (slot::POOL_STRIDE_H, I32(stride.1, 0)),
-                (slot::POOL_FILTER_W, I32(filter.0, 0)),
-                (slot::POOL_FILTER_H, I32(filter.1, 0)),
-                (slot::POOL_ACTIVATION, I8(activation, 0)),
-            ],
+            [
+                window_fields(window, slot::POOL_ACTIVATION).as_slice(),
+                &pair_fields(slot::POOL_FILTER, filter, 0),
+            ]
+            .concat(),
         ),
         Options::Pad => (options_type::PAD, Vec::new()),
         Options::Resize {
@@ -1402,6 +1366,27 @@ fn write_options(b: &mut Builder, op: &GraphOp) -> Result<(u8, Option<usize>), N
         ),
     };
     Ok((ty, Some(b.table(&fields))))
+}
+
+/// The fields of `w` in a window options table whose activation is at
+/// `activation` (the padding and strides are at the same slots in all three).
+fn window_fields(w: WindowOptions, activation: usize) -> [(usize, Field); 4] {
+    let [stride_x, stride_y] = pair_fields(slot::WINDOW_STRIDE, w.stride, 0);
+    [
+        (slot::WINDOW_PADDING, Field::I8(w.padding, 0)),
+        stride_x,
+        stride_y,
+        (activation, Field::I8(w.activation, 0)),
+    ]
+}
+
+/// The fields of the pair `(x, y)` at the slots `(x, y)`, whose schema
+/// default is `default`.
+fn pair_fields(slots: (usize, usize), (x, y): (i32, i32), default: i32) -> [(usize, Field); 2] {
+    [
+        (slots.0, Field::I32(x, default)),
+        (slots.1, Field::I32(y, default)),
+    ]
 }
 
 /// A field of a table being written: a scalar with its schema default (left
@@ -1595,6 +1580,15 @@ mod tests {
         }
     }
 
+    /// Window options with the same stride along x and y.
+    fn window_options(padding: i8, stride: i32, activation: i8) -> WindowOptions {
+        WindowOptions {
+            padding,
+            stride: (stride, stride),
+            activation,
+        }
+    }
+
     /// A small graph using every kind of options the writer knows.
     fn sample() -> Graph {
         let op = |code, version, inputs: &[i32], output, options| GraphOp {
@@ -1636,10 +1630,8 @@ mod tests {
                     &[0, 1, 2],
                     3,
                     Options::Conv {
-                        padding: 0,
-                        stride: (1, 1),
+                        window: window_options(0, 1, 1),
                         dilation: (1, 1),
-                        activation: 1,
                     },
                 ),
                 op(
@@ -1648,11 +1640,9 @@ mod tests {
                     &[3, 4, -1],
                     5,
                     Options::Depthwise {
-                        padding: 1,
-                        stride: (2, 2),
+                        window: window_options(1, 2, 3),
                         dilation: (1, 1),
                         multiplier: 1,
-                        activation: 3,
                     },
                 ),
                 op(
@@ -1661,10 +1651,8 @@ mod tests {
                     &[5],
                     6,
                     Options::Pool {
-                        padding: 1,
-                        stride: (2, 2),
+                        window: window_options(1, 2, 0),
                         filter: (2, 2),
-                        activation: 0,
                     },
                 ),
                 op(

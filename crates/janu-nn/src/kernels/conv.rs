@@ -134,7 +134,7 @@ fn gather(g: &Geometry, cin: usize, input: &[f32], oy: usize, ox: usize, patch: 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::kernels::test_util::{assert_close, random};
+    use crate::kernels::test_util::{assert_close, naive_taps, random, square_window};
 
     /// Direct convolution, one output value at a time, in f64.
     pub(crate) fn naive(c: &Conv, weights: &[f32], bias: &[f32], input: &[f32]) -> Vec<f32> {
@@ -144,18 +144,11 @@ pub(crate) mod tests {
             for ox in 0..g.ow {
                 for o in 0..c.cout {
                     let mut s = f64::from(bias[o]);
-                    for ky in 0..g.kh {
-                        for kx in 0..g.kw {
-                            let iy = (oy * g.sy + ky * g.dy) as i64 - g.pad_top as i64;
-                            let ix = (ox * g.sx + kx * g.dx) as i64 - g.pad_left as i64;
-                            if iy < 0 || ix < 0 || iy >= g.h as i64 || ix >= g.w as i64 {
-                                continue;
-                            }
-                            for i in 0..c.cin {
-                                let x = input[((iy as usize * g.w) + ix as usize) * c.cin + i];
-                                let w = weights[((o * g.kh + ky) * g.kw + kx) * c.cin + i];
-                                s += f64::from(x) * f64::from(w);
-                            }
+                    for (tap, pixel) in naive_taps(g, oy, ox) {
+                        for i in 0..c.cin {
+                            let x = input[pixel * c.cin + i];
+                            let w = weights[(o * g.kh * g.kw + tap) * c.cin + i];
+                            s += f64::from(x) * f64::from(w);
                         }
                     }
                     out[(oy * g.ow + ox) * c.cout + o] = c.activation.apply(s as f32);
@@ -187,71 +180,17 @@ pub(crate) mod tests {
 
     #[test]
     fn pointwise_matches_naive() {
-        let g = Geometry {
-            h: 9,
-            w: 11,
-            oh: 9,
-            ow: 11,
-            kh: 1,
-            kw: 1,
-            sy: 1,
-            sx: 1,
-            dy: 1,
-            dx: 1,
-            pad_top: 0,
-            pad_left: 0,
-        };
-        check(g, 24, 40, 1);
+        check(square_window((9, 11), 1, 1, 1, 0), 24, 40, 1);
     }
 
     #[test]
     fn strided_padded_window_matches_naive() {
-        // The landmark models' first layer: 3x3, step 2, padding 1 before.
-        let g = Geometry {
-            h: 17,
-            w: 15,
-            oh: 9,
-            ow: 8,
-            kh: 3,
-            kw: 3,
-            sy: 2,
-            sx: 2,
-            dy: 1,
-            dx: 1,
-            pad_top: 1,
-            pad_left: 1,
-        };
-        check(g, 3, 24, 3);
-        // Dilated, unpadded, and a window covering the whole input.
-        let g = Geometry {
-            h: 10,
-            w: 10,
-            oh: 6,
-            ow: 6,
-            kh: 3,
-            kw: 3,
-            sy: 1,
-            sx: 1,
-            dy: 2,
-            dx: 2,
-            pad_top: 0,
-            pad_left: 0,
-        };
-        check(g, 5, 7, 5);
-        let g = Geometry {
-            h: 2,
-            w: 2,
-            oh: 1,
-            ow: 1,
-            kh: 2,
-            kw: 2,
-            sy: 1,
-            sx: 1,
-            dy: 1,
-            dx: 1,
-            pad_top: 0,
-            pad_left: 0,
-        };
-        check(g, 288, 195, 7);
+        // The landmark models' first layer: 3x3, step 2, padding 1 before
+        // (17 x 15 to 9 x 8).
+        check(square_window((17, 15), 3, 2, 1, 1), 3, 24, 3);
+        // Dilated, unpadded (10 x 10 to 6 x 6), and a window covering the
+        // whole input.
+        check(square_window((10, 10), 3, 1, 2, 0), 5, 7, 5);
+        check(square_window((2, 2), 2, 1, 1, 0), 288, 195, 7);
     }
 }

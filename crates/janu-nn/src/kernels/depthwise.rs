@@ -133,7 +133,7 @@ fn depthwise_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernels::test_util::{assert_close, random};
+    use crate::kernels::test_util::{assert_close, naive_taps, random, square_window};
 
     fn naive(d: &Depthwise, input: &[f32]) -> Vec<f32> {
         let g = &d.geometry;
@@ -143,17 +143,10 @@ mod tests {
             for ox in 0..g.ow {
                 for ch in 0..c {
                     let mut s = f64::from(d.bias[ch]);
-                    for ky in 0..g.kh {
-                        for kx in 0..g.kw {
-                            let iy = (oy * g.sy + ky * g.dy) as i64 - g.pad_top as i64;
-                            let ix = (ox * g.sx + kx * g.dx) as i64 - g.pad_left as i64;
-                            if iy < 0 || ix < 0 || iy >= g.h as i64 || ix >= g.w as i64 {
-                                continue;
-                            }
-                            let x = input[(iy as usize * g.w + ix as usize) * c + ch];
-                            let w = d.weights[(ky * g.kw + kx) * c + ch];
-                            s += f64::from(x) * f64::from(w);
-                        }
+                    for (tap, pixel) in naive_taps(g, oy, ox) {
+                        let x = input[pixel * c + ch];
+                        let w = d.weights[tap * c + ch];
+                        s += f64::from(x) * f64::from(w);
                     }
                     out[(oy * g.ow + ox) * c + ch] = d.activation.apply(s as f32);
                 }
@@ -176,22 +169,10 @@ mod tests {
             (7, 3, 1, 1, 27),
         ];
         for (i, &(side, k, s, pad, c)) in cases.iter().enumerate() {
-            let out_side = (side + 2 * pad - k) / s + 1;
+            let geometry = square_window((side, side), k, s, 1, pad);
+            let out_side = geometry.oh;
             let d = Depthwise {
-                geometry: Geometry {
-                    h: side,
-                    w: side,
-                    oh: out_side,
-                    ow: out_side,
-                    kh: k,
-                    kw: k,
-                    sy: s,
-                    sx: s,
-                    dy: 1,
-                    dx: 1,
-                    pad_top: pad,
-                    pad_left: pad,
-                },
+                geometry,
                 channels: c,
                 weights: random(k * k * c, i as u64),
                 bias: random(c, 50 + i as u64),

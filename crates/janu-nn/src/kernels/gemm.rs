@@ -161,76 +161,76 @@ impl PackedGemm {
     }
 }
 
-/// The tile kernels: `MR` input rows against one panel of width `NR`.
+/// `acc[r][j] += x[r] * w[j]` for one input value per row and one row of a
+/// panel.
+#[inline(always)]
+fn tile_step<const NR: usize, const MR: usize>(
+    acc: &mut [[f32; NR]; MR],
+    x: [f32; MR],
+    w: &[f32; NR],
+) {
+    // The loop order that the compiler turns into register-held vector sums
+    // differs with the width (measured).
+    if NR >= 32 {
+        for j in 0..NR {
+            for r in 0..MR {
+                acc[r][j] = madd(x[r], w[j], acc[r][j]);
+            }
+        }
+    } else {
+        for r in 0..MR {
+            for j in 0..NR {
+                acc[r][j] = madd(x[r], w[j], acc[r][j]);
+            }
+        }
+    }
+}
+
+/// The pattern `((w, x0), x1)...` that takes apart the items of
+/// `w.zip(x0).zip(x1)...`.
+macro_rules! zipped {
+    ($p:pat) => { $p };
+    ($p:pat, $x:ident $(, $rest:ident)*) => { zipped!(($p, $x) $(, $rest)*) };
+}
+
+/// Where a tile stores its sums: the first `rows` rows and `cols` columns,
+/// clamped to `bounds`, at `out`, rows `ldc` apart.
+struct TileOut<'a> {
+    out: &'a mut [f32],
+    ldc: usize,
+    rows: usize,
+    cols: usize,
+    bounds: (f32, f32),
+}
+
+impl TileOut<'_> {
+    #[inline(always)]
+    fn store<const NR: usize, const MR: usize>(self, acc: &[[f32; NR]; MR]) {
+        let (lo, hi) = self.bounds;
+        for (r, sums) in acc.iter().enumerate().take(self.rows) {
+            let dst = &mut self.out[r * self.ldc..r * self.ldc + self.cols];
+            for (d, s) in dst.iter_mut().zip(sums) {
+                *d = s.max(lo).min(hi);
+            }
+        }
+    }
+}
+
+/// The tile kernels: `MR` input rows against one panel of width `NR`, one
+/// function per `MR`, so that the rows are zipped with the panel (no bounds
+/// checks in the loop).
 macro_rules! tile {
     ($name:ident, $mr:literal, [$($x:ident),*]) => {
         /// Sums of the rows `rows` (each `k` long) against the panel `b`
-        /// (`k * NR` values) from `bias`; the first `valid_rows` rows and
-        /// `cols` columns are clamped and stored at `out`, `ldc` apart.
+        /// (`k * NR` values) from `bias`, stored at `out`.
         #[inline(always)]
-        #[allow(clippy::too_many_arguments)] // one tile's whole context
-        fn $name<const NR: usize>(
-            rows: [&[f32]; $mr],
-            b: &[f32],
-            bias: &[f32; NR],
-            out: &mut [f32],
-            ldc: usize,
-            valid_rows: usize,
-            cols: usize,
-            (lo, hi): (f32, f32),
-        ) {
+        fn $name<const NR: usize>(rows: [&[f32]; $mr], b: &[f32], bias: &[f32; NR], out: TileOut<'_>) {
             let mut acc = [*bias; $mr];
             let [$($x),*] = rows;
-            let zipped = b.chunks_exact(NR)$(.zip($x))*;
-            tile!(@loop zipped, acc, NR, [$($x),*]);
-            for (r, sums) in acc.iter().enumerate().take(valid_rows) {
-                let dst = &mut out[r * ldc..r * ldc + cols];
-                for (d, s) in dst.iter_mut().zip(sums) {
-                    *d = s.max(lo).min(hi);
-                }
+            for zipped!(w $(, $x)*) in b.chunks_exact(NR)$(.zip($x))* {
+                tile_step(&mut acc, [$(*$x),*], w.try_into().expect("panel row"));
             }
-        }
-    };
-    (@loop $it:ident, $acc:ident, $nr:ident, [$a:ident, $b:ident, $c:ident, $d:ident]) => {
-        for ((((w, $a), $b), $c), $d) in $it {
-            let w: &[f32; $nr] = w.try_into().expect("panel row");
-            let x = [*$a, *$b, *$c, *$d];
-            // The loop order that the compiler turns into register-held
-            // vector sums differs with the width (measured).
-            if $nr >= 32 {
-                for j in 0..$nr {
-                    for r in 0..4 {
-                        $acc[r][j] = madd(x[r], w[j], $acc[r][j]);
-                    }
-                }
-            } else {
-                for r in 0..4 {
-                    for j in 0..$nr {
-                        $acc[r][j] = madd(x[r], w[j], $acc[r][j]);
-                    }
-                }
-            }
-        }
-    };
-    (@loop $it:ident, $acc:ident, $nr:ident, [$a:ident, $b:ident, $c:ident, $d:ident, $e:ident, $f:ident]) => {
-        for ((((((w, $a), $b), $c), $d), $e), $f) in $it {
-            let w: &[f32; $nr] = w.try_into().expect("panel row");
-            let x = [*$a, *$b, *$c, *$d, *$e, *$f];
-            // The loop order that the compiler turns into register-held
-            // vector sums differs with the width (measured).
-            if $nr >= 32 {
-                for j in 0..$nr {
-                    for r in 0..6 {
-                        $acc[r][j] = madd(x[r], w[j], $acc[r][j]);
-                    }
-                }
-            } else {
-                for r in 0..6 {
-                    for j in 0..$nr {
-                        $acc[r][j] = madd(x[r], w[j], $acc[r][j]);
-                    }
-                }
-            }
+            out.store(&acc);
         }
     };
 }
@@ -276,30 +276,17 @@ fn panel_rows<const NR: usize, const MR: usize>(
     let b = &g.data[panel.offset + NR..panel.offset + NR + k * NR];
     let mut i = 0;
     while i < m {
-        let valid = MR.min(m - i);
-        let out = &mut c[i * ldc + panel.col..];
+        let out = TileOut {
+            out: &mut c[i * ldc + panel.col..],
+            ldc,
+            rows: MR.min(m - i),
+            cols: panel.cols,
+            bounds,
+        };
         if MR == 4 {
-            tile4::<NR>(
-                row_slices(a, lda, k, i, m),
-                b,
-                bias,
-                out,
-                ldc,
-                valid,
-                panel.cols,
-                bounds,
-            );
+            tile4::<NR>(row_slices(a, lda, k, i, m), b, bias, out);
         } else {
-            tile6::<NR>(
-                row_slices(a, lda, k, i, m),
-                b,
-                bias,
-                out,
-                ldc,
-                valid,
-                panel.cols,
-                bounds,
-            );
+            tile6::<NR>(row_slices(a, lda, k, i, m), b, bias, out);
         }
         i += MR;
     }

@@ -101,6 +101,53 @@ impl Geometry {
 
 #[cfg(test)]
 pub(crate) mod test_util {
+    use super::Geometry;
+
+    /// A `k x k` window over an `h x w` input, moved `step` and with taps
+    /// `dilation` apart both ways, `pad` zeros before the input and as many
+    /// after; the output size follows.
+    pub fn square_window(
+        (h, w): (usize, usize),
+        k: usize,
+        step: usize,
+        dilation: usize,
+        pad: usize,
+    ) -> Geometry {
+        let out = |n: usize| (n + 2 * pad - dilation * (k - 1) - 1) / step + 1;
+        Geometry {
+            h,
+            w,
+            oh: out(h),
+            ow: out(w),
+            kh: k,
+            kw: k,
+            sy: step,
+            sx: step,
+            dy: dilation,
+            dx: dilation,
+            pad_top: pad,
+            pad_left: pad,
+        }
+    }
+
+    /// The taps of the window at output pixel `(oy, ox)` that fall inside the
+    /// input, as (tap `ky * kw + kx`, input pixel `iy * w + ix`): worked out
+    /// directly in signed numbers, as a reference for the kernels.
+    pub fn naive_taps(
+        g: &Geometry,
+        oy: usize,
+        ox: usize,
+    ) -> impl Iterator<Item = (usize, usize)> + '_ {
+        (0..g.kh)
+            .flat_map(move |ky| (0..g.kw).map(move |kx| (ky, kx)))
+            .filter_map(move |(ky, kx)| {
+                let iy = (oy * g.sy + ky * g.dy) as i64 - g.pad_top as i64;
+                let ix = (ox * g.sx + kx * g.dx) as i64 - g.pad_left as i64;
+                (iy >= 0 && ix >= 0 && iy < g.h as i64 && ix < g.w as i64)
+                    .then(|| (ky * g.kw + kx, iy as usize * g.w + ix as usize))
+            })
+    }
+
     /// Deterministic pseudo-random values in -1..1 (SplitMix64).
     pub fn random(n: usize, seed: u64) -> Vec<f32> {
         let mut state = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(1);

@@ -63,23 +63,12 @@ impl Pool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::test_util::square_window;
 
     #[test]
     fn max_and_average_of_two_by_two() {
-        let g = Geometry {
-            h: 2,
-            w: 4,
-            oh: 1,
-            ow: 2,
-            kh: 2,
-            kw: 2,
-            sy: 2,
-            sx: 2,
-            dy: 1,
-            dx: 1,
-            pad_top: 0,
-            pad_left: 0,
-        };
+        // 2 x 4 to 1 x 2.
+        let g = square_window((2, 4), 2, 2, 1, 0);
         // Two channels: the second is the negated first.
         let first = [1.0, 5.0, -2.0, 0.0, 3.0, 4.0, 8.0, 6.0];
         let input: Vec<f32> = first.iter().flat_map(|&v| [v, -v]).collect();
@@ -99,20 +88,8 @@ mod tests {
 
     #[test]
     fn padding_is_left_out() {
-        let g = Geometry {
-            h: 1,
-            w: 1,
-            oh: 1,
-            ow: 1,
-            kh: 3,
-            kw: 3,
-            sy: 1,
-            sx: 1,
-            dy: 1,
-            dx: 1,
-            pad_top: 1,
-            pad_left: 1,
-        };
+        // 1 x 1 to 1 x 1.
+        let g = square_window((1, 1), 3, 1, 1, 1);
         for kind in [PoolKind::Max, PoolKind::Average] {
             let pool = Pool {
                 kind,
