@@ -16,9 +16,11 @@
 //! cargo bench -p janu-server --bench device_saves
 //! ```
 
+mod support;
+
 use std::time::{Duration, Instant};
 
-use janu_server::{AppState, Settings, launch_with_tcp_listener};
+use support::{BenchServer, percentile};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -64,47 +66,19 @@ async fn save(addr: &str, token: &str, body: &[u8]) -> (u16, Duration) {
     (status, took)
 }
 
-fn percentile(sorted: &[Duration], q: f64) -> Duration {
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
-}
-
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(run());
+    support::on_two_threads(run());
 }
 
 async fn run() {
     let dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings::for_tests(dir.path());
-    settings.database = dir.path().join("history.db").to_string_lossy().into_owned();
-    let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let state = AppState::new(settings).await.unwrap();
+    let bench = BenchServer::new(dir.path(), |_| {}).await;
+    let addr = bench.addr.to_string();
     let mut tokens = Vec::new();
     for i in 0..SESSIONS {
-        let user = janu_server::accounts::add_user(
-            state.store(),
-            state.hasher(),
-            &format!("p{i}"),
-            None,
-            "a practice password".into(),
-        )
-        .await
-        .unwrap();
-        let t = janu_server::api::accounts::make_token(&state, &user, "bench")
-            .await
-            .unwrap()
-            .token;
-        tokens.push(t);
+        tokens.push(bench.token_for(&format!("p{i}")).await);
     }
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(launch_with_tcp_listener(state, listener, async {
-        let _ = stop_rx.await;
-    }));
+    let server = bench.serve();
     let files: Vec<Vec<u8>> = (0..SESSIONS as u64).map(|i| practice(1 + i % 5)).collect();
     let mb = files.iter().map(Vec::len).sum::<usize>() as f64 / SESSIONS as f64 / 1e6;
     println!(
@@ -139,17 +113,16 @@ async fn run() {
             if status != 200 {
                 failed += 1;
             }
-            times.push(took);
+            times.push(took.as_secs_f64() * 1000.0);
         }
-        times.sort();
+        times.sort_by(f64::total_cmp);
         println!(
             "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {failed} |",
             times.len(),
-            percentile(&times, 0.5).as_secs_f64() * 1000.0,
-            percentile(&times, 0.95).as_secs_f64() * 1000.0,
-            times.last().unwrap().as_secs_f64() * 1000.0,
+            percentile(&times, 0.5),
+            percentile(&times, 0.95),
+            times.last().copied().unwrap_or(f64::NAN),
         );
     }
-    let _ = stop_tx.send(());
-    let _ = server.await;
+    server.stop().await;
 }

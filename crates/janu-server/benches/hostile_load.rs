@@ -13,12 +13,14 @@
 //! cargo bench -p janu-server --bench hostile_load
 //! ```
 
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use janu_server::{AppState, Settings, launch_with_tcp_listener};
+use support::{BenchServer, percentile};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -160,46 +162,16 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
-}
-
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    runtime.block_on(run());
+    support::on_two_threads(run());
 }
 
 async fn run() {
     let dir = tempfile::tempdir().unwrap();
-    let mut settings = Settings::for_tests(dir.path());
-    settings.database = dir.path().join("history.db").to_string_lossy().into_owned();
-    let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let state = AppState::new(settings).await.unwrap();
-    let user = janu_server::accounts::add_user(
-        state.store(),
-        state.hasher(),
-        "load",
-        None,
-        "load test password".into(),
-    )
-    .await
-    .unwrap();
-    let token = janu_server::api::accounts::make_token(&state, &user, "load")
-        .await
-        .unwrap()
-        .token;
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(launch_with_tcp_listener(state, listener, async {
-        let _ = stop_rx.await;
-    }));
+    let bench = BenchServer::new(dir.path(), |_| {}).await;
+    let addr = bench.addr.to_string();
+    let token = bench.token_for("load").await;
+    let server = bench.serve();
     let files = hostile_files(dir.path());
     let started = Instant::now();
 
@@ -289,8 +261,7 @@ async fn run() {
     for s in slow {
         cut_off += s.await.unwrap();
     }
-    let _ = stop_tx.send(());
-    let _ = server.await;
+    server.stop().await;
 
     times.sort_by(f64::total_cmp);
     println!("hostile load: {SLOW_CLIENTS} slow clients, {UPLOADS} hostile uploads");

@@ -15,6 +15,8 @@
 //! ```
 //! Skips with a message when `../shared/data/photos` is missing.
 
+mod support;
+
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -22,8 +24,7 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use janu_media::{PanZoomSpec, VideoOptions};
 use janu_server::live::protocol::{FrameHeader, frame_header};
-use janu_server::{AppState, Settings, launch_with_tcp_listener};
-use janu_store::NewUser;
+use support::{BenchServer, percentile};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -49,14 +50,6 @@ const SECONDS_PER_PHOTO: f64 = 5.0;
 
 fn first_photo_in(dir: &std::path::Path) -> Option<PathBuf> {
     janu_testkit::images_in(dir).into_iter().next()
-}
-
-fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let i = ((sorted.len() - 1) as f64 * q).round() as usize;
-    sorted[i]
 }
 
 fn load_average() -> String {
@@ -118,13 +111,8 @@ fn main() {
         .collect();
     let mean_kb = frames.iter().map(Vec::len).sum::<usize>() as f64 / frames.len() as f64 / 1024.0;
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
     let load_before = load_average();
-    let result = runtime.block_on(measure(dir.path().to_path_buf(), frames, seconds));
+    let result = support::on_two_threads(measure(dir.path().to_path_buf(), frames, seconds));
     let load_after = load_average();
 
     let mut lat = result.latencies_ms.clone();
@@ -179,30 +167,15 @@ struct Measured {
 }
 
 async fn measure(data_dir: PathBuf, frames: Vec<Vec<u8>>, seconds: f64) -> Measured {
-    let mut settings = Settings::for_tests(&data_dir);
-    settings.database = data_dir.join("history.db").to_string_lossy().into_owned();
-    if let Ok(m) = std::env::var("JANU_MODEL") {
-        settings.model = m.parse().expect("JANU_MODEL: lite, full or heavy");
-    }
-    let listener = tokio::net::TcpListener::bind(settings.addr).await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let state = AppState::new(settings).await.expect("the server state");
-    let user = state
-        .store()
-        .create_user(&NewUser {
-            handle: "bench".into(),
-            display_name: "bench".into(),
-        })
-        .await
-        .unwrap();
-    let token = janu_server::api::accounts::make_token(&state, &user, "bench")
-        .await
-        .unwrap()
-        .token;
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(launch_with_tcp_listener(state, listener, async {
-        let _ = stop_rx.await;
-    }));
+    let bench = BenchServer::new(&data_dir, |settings| {
+        if let Ok(m) = std::env::var("JANU_MODEL") {
+            settings.model = m.parse().expect("JANU_MODEL: lite, full or heavy");
+        }
+    })
+    .await;
+    let addr = bench.addr;
+    let token = bench.token_for("bench").await;
+    let server = bench.serve();
 
     let mut req = format!("ws://{addr}/api/live")
         .into_client_request()
@@ -276,8 +249,7 @@ async fn measure(data_dir: PathBuf, frames: Vec<Vec<u8>>, seconds: f64) -> Measu
         .await
         .unwrap();
     let (got, summary_dropped) = reader.await.unwrap();
-    let _ = stop_tx.send(());
-    let _ = server.await;
+    server.stop().await;
 
     let mut out = Measured {
         sent: measured,
