@@ -24,11 +24,11 @@ use janu_server::SettingsLayer;
 /// JANU_* variables, flags). Stop it with Ctrl-C or SIGTERM: it finishes the
 /// upload it is on (up to 20 s) or hands it back to the queue. It logs to
 /// standard error like `janu serve`: --log-format text or json, RUST_LOG.
-///
-/// Examples:
-///   janu worker --database postgres://janu:PW@db.studio/janu
-///   janu worker --database postgres://janu:PW@db.studio/janu --workers 2 --model lite
 #[derive(Debug, clap::Args)]
+#[command(after_long_help = "\
+Examples:
+  janu worker --database postgres://janu:PW@db.studio/janu
+  janu worker --database postgres://janu:PW@db.studio/janu --workers 2 --model lite")]
 pub struct Args {
     /// Database: a file path, sqlite://PATH or postgres://USER:PASSWORD@HOST/DB.
     #[arg(long, value_name = "URL")]
