@@ -238,17 +238,22 @@ impl Calibration {
     /// Measure the calibration over a set of bodies with `extended` as the
     /// straight leg.
     pub fn over<'a>(bodies: impl IntoIterator<Item = &'a Body>, extended: Side) -> Self {
-        let diffs: Vec<Option<f32>> = bodies
-            .into_iter()
-            .map(|b| {
-                let (h, k) = (b.point(extended.hip())?, b.point(extended.knee())?);
-                let to_heel = signed_flexion_to(h, k, b.point(extended.heel())?)?;
-                Some(to_heel - signed_flexion_to(h, k, b.point(extended.ankle())?)?)
-            })
-            .collect();
         Self {
-            heel_knee_offset_deg: crate::series::median(diffs),
+            heel_knee_offset_deg: crate::series::median(
+                bodies
+                    .into_iter()
+                    .map(|b| Self::heel_knee_offset(b, extended)),
+            ),
         }
+    }
+
+    /// One body's sample of [`Calibration::heel_knee_offset_deg`]: the
+    /// extended knee's signed flexion to the heel minus that to the ankle,
+    /// when both are seen.
+    pub fn heel_knee_offset(body: &Body, extended: Side) -> Option<f32> {
+        let (h, k) = (body.point(extended.hip())?, body.point(extended.knee())?);
+        let to_heel = signed_flexion_to(h, k, body.point(extended.heel())?)?;
+        Some(to_heel - signed_flexion_to(h, k, body.point(extended.ankle())?)?)
     }
 }
 

@@ -112,6 +112,10 @@ pub(super) struct Attempt {
     setup_torso: Vec<f32>,
     setup_neck: Vec<f32>,
     setup_ear: Vec<f32>,
+    /// Samples of [`Calibration::heel_knee_offset`] from the attempt's first
+    /// frames where heel and ankle were both seen: with them the extended
+    /// knee is still measured when the hands cover the ankle in the fold.
+    heel_offsets: Vec<f32>,
     baseline: Option<Baseline>,
     pub(super) hold_start: Option<f64>,
     pub(super) hold_end: Option<f64>,
@@ -141,6 +145,7 @@ impl Attempt {
             setup_torso: Vec::new(),
             setup_neck: Vec::new(),
             setup_ear: Vec::new(),
+            heel_offsets: Vec::new(),
             baseline: None,
             hold_start: None,
             hold_end: None,
@@ -264,6 +269,10 @@ pub(super) fn step_attempt(
     if let Some(x) = torso {
         push_trim(&mut a.torso_raw, t, x, FOLD_SMOOTH_S);
     }
+    push_capped(
+        &mut a.heel_offsets,
+        Calibration::heel_knee_offset(body, side),
+    );
     let rel_torso = torso.zip(body.scale()).map(|(x, s)| x / s);
     a.series
         .push((t, upper_body_height(body), rel_torso.or(torso), fold));
@@ -405,7 +414,10 @@ pub(super) fn step_attempt(
 
     // Form: checked while folding and holding, said once it persists.
     if matches!(a.phase, PhaseName::Fold | PhaseName::Hold) {
-        let m = measure(body, side, a.baseline.as_ref(), &Calibration::default());
+        let calibration = Calibration {
+            heel_knee_offset_deg: median(a.heel_offsets.iter().copied().map(Some)),
+        };
+        let m = measure(body, side, a.baseline.as_ref(), &calibration);
         for (rule, w) in RULES.iter().zip(&mut a.form) {
             let Some(cue) = rule.cue else {
                 continue;
@@ -631,5 +643,41 @@ mod tests {
         assert!(shown >= 5, "the brief fault shows on {shown} frames");
         let said: Vec<CueId> = steps.iter().filter_map(|s| s.said).collect();
         assert!(said.iter().all(|id| !corrections.contains(id)), "{said:?}");
+    }
+
+    #[test]
+    fn a_locked_knee_is_corrected_while_the_hands_cover_the_ankle() {
+        let lock = PlantedMistake::new(Mistake::LockedKnee).during(2.0, 2.0 + 3.0 * FORM_WINDOW_S);
+        let seg = Segment::janusirsasana(Side::Left)
+            .hold(25.0)
+            .with_planted(lock);
+        let softened = |hide_ankle: bool| {
+            let mut synth = session(seg.clone(), 5);
+            let hold = synth.truth.janu_holds(Side::Left).next().unwrap();
+            if hide_ankle {
+                // The hands hold the foot all through the hold: the extended
+                // ankle is not seen, the heel still is.
+                let ankle = Side::Left.ankle().index();
+                for f in synth.frames.iter_mut().filter(|f| f.t >= hold.start) {
+                    if let Some(p) = f.pose.as_mut() {
+                        p.landmarks[ankle] = None;
+                    }
+                }
+            }
+            let (_, steps) = run(&synth.frames, Side::Left, setup_start(&synth));
+            let planted = &synth.truth.mistakes[0];
+            steps
+                .iter()
+                .find(|s| s.said == Some(CueId::SoftenKnee))
+                .map(|s| (s.t, planted.start, planted.end))
+        };
+        for hide_ankle in [false, true] {
+            let (t, start, end) = softened(hide_ankle)
+                .unwrap_or_else(|| panic!("no knee correction (ankle hidden: {hide_ankle})"));
+            assert!(
+                t >= start && t <= end,
+                "said at {t}, planted {start}..{end} (ankle hidden: {hide_ankle})"
+            );
+        }
     }
 }
