@@ -37,10 +37,7 @@ fn note_label(p: &PoseCall) -> &'static str {
 /// advice is said once, at the end.
 fn once(note: &str, r: &SessionReport) -> String {
     let advice = janu_analysis::CAMERA_ADVICE;
-    if camera_sentences(&r.camera)
-        .iter()
-        .any(|s| s.contains(advice))
-    {
+    if camera_sentences(r).iter().any(|s| s.contains(advice)) {
         note.replace(advice, "")
             .split_whitespace()
             .collect::<Vec<_>>()
@@ -152,7 +149,7 @@ pub fn render(r: &SessionReport) -> String {
             let _ = writeln!(out, "  next: {}", v.text);
         }
     }
-    let _ = writeln!(out, "\nCamera: {}", camera_sentences(&r.camera).join(" "));
+    let _ = writeln!(out, "\nCamera: {}", camera_sentences(r).join(" "));
     out
 }
 

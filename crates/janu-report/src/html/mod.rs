@@ -731,7 +731,7 @@ fn camera(o: &mut String, r: &SessionReport) {
         o,
         "<section class=\"jr-card{class}\" data-testid=\"camera\"><h2>Camera</h2>"
     );
-    for line in camera_sentences(c) {
+    for line in camera_sentences(r) {
         let _ = write!(o, "<p{testid}>{}</p>", escape(&line));
     }
     o.push_str("</section>\n");

@@ -1,7 +1,7 @@
 //! Numbers and names in the words a person reads.
 
 use janu_analysis::{
-    Basis, CAMERA_ADVICE, CameraReport, CameraView, FrameMetrics, HandReach, PoseCall, PoseName,
+    Basis, CAMERA_ADVICE, CameraView, FrameMetrics, HandReach, PoseCall, PoseName, SessionReport,
     Severity, SideReport,
 };
 use janu_body::Side;
@@ -346,21 +346,29 @@ pub fn side_rows(s: &SideReport) -> Vec<(String, String)> {
 
 /// Where the camera stood, as the report's sentences. Advice, when the view
 /// hid something, says what it hid and where to put the camera instead, so it
-/// stands alone.
-pub fn camera_sentences(c: &CameraReport) -> Vec<String> {
+/// stands alone. The view is judged only on Janusirsasana: with none seen, the
+/// section says so and gives no advice.
+pub fn camera_sentences(r: &SessionReport) -> Vec<String> {
+    let c = &r.camera;
     if let Some(a) = &c.advice {
         return vec![a.clone()];
     }
     let hidden = Some(percent(c.bent_leg_hidden_share)).filter(|p| p != "0%");
     match (c.view, hidden) {
+        (CameraView::Unknown, None) if r.sides.is_empty() => {
+            vec!["Not judged, as no Janusirsasana was seen.".to_string()]
+        }
         (CameraView::Unknown, hidden) => {
-            let mut s = vec![
-                "Janu could not tell where the camera stood (the landmarks have no depth, or no Janusirsasana was seen).".to_string(),
-            ];
+            let why = if r.basis == Some(Basis::ImageFlat) {
+                ": the landmarks have no depth"
+            } else {
+                ""
+            };
+            let mut s = vec![format!("Janu could not tell where the camera stood{why}.")];
             s.extend(
                 hidden.map(|h| format!("The bent leg was hidden in {h} of the pose's frames.")),
             );
-            s.push(format!("For a video of the pose: {CAMERA_ADVICE}"));
+            s.push(format!("For the next photo or video: {CAMERA_ADVICE}"));
             s
         }
         (v, None) => vec![format!(
@@ -467,30 +475,53 @@ mod tests {
 
     #[test]
     fn the_camera_is_said_in_sentences() {
-        let camera = |view, bent_leg_hidden_share, advice: Option<&str>| CameraReport {
-            view,
-            bent_leg_hidden_share,
-            advice: advice.map(String::from),
+        let synth = janu_synth::generate(&janu_synth::scenarios::clean_session(5)).unwrap();
+        let seen = janu_analysis::analyze(&synth.frames).unwrap();
+        let with = |view, bent_leg_hidden_share, advice: Option<&str>| {
+            let mut r = seen.clone();
+            r.camera = janu_analysis::CameraReport {
+                view,
+                bent_leg_hidden_share,
+                advice: advice.map(String::from),
+            };
+            r
         };
         assert_eq!(
-            camera_sentences(&camera(CameraView::Side, 0.4, Some("Move it."))),
+            camera_sentences(&with(CameraView::Side, 0.4, Some("Move it."))),
             ["Move it."],
             "advice stands alone"
         );
         assert_eq!(
-            camera_sentences(&camera(CameraView::FrontDiagonal, 0.0, None)),
+            camera_sentences(&with(CameraView::FrontDiagonal, 0.0, None)),
             [
                 "The camera was well placed: it saw the pose from the front-diagonal, and both legs stayed in view."
             ]
         );
         assert!(
-            camera_sentences(&camera(CameraView::FrontDiagonal, 0.1, None))[0]
+            camera_sentences(&with(CameraView::FrontDiagonal, 0.1, None))[0]
                 .ends_with("the bent leg was hidden in only 10% of the pose's frames.")
         );
-        let unknown = camera_sentences(&camera(CameraView::Unknown, 0.0, None));
+
+        let mut flat = with(CameraView::Unknown, 0.0, None);
+        flat.basis = Some(Basis::ImageFlat);
+        assert_eq!(
+            camera_sentences(&flat),
+            [
+                "Janu could not tell where the camera stood: the landmarks have no depth."
+                    .to_string(),
+                format!("For the next photo or video: {CAMERA_ADVICE}")
+            ],
+            "with the pose seen, the reader learns why and where to stand"
+        );
+
+        let mut other_pose = with(CameraView::Unknown, 0.0, None);
+        other_pose.sides.clear();
+        let said = camera_sentences(&other_pose);
+        assert_eq!(said.len(), 1, "{said:?}");
+        assert!(said[0].starts_with("Not judged"), "{said:?}");
         assert!(
-            unknown.last().unwrap().ends_with(CAMERA_ADVICE),
-            "{unknown:?}"
+            !said[0].contains(CAMERA_ADVICE),
+            "no camera advice for a pose Janu does not coach"
         );
     }
 
