@@ -108,7 +108,12 @@ pub(super) struct Attempt {
     smooth: VecDeque<(f64, f32)>,
     /// Raw torso lengths of the last [`FOLD_SMOOTH_S`].
     torso_raw: VecDeque<(f64, f32)>,
+    /// The upright fold level: the median of [`Attempt::upright_samples`].
     upright: Option<f32>,
+    /// Smoothed fold angles seen sitting up before the fold. Their median, not
+    /// their highest, is the upright level: the highest is landmark noise, 2-3°
+    /// above the true level, and it put the fold's start 1-2 s early.
+    upright_samples: Vec<f32>,
     setup_torso: Vec<f32>,
     setup_neck: Vec<f32>,
     setup_ear: Vec<f32>,
@@ -142,6 +147,7 @@ impl Attempt {
             smooth: VecDeque::new(),
             torso_raw: VecDeque::new(),
             upright: None,
+            upright_samples: Vec::new(),
             setup_torso: Vec::new(),
             setup_neck: Vec::new(),
             setup_ear: Vec::new(),
@@ -312,8 +318,12 @@ pub(super) fn step_attempt(
                 cues.raise(CueId::HoldBreathe, t);
                 return Some(s);
             }
-            if s >= UPRIGHT_MIN_DEG.min(a.upright_level() - FOLD_START_DEG) {
-                a.upright = Some(a.upright.map_or(s, |u| u.max(s)));
+            let sitting_up = a
+                .upright
+                .map_or(s >= UPRIGHT_MIN_DEG, |u| s >= u - FOLD_START_DEG);
+            if sitting_up {
+                push_capped(&mut a.upright_samples, Some(s));
+                a.upright = median(a.upright_samples.iter().copied().map(Some));
                 push_capped(&mut a.setup_torso, torso);
                 push_capped(&mut a.setup_neck, neck_flexion_deg(body));
                 push_capped(&mut a.setup_ear, ear_shoulder(body));
@@ -323,10 +333,11 @@ pub(super) fn step_attempt(
                 a.baseline = a
                     .setup_baseline()
                     .or_else(|| Baseline::estimate(body, Some(side)));
-                if !a.cued_fold {
-                    a.cued_fold = true;
-                    cues.raise(CueId::FoldExhale, t);
-                }
+                // Raised again even when the lengthening raised it: waiting
+                // behind the setup's cues it may have gone stale unsaid. The
+                // repeat gap keeps it from being said twice.
+                a.cued_fold = true;
+                cues.raise(CueId::FoldExhale, t);
             } else if a.phase == PhaseName::Setup {
                 let base = median(a.setup_torso.iter().copied().map(Some));
                 let now = window_median(&a.torso_raw);
@@ -495,6 +506,59 @@ mod tests {
 
     fn at(steps: &[Step], t: f64) -> &Step {
         steps.iter().find(|s| s.t >= t).unwrap()
+    }
+
+    #[test]
+    fn the_fold_is_seen_once_the_trunk_moves_and_its_cue_is_always_said() {
+        for seed in 1..=24u64 {
+            let side = if seed % 2 == 0 {
+                Side::Left
+            } else {
+                Side::Right
+            };
+            let synth = session(Segment::janusirsasana(side).hold(15.0), seed);
+            let fold = synth
+                .truth
+                .phases
+                .iter()
+                .find(|p| p.phase == janu_synth::Phase::Fold)
+                .unwrap();
+            let (_, steps) = run(&synth.frames, side, setup_start(&synth));
+            let hold_at = steps
+                .iter()
+                .find(|s| s.phase == PhaseName::Hold)
+                .map(|s| s.t)
+                .unwrap();
+            let seen = steps
+                .iter()
+                .find(|s| s.phase == PhaseName::Fold)
+                .map(|s| s.t)
+                .unwrap();
+            // Noise in the upright level once put the start 1-2 s early,
+            // before the trunk had moved.
+            assert!(
+                seen >= fold.start && seen <= fold.start + 2.0,
+                "seed {seed}: fold seen at {seen:.2} s, truth {:.2} s",
+                fold.start
+            );
+            let mut way_down: Vec<PhaseName> = steps
+                .iter()
+                .filter(|s| s.t < hold_at)
+                .map(|s| s.phase)
+                .collect();
+            way_down.dedup();
+            assert_eq!(
+                way_down.iter().filter(|p| **p == PhaseName::Fold).count(),
+                1,
+                "seed {seed}: the phase flickered: {way_down:?}"
+            );
+            assert!(
+                steps
+                    .iter()
+                    .any(|s| s.said == Some(CueId::FoldExhale) && s.t <= hold_at),
+                "seed {seed}: \"fold, exhale\" was never said before the hold"
+            );
+        }
     }
 
     #[test]
