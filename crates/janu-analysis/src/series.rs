@@ -95,6 +95,15 @@ pub fn percentile_mut(v: &mut [f32], q: f64) -> Option<f32> {
         return None;
     }
     v.sort_by(f32::total_cmp);
+    percentile_sorted(v, q)
+}
+
+/// The `q` quantile (0..1, linear interpolation) of a slice already in
+/// ascending order, `None` when empty.
+pub fn percentile_sorted(v: &[f32], q: f64) -> Option<f32> {
+    if v.is_empty() {
+        return None;
+    }
     let pos = q.clamp(0.0, 1.0) * (v.len() - 1) as f64;
     let lo = pos.floor() as usize;
     let hi = pos.ceil() as usize;

@@ -14,7 +14,7 @@ use crate::breath::{Breath, Signal, breathing, upper_body_height};
 use crate::metrics::{Baseline, Calibration, ear_shoulder, fold_angle, measure, neck_flexion_deg};
 use crate::phases::{LENGTHEN_MIN_RISE, MIN_FOLD_RANGE_DEG, PhaseName, UPRIGHT_MIN_DEG};
 use crate::rules::RULES;
-use crate::series::median;
+use crate::series::{median, percentile_sorted};
 
 /// Window of the trailing median on the fold angle, seconds: removes single bad
 /// frames (as the batch analysis's 0.2 s half-window does) with a 0.2 s lag.
@@ -108,19 +108,17 @@ pub(super) struct Attempt {
     smooth: VecDeque<(f64, f32)>,
     /// Raw torso lengths of the last [`FOLD_SMOOTH_S`].
     torso_raw: VecDeque<(f64, f32)>,
-    /// The upright fold level: the median of [`Attempt::upright_samples`].
-    upright: Option<f32>,
     /// Smoothed fold angles seen sitting up before the fold. Their median, not
     /// their highest, is the upright level: the highest is landmark noise, 2-3°
     /// above the true level, and it put the fold's start 1-2 s early.
-    upright_samples: Vec<f32>,
+    upright_samples: SortedSamples,
     setup_torso: Vec<f32>,
     setup_neck: Vec<f32>,
     setup_ear: Vec<f32>,
     /// Samples of [`Calibration::heel_knee_offset`] from the attempt's first
     /// frames where heel and ankle were both seen: with them the extended
     /// knee is still measured when the hands cover the ankle in the fold.
-    heel_offsets: Vec<f32>,
+    heel_offsets: SortedSamples,
     baseline: Option<Baseline>,
     pub(super) hold_start: Option<f64>,
     pub(super) hold_end: Option<f64>,
@@ -146,12 +144,11 @@ impl Attempt {
             raw: VecDeque::new(),
             smooth: VecDeque::new(),
             torso_raw: VecDeque::new(),
-            upright: None,
-            upright_samples: Vec::new(),
+            upright_samples: SortedSamples::default(),
             setup_torso: Vec::new(),
             setup_neck: Vec::new(),
             setup_ear: Vec::new(),
-            heel_offsets: Vec::new(),
+            heel_offsets: SortedSamples::default(),
             baseline: None,
             hold_start: None,
             hold_end: None,
@@ -196,8 +193,13 @@ impl Attempt {
         (sxx > 1e-9).then(|| (sxy / sxx) as f32)
     }
 
+    /// The upright fold level, once the attempt has seen the person sit up.
+    fn upright(&self) -> Option<f32> {
+        self.upright_samples.median()
+    }
+
     fn upright_level(&self) -> f32 {
-        self.upright.unwrap_or(ASSUMED_UPRIGHT_DEG)
+        self.upright().unwrap_or(ASSUMED_UPRIGHT_DEG)
     }
 
     /// The held level and the band beyond which a rise is a release.
@@ -258,6 +260,26 @@ fn push_capped(v: &mut Vec<f32>, x: Option<f32>) {
     }
 }
 
+/// Up to [`MAX_BASELINE_SAMPLES`] finite values, kept in ascending order so
+/// that their median, asked for on every frame, needs no sort.
+#[derive(Debug, Default)]
+struct SortedSamples(Vec<f32>);
+
+impl SortedSamples {
+    fn push(&mut self, x: Option<f32>) {
+        if let Some(x) = x.filter(|x| x.is_finite())
+            && self.0.len() < MAX_BASELINE_SAMPLES
+        {
+            let at = self.0.partition_point(|v| *v <= x);
+            self.0.insert(at, x);
+        }
+    }
+
+    fn median(&self) -> Option<f32> {
+        percentile_sorted(&self.0, 0.5)
+    }
+}
+
 /// Advance one attempt by one frame; returns the smoothed fold angle.
 pub(super) fn step_attempt(
     a: &mut Attempt,
@@ -275,10 +297,8 @@ pub(super) fn step_attempt(
     if let Some(x) = torso {
         push_trim(&mut a.torso_raw, t, x, FOLD_SMOOTH_S);
     }
-    push_capped(
-        &mut a.heel_offsets,
-        Calibration::heel_knee_offset(body, side),
-    );
+    a.heel_offsets
+        .push(Calibration::heel_knee_offset(body, side));
     let rel_torso = torso.zip(body.scale()).map(|(x, s)| x / s);
     a.series
         .push((t, upper_body_height(body), rel_torso.or(torso), fold));
@@ -308,7 +328,7 @@ pub(super) fn step_attempt(
     };
     match a.phase {
         PhaseName::Setup | PhaseName::Lengthen => {
-            if a.upright.is_none() && s < UPRIGHT_MIN_DEG && v.abs() < MOVING_DEG_S {
+            if a.upright().is_none() && s < UPRIGHT_MIN_DEG && v.abs() < MOVING_DEG_S {
                 // Already folded when the pose was recognised: a hold.
                 a.phase = PhaseName::Hold;
                 a.hold_start = Some(t);
@@ -319,11 +339,10 @@ pub(super) fn step_attempt(
                 return Some(s);
             }
             let sitting_up = a
-                .upright
+                .upright()
                 .map_or(s >= UPRIGHT_MIN_DEG, |u| s >= u - FOLD_START_DEG);
             if sitting_up {
-                push_capped(&mut a.upright_samples, Some(s));
-                a.upright = median(a.upright_samples.iter().copied().map(Some));
+                a.upright_samples.push(Some(s));
                 push_capped(&mut a.setup_torso, torso);
                 push_capped(&mut a.setup_neck, neck_flexion_deg(body));
                 push_capped(&mut a.setup_ear, ear_shoulder(body));
@@ -426,7 +445,7 @@ pub(super) fn step_attempt(
     // Form: checked while folding and holding, said once it persists.
     if matches!(a.phase, PhaseName::Fold | PhaseName::Hold) {
         let calibration = Calibration {
-            heel_knee_offset_deg: median(a.heel_offsets.iter().copied().map(Some)),
+            heel_knee_offset_deg: a.heel_offsets.median(),
         };
         let m = measure(body, side, a.baseline.as_ref(), &calibration);
         for (rule, w) in RULES.iter().zip(&mut a.form) {
@@ -491,7 +510,7 @@ mod tests {
                 phase: a.phase,
                 fold,
                 hold_s: a.hold_s(f.t),
-                upright: a.upright,
+                upright: a.upright(),
                 said,
             });
         }
@@ -506,6 +525,23 @@ mod tests {
 
     fn at(steps: &[Step], t: f64) -> &Step {
         steps.iter().find(|s| s.t >= t).unwrap()
+    }
+
+    #[test]
+    fn sorted_samples_give_the_median_of_what_was_pushed() {
+        let values = [3.0, f32::NAN, -1.0, 7.5, 2.0, 2.0, 9.0];
+        let mut samples = SortedSamples::default();
+        for v in values {
+            samples.push(Some(v));
+        }
+        samples.push(None);
+        let finite = values.iter().filter(|v| v.is_finite()).map(|v| Some(*v));
+        assert_eq!(samples.median(), median(finite), "NaN is left out");
+        assert_eq!(samples.median(), Some(2.5));
+        for _ in 0..2 * MAX_BASELINE_SAMPLES {
+            samples.push(Some(100.0));
+        }
+        assert_eq!(samples.0.len(), MAX_BASELINE_SAMPLES, "capped");
     }
 
     #[test]
