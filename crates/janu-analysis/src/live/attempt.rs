@@ -51,7 +51,8 @@ pub const HOLD_END_BAND_DEG: f32 = 2.0;
 pub const ASSUMED_UPRIGHT_DEG: f32 = 90.0;
 /// Seconds of smoothed fold kept to find where a hold ended.
 const FOLD_HISTORY_S: f64 = 4.0;
-/// Upright samples kept for the baseline (at 15 frames a second, 20 s).
+/// Samples an attempt keeps of each setup measure and of the knee calibration
+/// (at 15 frames a second, its first 20 s).
 const MAX_BASELINE_SAMPLES: usize = 300;
 
 /// The breath count is refreshed this often during a hold, seconds: a breath
@@ -112,9 +113,9 @@ pub(super) struct Attempt {
     /// their highest, is the upright level: the highest is landmark noise, 2-3°
     /// above the true level, and it put the fold's start 1-2 s early.
     upright_samples: SortedSamples,
-    setup_torso: Vec<f32>,
-    setup_neck: Vec<f32>,
-    setup_ear: Vec<f32>,
+    setup_torso: SortedSamples,
+    setup_neck: SortedSamples,
+    setup_ear: SortedSamples,
     /// Samples of [`Calibration::heel_knee_offset`] from the attempt's first
     /// frames where heel and ankle were both seen: with them the extended
     /// knee is still measured when the hands cover the ankle in the fold.
@@ -145,9 +146,9 @@ impl Attempt {
             smooth: VecDeque::new(),
             torso_raw: VecDeque::new(),
             upright_samples: SortedSamples::default(),
-            setup_torso: Vec::new(),
-            setup_neck: Vec::new(),
-            setup_ear: Vec::new(),
+            setup_torso: SortedSamples::default(),
+            setup_neck: SortedSamples::default(),
+            setup_ear: SortedSamples::default(),
             heel_offsets: SortedSamples::default(),
             baseline: None,
             hold_start: None,
@@ -209,9 +210,9 @@ impl Attempt {
 
     fn setup_baseline(&self) -> Option<Baseline> {
         Some(Baseline {
-            torso_length: median(self.setup_torso.iter().copied().map(Some))?,
-            neck_flexion_deg: median(self.setup_neck.iter().copied().map(Some)),
-            ear_shoulder: median(self.setup_ear.iter().copied().map(Some)),
+            torso_length: self.setup_torso.median()?,
+            neck_flexion_deg: self.setup_neck.median(),
+            ear_shoulder: self.setup_ear.median(),
             measured: true,
         })
     }
@@ -252,14 +253,6 @@ fn window_median(q: &VecDeque<(f64, f32)>) -> Option<f32> {
     median(q.iter().map(|(_, v)| Some(*v)))
 }
 
-fn push_capped(v: &mut Vec<f32>, x: Option<f32>) {
-    if let Some(x) = x.filter(|x| x.is_finite())
-        && v.len() < MAX_BASELINE_SAMPLES
-    {
-        v.push(x);
-    }
-}
-
 /// Up to [`MAX_BASELINE_SAMPLES`] finite values, kept in ascending order so
 /// that their median, asked for on every frame, needs no sort.
 #[derive(Debug, Default)]
@@ -277,6 +270,10 @@ impl SortedSamples {
 
     fn median(&self) -> Option<f32> {
         percentile_sorted(&self.0, 0.5)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
     }
 }
 
@@ -343,9 +340,9 @@ pub(super) fn step_attempt(
                 .map_or(s >= UPRIGHT_MIN_DEG, |u| s >= u - FOLD_START_DEG);
             if sitting_up {
                 a.upright_samples.push(Some(s));
-                push_capped(&mut a.setup_torso, torso);
-                push_capped(&mut a.setup_neck, neck_flexion_deg(body));
-                push_capped(&mut a.setup_ear, ear_shoulder(body));
+                a.setup_torso.push(torso);
+                a.setup_neck.push(neck_flexion_deg(body));
+                a.setup_ear.push(ear_shoulder(body));
             }
             if s < a.upright_level() - FOLD_START_DEG && v < -MOVING_DEG_S {
                 a.phase = PhaseName::Fold;
@@ -358,7 +355,7 @@ pub(super) fn step_attempt(
                 a.cued_fold = true;
                 cues.raise(CueId::FoldExhale, t);
             } else if a.phase == PhaseName::Setup {
-                let base = median(a.setup_torso.iter().copied().map(Some));
+                let base = a.setup_torso.median();
                 let now = window_median(&a.torso_raw);
                 if let (Some(base), Some(now)) = (base, now)
                     && a.setup_torso.len() >= 5
@@ -541,7 +538,7 @@ mod tests {
         for _ in 0..2 * MAX_BASELINE_SAMPLES {
             samples.push(Some(100.0));
         }
-        assert_eq!(samples.0.len(), MAX_BASELINE_SAMPLES, "capped");
+        assert_eq!(samples.len(), MAX_BASELINE_SAMPLES, "capped");
     }
 
     #[test]
